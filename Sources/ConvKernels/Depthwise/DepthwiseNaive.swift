@@ -1,0 +1,22 @@
+/// Depthwise convolution as direct loops with Float accumulation.
+struct DepthwiseNaive: KernelVariant {
+  static let op = Op.dw
+  static let family = "naive"
+  static let layouts: Set<Layout> = [.nchw, .nhwc]
+  static let summary = "direct loops over channels, pixels and taps, scalar Float accumulation"
+  let layout: Layout
+  let threads: Int
+
+  init(layout: Layout, threads: Int) {
+    self.layout = layout
+    self.threads = threads
+  }
+
+  func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
+
+  func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
+    -> any PreparedKernel
+  {
+    NaiveStageKernel(layout: layout, stages: [PreparedStage(problem.part(for: Self.op), weights: parameters.weights, norm: nil)])
+  }
+}

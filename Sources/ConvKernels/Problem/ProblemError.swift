@@ -1,0 +1,25 @@
+/// Why a problem, descriptor or operator request is not valid. `description` is the single
+/// line the command line prints.
+public enum ProblemError: Error, Equatable, CustomStringConvertible, Sendable {
+  /// A field holds a value outside its allowed range.
+  case invalidField(field: String, value: Int, allowed: String)
+  /// A shape descriptor could not be parsed; `rest` is the text from where parsing failed.
+  case malformedDescriptor(String, rest: String)
+  /// A problem that is valid on its own but not for the operator asked of it.
+  case wrongShapeForOp(op: Op, reason: String)
+  /// The tensors of the problem do not fit the memory budget.
+  case tooLarge(what: String, bytes: Int, limit: Int)
+
+  public var description: String {
+    switch self {
+    case .invalidField(let field, let value, let allowed):
+      "\(field) = \(value) is not allowed; \(field) must be \(allowed)"
+    case .malformedDescriptor(let text, let rest):
+      "cannot parse shape descriptor '\(text)' at '\(rest)'; expected fields like n1c128h56w56o128k3s1p1"
+    case .wrongShapeForOp(let op, let reason):
+      "problem does not fit op \(op.rawValue): \(reason)"
+    case .tooLarge(let what, let bytes, let limit):
+      "\(what) needs \(bytes) bytes; at most \(limit) bytes are allowed"
+    }
+  }
+}

@@ -1,0 +1,6 @@
+extension VariantRegistry {
+  /// Families of the `conv` operator, one line each.
+  static let convFamilies: [any KernelVariant.Type] = [
+    ConvNaive.self
+  ]
+}

@@ -1,0 +1,6 @@
+extension VariantRegistry {
+  /// Families of the `dw` operator, one line each.
+  static let depthwiseFamilies: [any KernelVariant.Type] = [
+    DepthwiseNaive.self
+  ]
+}

@@ -1,0 +1,2 @@
+/// Hardware and software event counting through PAPI.
+public enum CountersModule {}

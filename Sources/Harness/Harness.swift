@@ -1,0 +1,2 @@
+import ConvKernels
+import Counters

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct ModelCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "model")
+  func run() throws {}
+}

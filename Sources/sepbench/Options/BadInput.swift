@@ -1,0 +1,13 @@
+import ConvKernels
+
+/// A domain error that means "the user asked for something impossible": printed as one line,
+/// exit code 2.
+protocol BadInput: Error, CustomStringConvertible {}
+
+extension ProblemError: BadInput {}
+
+/// A bad command-line value that argument-parser cannot catch by itself.
+struct UsageError: BadInput {
+  let description: String
+  init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+import ConvKernels
+
+extension Layout: ExpressibleByArgument {}
+extension Op: ExpressibleByArgument {}
