@@ -47,6 +47,19 @@ public final class WorkerPool: @unchecked Sendable {
   /// (at least 2, so two-thread variants can be validated on any machine).
   public static let shared = WorkerPool(threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
 
+  private static let poolsByThreadCount = Mutex<[Int: WorkerPool]>([:])
+
+  /// The pool with exactly `threads` threads (made on first use, then reused), so a variant
+  /// with `threads: N` never runs on more than N threads.
+  public static func with(threads: Int) -> WorkerPool {
+    poolsByThreadCount.withLock { pools in
+      if let pool = pools[threads] { return pool }
+      let pool = WorkerPool(threads: threads)
+      pools[threads] = pool
+      return pool
+    }
+  }
+
   /// Runs `body(task)` for every task in `0..<tasks` on up to `threadCount` threads and returns
   /// when all are done. Tasks are handed out dynamically; a body must not depend on which
   /// thread runs it. With `tasks <= 1` the body runs on the caller only.

@@ -32,14 +32,20 @@ public struct ReferenceCase: Sendable {
       * magnitude
   }
 
-  /// Runs `variant` once (prepared on `pool`) on this case's data and compares with the
-  /// reference. The output is pre-filled with NaN, so outputs a kernel never writes show up as
-  /// `nonFiniteOutputs` even though `max` would hide them.
-  public func check(_ variant: any KernelVariant, pool: WorkerPool = .shared) -> VariantCheck {
+  /// Runs `variant` once (prepared on a pool of exactly `variant.threads` threads) on this
+  /// case's data and compares with the reference.
+  public func check(_ variant: any KernelVariant) -> VariantCheck {
+    let kernel = variant.prepare(problem, parameters, pool: .with(threads: variant.threads))
+    return check(kernel, layout: variant.layout)
+  }
+
+  /// Runs a prepared kernel once on this case's data (converted to `layout`) and compares with
+  /// the reference. The output is pre-filled with NaN, so outputs a kernel never writes show
+  /// up as `nonFiniteOutputs` even though `max` would hide them.
+  public func check(_ kernel: any PreparedKernel, layout: Layout) -> VariantCheck {
     let part = problem.part(for: op)
-    let src = input.converted(to: variant.layout)
-    let dst = Tensor(shape: part.outputShape(for: op), layout: variant.layout, value: .nan)
-    let kernel = variant.prepare(problem, parameters, pool: pool)
+    let src = input.converted(to: layout)
+    let dst = Tensor(shape: part.outputShape(for: op), layout: layout, value: .nan)
     kernel.run(src.pointer, dst.pointer)
     return compare(dst)
   }
