@@ -1,6 +1,109 @@
 import ArgumentParser
+import ConvKernels
+import Foundation
+import Harness
+import Reports
 
+/// `sepbench run`: validate, time and write a result folder.
 struct RunCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "run")
-  func run() throws {}
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Validate and time kernel variants; write a result folder.",
+    discussion: """
+      Every variant is checked against the reference first; one that fails is reported as \
+      failed and never timed (exit 1). Within each shape, variants are timed round-robin so \
+      ratios are taken under the same machine conditions. Ctrl-C stops after the current \
+      shape and leaves a valid folder of the finished shapes, marked incomplete (exit 130).
+      """)
+
+  @Option(help: "Suite: \(Suite.builtIn.map(\.name).joined(separator: ", ")). Ignored with --shape.")
+  var suite = "mobilenet-v1"
+
+  @OptionGroup var selection: SelectionOptions
+
+  @Option(
+    name: .customLong("min-time"),
+    help: ArgumentHelp("Shortest timed sample (ns, us, ms or s).", valueName: "duration"),
+    transform: { try DurationOption.nanoseconds($0, option: "--min-time") })
+  var minTime: UInt64 = 5_000_000
+
+  @Option(help: "Timed samples per case (fewer when --max-case-time runs out, never fewer than 3).")
+  var repetitions = 10
+
+  @Option(
+    name: .customLong("max-case-time"),
+    help: ArgumentHelp("Time budget for the samples of one case.", valueName: "duration"),
+    transform: { try DurationOption.nanoseconds($0, option: "--max-case-time") })
+  var maxCaseTime: UInt64 = 1_000_000_000
+
+  @Option(help: "Result folder (created if needed; existing result files are replaced).")
+  var out: String?
+
+  func run() throws {
+    let plan = try makePlan()
+    let outPath = out ?? Self.defaultFolder(suite: plan.suite.name)
+    try ResultFolder.checkWritable(outPath)
+    try plan.checkMemory()
+    let folder = try ResultFolder.create(at: outPath)
+    var metadata = RunMetadata(
+      commandLine: CommandLine.arguments, startTime: Date(), machine: .current(),
+      plan: PlanSummary(plan), gitCommit: GitCommit.current())
+    Interrupt.install()
+
+    var results: [CaseResult] = []
+    var progress = ProgressDisplay(total: plan.caseCount)
+    var lastCheckpoint = MonotonicClock.now()
+    try folder.write(results: results, metadata: metadata, events: plan.events)
+    let outcome = Runner(plan: plan).run(
+      caseDone: { rows in
+        results += rows
+        progress.advance(rows)
+        if MonotonicClock.now() - lastCheckpoint > 2_000_000_000 {
+          try? folder.write(results: results, metadata: metadata, events: plan.events)
+          lastCheckpoint = MonotonicClock.now()
+        }
+      },
+      shouldStop: Interrupt.requested)
+    progress.finish()
+    metadata.endTime = RunMetadata.timestamp(Date())
+    metadata.completed = outcome.completed
+    try folder.write(results: outcome.results, metadata: metadata, events: plan.events)
+
+    print(ConsoleSummary(results: outcome.results).text)
+    print("Results: \(folder.url.path)")
+    if !outcome.completed {
+      FileHandle.standardError.write(Data("interrupted: \(folder.url.path) holds the finished shapes, marked incomplete\n".utf8))
+      throw ExitCode(ExitStatus.interrupted.rawValue)
+    }
+    let failed = outcome.results.filter { $0.status == .failed }
+    for row in failed { FileHandle.standardError.write(Data("FAILED \(row.note)\n".utf8)) }
+    if !failed.isEmpty { throw ExitCode(ExitStatus.failed.rawValue) }
+  }
+
+  func makePlan() throws -> RunPlan {
+    let chosen: Suite
+    if !selection.shapes.isEmpty {
+      chosen = .adHoc(selection.shapes)
+    } else if let named = Suite.named(suite) {
+      chosen = named
+    } else {
+      throw UsageError(
+        "unknown suite '\(suite)'; allowed: \(Suite.builtIn.map(\.name).joined(separator: ", "))")
+    }
+    guard (1...100_000).contains(repetitions) else {
+      throw UsageError("--repetitions \(repetitions) is not allowed; use 1 to 100000")
+    }
+    for problem in selection.shapes { try problem.validate(for: .convBlock) }
+    return RunPlan(
+      suite: chosen, ops: selection.ops, families: selection.variants, layouts: selection.layouts,
+      threads: selection.threads, minSampleNanoseconds: minTime, repetitions: repetitions,
+      caseBudgetNanoseconds: maxCaseTime, seed: selection.seed)
+  }
+
+  static func defaultFolder(suite: String) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.dateFormat = "yyyyMMdd-HHmmss"
+    return "sepbench-results/\(suite)-\(formatter.string(from: Date()))"
+  }
 }

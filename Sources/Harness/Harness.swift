@@ -1,2 +1,0 @@
-import ConvKernels
-import Counters

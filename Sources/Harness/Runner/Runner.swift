@@ -1,0 +1,127 @@
+import ConvKernels
+
+/// Turns a `RunPlan` into results: for each suite case, every selected variant of every
+/// operator is prepared and validated against the reference (a wrong variant is reported
+/// `failed` and never timed), then all validated variants of that case are timed
+/// round-robin — one sample of each in turn, `repetitions` rounds — so that drift in machine
+/// speed hits every contender alike and ratios taken within the case are fair.
+public struct Runner {
+  public let plan: RunPlan
+  /// Reads counters on extra, untimed repetitions; nil when no events were asked for.
+  public let counting: CaseCounting?
+
+  public init(plan: RunPlan, counting: CaseCounting? = nil) {
+    self.plan = plan
+    self.counting = counting
+  }
+
+  /// Runs every case. After each suite case, `caseDone` gets that case's rows. Between suite
+  /// cases `shouldStop` is polled; when it returns true the run ends early and `completed`
+  /// is false. Rows of an interrupted suite case are dropped, never half-measured.
+  public func run(
+    caseDone: ([CaseResult]) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+  ) -> (results: [CaseResult], completed: Bool) {
+    var results: [CaseResult] = []
+    for suiteCase in plan.suite.cases {
+      if shouldStop() { return (results, false) }
+      let rows = measure(suiteCase)
+      results += rows
+      caseDone(rows)
+    }
+    return (results, true)
+  }
+
+  /// Validates and times every selected variant on one suite case.
+  public func measure(_ suiteCase: SuiteCase) -> [CaseResult] {
+    var rows: [CaseResult] = []
+    var contenders: [Contender] = []
+    for op in plan.ops {
+      let part = suiteCase.problem.part(for: op)
+      let variants = plan.variants(for: op)
+      guard !variants.isEmpty else { continue }
+      let reference = ReferenceCase(op: op, problem: suiteCase.problem, seed: plan.seed)
+      let buffers = OperandBuffers(reference: reference, layouts: Set(variants.map(\.layout)))
+      for variant in variants {
+        var row = CaseResult(
+          suite: plan.suite.name, caseName: suiteCase.name, op: op,
+          family: type(of: variant).family, layout: variant.layout, threads: variant.threads,
+          blockProblem: suiteCase.problem, status: .skipped)
+        if let reason = VariantRegistry.skipReason(variant, on: part) {
+          row.note = reason
+          rows.append(row)
+          continue
+        }
+        let pool = WorkerPool.with(threads: variant.threads)
+        let kernel = variant.prepare(suiteCase.problem, reference.parameters, pool: pool)
+        let check = reference.check(kernel, layout: variant.layout)
+        row.maxAbsError = check.maxAbsError
+        row.note = variant.note(for: part) ?? ""
+        guard check.passed else {
+          row.status = .failed
+          row.note = ValidationFailure(
+            variant: variant, op: op, problem: suiteCase.problem, seed: plan.seed, check: check
+          ).description
+          rows.append(row)
+          continue
+        }
+        row.status = .ok
+        contenders.append(
+          Contender(
+            row: rows.count, kernel: kernel, pool: pool,
+            src: buffers.input[variant.layout]!, dst: buffers.output[variant.layout]!))
+        rows.append(row)
+      }
+    }
+    let sampler = Sampler(
+      minSampleNanoseconds: plan.minSampleNanoseconds, repetitions: plan.repetitions,
+      caseBudgetNanoseconds: plan.caseBudgetNanoseconds)
+    let timings = sampler.sampleRoundRobin(contenders.map(\.timed))
+    for (contender, timing) in zip(contenders, timings) {
+      rows[contender.row].iterations = timing.iterations
+      rows[contender.row].samples = timing.samples
+      rows[contender.row].statistics = SampleStatistics(timing.samples)
+      if let counting {
+        rows[contender.row].counters = counting.count(
+          contender.timed, pool: contender.pool, iterations: timing.iterations)
+      }
+    }
+    return rows
+  }
+}
+
+/// A validated kernel waiting to be timed, and where its row is.
+private struct Contender {
+  let row: Int
+  let kernel: any PreparedKernel
+  let pool: WorkerPool
+  let src: Tensor
+  let dst: Tensor
+
+  var timed: TimedKernel { TimedKernel(kernel: kernel, src: src, dst: dst) }
+}
+
+/// Input and output tensors of one operator, one pair per layout, shared by every variant of
+/// that operator in a suite case (kernels never write their input).
+private struct OperandBuffers {
+  let input: [Layout: Tensor]
+  let output: [Layout: Tensor]
+
+  init(reference: ReferenceCase, layouts: Set<Layout>) {
+    let outputShape = reference.problem.part(for: reference.op).outputShape(for: reference.op)
+    var input: [Layout: Tensor] = [:]
+    var output: [Layout: Tensor] = [:]
+    for layout in layouts {
+      input[layout] = reference.input.converted(to: layout)
+      output[layout] = Tensor(shape: outputShape, layout: layout)
+    }
+    self.input = input
+    self.output = output
+  }
+}
+
+/// Reads counters for one validated kernel, outside the timed samples.
+public protocol CaseCounting: Sendable {
+  /// Counter values per iteration by event name (nil where unavailable), measured over
+  /// `iterations` runs of `kernel` on `pool`'s threads.
+  func count(_ kernel: TimedKernel, pool: WorkerPool, iterations: Int) -> [String: Double?]
+}

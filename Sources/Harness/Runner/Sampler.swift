@@ -1,0 +1,84 @@
+import ConvKernels
+
+/// A prepared kernel with the operands it runs on.
+public struct TimedKernel {
+  public let kernel: any PreparedKernel
+  public let src: Tensor
+  public let dst: Tensor
+
+  public init(kernel: any PreparedKernel, src: Tensor, dst: Tensor) {
+    self.kernel = kernel
+    self.src = src
+    self.dst = dst
+  }
+
+  /// Runs the kernel `iterations` times; the loop the clock reads around.
+  @inline(__always)
+  public func run(iterations: Int) {
+    let src = UnsafePointer(self.src.pointer)
+    let dst = self.dst.pointer
+    for _ in 0..<iterations { kernel.run(src, dst) }
+  }
+}
+
+/// Per-kernel timing: iterations per sample and the per-iteration time of each sample.
+public struct Timing: Sendable {
+  public let iterations: Int
+  public let samples: [Double]
+}
+
+/// Times kernels: warm-up, an iteration count that makes one sample last at least
+/// `minSampleNanoseconds`, then samples taken round-robin across kernels.
+public struct Sampler: Sendable {
+  public let minSampleNanoseconds: UInt64
+  public let repetitions: Int
+  public let caseBudgetNanoseconds: UInt64
+
+  public init(minSampleNanoseconds: UInt64, repetitions: Int, caseBudgetNanoseconds: UInt64) {
+    self.minSampleNanoseconds = minSampleNanoseconds
+    self.repetitions = repetitions
+    self.caseBudgetNanoseconds = caseBudgetNanoseconds
+  }
+
+  /// Iterations per sample and samples per kernel for a kernel taking `iterationTime` ns.
+  public func schedule(iterationTime: UInt64) -> (iterations: Int, repetitions: Int) {
+    let perIteration = max(iterationTime, 1)
+    let iterations = Int(max(1, (minSampleNanoseconds + perIteration - 1) / perIteration))
+    let sampleTime = UInt64(iterations) * perIteration
+    let affordable = Int(min(UInt64(Int.max), caseBudgetNanoseconds / sampleTime))
+    return (iterations, min(repetitions, max(3, affordable)))
+  }
+
+  /// Warms each kernel up, schedules it, then takes samples round-robin: round r takes one
+  /// sample of every kernel that still needs an r-th sample.
+  public func sampleRoundRobin(_ kernels: [TimedKernel]) -> [Timing] {
+    let schedules = kernels.map { schedule(iterationTime: warmUp($0)) }
+    var samples = [[Double]](repeating: [], count: kernels.count)
+    let rounds = schedules.map(\.repetitions).max() ?? 0
+    for round in 0..<rounds {
+      for (index, kernel) in kernels.enumerated() where schedules[index].repetitions > round {
+        let iterations = schedules[index].iterations
+        let start = MonotonicClock.now()
+        kernel.run(iterations: iterations)
+        let end = MonotonicClock.now()
+        samples[index].append(Double(end - start) / Double(iterations))
+      }
+    }
+    return zip(schedules, samples).map { Timing(iterations: $0.iterations, samples: $1) }
+  }
+
+  /// Runs `kernel` until `minSampleNanoseconds` have passed (at least once) and returns the
+  /// fastest single iteration seen, in nanoseconds.
+  func warmUp(_ kernel: TimedKernel) -> UInt64 {
+    var fastest = UInt64.max
+    var elapsed: UInt64 = 0
+    repeat {
+      let start = MonotonicClock.now()
+      kernel.run(iterations: 1)
+      let time = MonotonicClock.now() - start
+      fastest = min(fastest, time)
+      elapsed += time
+    } while elapsed < minSampleNanoseconds
+    return fastest
+  }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Harness
+
+/// The comparison table printed at the end of a run, columns aligned.
+public struct ConsoleSummary {
+  public let results: [CaseResult]
+
+  public init(results: [CaseResult]) { self.results = results }
+
+  public var text: String {
+    let rows = ComparisonRow.rows(from: results)
+    let header = [
+      "case", "thr", "shape", "MAC ratio", "std best", "ms", "sep best", "ms", "speedup",
+      "theory", "effic.", "dw share",
+    ]
+    func ms(_ value: (variant: String, time: Double)?) -> [String] {
+      [value?.variant ?? "-", value.map { String(format: "%.3f", $0.time / 1e6) } ?? "-"]
+    }
+    func number(_ value: Double?, _ format: String) -> String {
+      value.map { String(format: format, $0) } ?? "-"
+    }
+    var table = [header]
+    for row in rows {
+      let p = row.problem
+      table.append(
+        [row.caseName, String(row.threads), "\(p.inChannels)->\(p.outChannels) \(p.height)x\(p.width) s\(p.stride)",
+         String(format: "%.4f", row.macRatio)]
+          + ms(row.standard) + ms(row.separable)
+          + [
+            number(row.measuredSpeedup, "%.2fx"), String(format: "%.2fx", row.theoreticalSpeedup),
+            number(row.efficiency, "%.2f"), number(row.depthwiseShare, "%.2f"),
+          ])
+    }
+    let widths = (0..<header.count).map { column in table.map { $0[column].count }.max() ?? 0 }
+    let lines = table.map { cells in
+      zip(cells, widths).enumerated().map { index, pair in
+        let pad = String(repeating: " ", count: pair.1 - pair.0.count)
+        return index < 3 || index == 4 || index == 6 ? pair.0 + pad : pad + pair.0
+      }.joined(separator: "  ")
+    }
+    let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+    let footer = "\(counts[.ok] ?? 0) cases timed, \(counts[.failed] ?? 0) failed validation, \(counts[.skipped] ?? 0) skipped"
+    return (lines + [footer]).joined(separator: "\n")
+  }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Harness
+
+/// A result folder: `results.csv`, `samples.csv`, `comparison.csv`, `meta.json`.
+///
+/// Every file is written atomically (temporary file, then rename), so a reader — or a run
+/// interrupted mid-write — sees either the previous complete file or the new one.
+public struct ResultFolder: Sendable {
+  public let url: URL
+
+  public static let resultsFile = "results.csv"
+  public static let samplesFile = "samples.csv"
+  public static let comparisonFile = "comparison.csv"
+  public static let metaFile = "meta.json"
+
+  /// Creates the folder (and its parents) if needed and checks that it can be written.
+  /// - Throws: `FileError.unwritable` naming the path and the reason.
+  public static func create(at path: String) throws -> ResultFolder {
+    let url = URL(fileURLWithPath: path)
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+      throw FileError.unwritable(path: path, reason: "it is a file, not a folder")
+    }
+    do {
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    } catch {
+      throw FileError.unwritable(path: path, reason: Self.reason(error))
+    }
+    guard FileManager.default.isWritableFile(atPath: path) else {
+      throw FileError.unwritable(path: path, reason: "permission denied")
+    }
+    return ResultFolder(url: url)
+  }
+
+  /// Checks, without creating anything, that `path` could become a result folder: it is
+  /// not a file, and its nearest existing ancestor is a writable folder.
+  public static func checkWritable(_ path: String) throws {
+    var url = URL(fileURLWithPath: path).standardizedFileURL
+    var isFolder: ObjCBool = false
+    while !FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) {
+      url.deleteLastPathComponent()
+    }
+    guard isFolder.boolValue else {
+      throw FileError.unwritable(path: path, reason: "'\(url.path)' is a file, not a folder")
+    }
+    guard FileManager.default.isWritableFile(atPath: url.path) else {
+      throw FileError.unwritable(path: path, reason: "'\(url.path)' is not writable")
+    }
+  }
+
+  public init(url: URL) { self.url = url }
+
+  /// Writes all four files. `events` are the requested counter events, in column order.
+  public func write(
+    results: [CaseResult], metadata: RunMetadata, events: [String],
+    ceilings: MachineCeilings? = nil
+  ) throws {
+    let table = ResultsTable(events: events, ceilings: ceilings)
+    try AtomicFile.write(table.csv(results), to: url.appendingPathComponent(Self.resultsFile))
+    try AtomicFile.write(Self.samplesCSV(results), to: url.appendingPathComponent(Self.samplesFile))
+    var comparison = CSVWriter(header: ComparisonRow.header)
+    for row in ComparisonRow.rows(from: results) { comparison.append(row.cells) }
+    try AtomicFile.write(comparison.text, to: url.appendingPathComponent(Self.comparisonFile))
+    try AtomicFile.write(Self.json(metadata), to: url.appendingPathComponent(Self.metaFile))
+  }
+
+  /// Column names of `samples.csv`.
+  public static let samplesHeader = [
+    "schema", "suite", "case", "op", "variant", "layout", "threads", "rep", "iters", "time_ns",
+  ]
+
+  static func samplesCSV(_ results: [CaseResult]) -> String {
+    var writer = CSVWriter(header: samplesHeader)
+    for row in results {
+      for (rep, time) in row.samples.enumerated() {
+        writer.append([
+          String(ResultsColumn.schemaVersion), row.suite, row.caseName, row.op.rawValue, row.family,
+          row.layout.rawValue, String(row.threads), String(rep), String(row.iterations),
+          Decimal.text(time, digits: 1),
+        ])
+      }
+    }
+    return writer.text
+  }
+
+  static func json(_ metadata: RunMetadata) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(metadata), as: UTF8.self) + "\n"
+  }
+
+  /// Reads `meta.json` back.
+  public func readMetadata() throws -> RunMetadata {
+    let file = url.appendingPathComponent(Self.metaFile)
+    do {
+      return try JSONDecoder().decode(RunMetadata.self, from: Data(contentsOf: file))
+    } catch {
+      throw FileError.unreadable(path: file.path, reason: Self.reason(error))
+    }
+  }
+
+  /// Reads a CSV file of this folder.
+  public func readTable(_ name: String) throws -> CSVTable {
+    try CSVTable(contentsOf: url.appendingPathComponent(name))
+  }
+
+  static func reason(_ error: any Error) -> String {
+    let text = (error as NSError).localizedDescription
+    return text.split(separator: "\n").first.map(String.init) ?? text
+  }
+}
+
+extension CSVTable {
+  /// Reads and parses a CSV file.
+  /// - Throws: `FileError.unreadable` or a `CSVError` naming the line.
+  public init(contentsOf url: URL) throws {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw FileError.unreadable(path: url.path, reason: ResultFolder.reason(error))
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw FileError.unreadable(path: url.path, reason: "not UTF-8 text")
+    }
+    try self.init(parsing: text)
+  }
+}

@@ -1,0 +1,142 @@
+import ConvKernels
+import Harness
+
+/// The columns of `results.csv`, in order. Names are a public contract: columns are only ever
+/// added (with a new `schema` number), never renamed or removed. Counter columns
+/// (`ctr_<EVENT>`) and derived metrics follow these.
+public enum ResultsColumn: String, CaseIterable, Sendable {
+  /// Schema version of the file (integer).
+  case schema
+  /// Suite name.
+  case suite
+  /// Suite case (shape) name.
+  case caseName = "case"
+  /// Operator: conv, dw, pw, sep_block, conv_block.
+  case op
+  /// Variant family (e.g. naive, packed-gemm).
+  case variant
+  /// nchw or nhwc.
+  case layout
+  /// Threads the variant used.
+  case threads
+  /// Batch.
+  case n
+  /// Input channels of the operator.
+  case cIn = "c_in"
+  /// Input height of the operator.
+  case h
+  /// Input width of the operator.
+  case w
+  /// Output channels of the operator.
+  case cOut = "c_out"
+  /// Kernel height.
+  case kh
+  /// Kernel width.
+  case kw
+  /// Stride.
+  case stride
+  /// Padding on each side.
+  case pad
+  /// Output height.
+  case hOut = "h_out"
+  /// Output width.
+  case wOut = "w_out"
+  /// Multiply-accumulates per iteration.
+  case macs
+  /// Floating-point operations per iteration (2 per MAC, plus BN and ReLU).
+  case flops
+  /// Convolution weights.
+  case params
+  /// Minimum bytes moved per iteration.
+  case bytesMin = "bytes_min"
+  /// Timed samples taken.
+  case reps
+  /// Iterations per sample.
+  case iters
+  /// Fastest sample, ns per iteration.
+  case timeMinNs = "time_min_ns"
+  /// Median sample, ns per iteration.
+  case timeMedianNs = "time_median_ns"
+  /// Mean sample, ns per iteration.
+  case timeMeanNs = "time_mean_ns"
+  /// 90th percentile sample, ns per iteration.
+  case timeP90Ns = "time_p90_ns"
+  /// Standard deviation of the samples, ns.
+  case timeStddevNs = "time_stddev_ns"
+  /// FLOPs / median time, GFLOP/s.
+  case gflops
+  /// bytes_min / median time, GB/s.
+  case gbps
+  /// Largest |output - reference|.
+  case maxAbsErr = "max_abs_err"
+  /// ok, failed or skipped.
+  case status
+  /// Printed variant id, op.family.layout[.tN].
+  case variantID = "variant_id"
+  /// Groups of the operator's convolution.
+  case groups
+  /// Batch-norm parameters (4 per normalised channel).
+  case bnParams = "bn_params"
+  /// flops / bytes_min.
+  case arithmeticIntensity = "arithmetic_intensity"
+  /// Low end of the 95% confidence interval of the median, ns.
+  case timeMedianCILowNs = "time_median_ci_low_ns"
+  /// High end of the 95% confidence interval of the median, ns.
+  case timeMedianCIHighNs = "time_median_ci_high_ns"
+  /// Why a case was skipped or failed, or the variant's note (e.g. workspace size).
+  case note
+
+  /// The current schema version.
+  public static let schemaVersion = 1
+
+  /// The first columns DESIGN.md requires of every results file.
+  public static let required: [ResultsColumn] = Array(allCases.prefix(while: { $0 != .variantID }))
+
+  /// This column's cell for `row`.
+  func cell(_ row: CaseResult) -> String {
+    let p = row.problem
+    let s = row.statistics
+    switch self {
+    case .schema: return String(Self.schemaVersion)
+    case .suite: return row.suite
+    case .caseName: return row.caseName
+    case .op: return row.op.rawValue
+    case .variant: return row.family
+    case .layout: return row.layout.rawValue
+    case .threads: return String(row.threads)
+    case .n: return String(p.batch)
+    case .cIn: return String(p.inChannels)
+    case .h: return String(p.height)
+    case .w: return String(p.width)
+    case .cOut: return String(p.outChannels)
+    case .kh: return String(p.kernelH)
+    case .kw: return String(p.kernelW)
+    case .stride: return String(p.stride)
+    case .pad: return String(p.pad)
+    case .hOut: return String(p.outHeight)
+    case .wOut: return String(p.outWidth)
+    case .macs: return String(row.cost.macs)
+    case .flops: return String(row.cost.flops)
+    case .params: return String(row.cost.params)
+    case .bytesMin: return String(row.cost.bytesMin)
+    case .reps: return String(row.samples.count)
+    case .iters: return String(row.iterations)
+    case .timeMinNs: return Decimal.text(s?.min, digits: 1)
+    case .timeMedianNs: return Decimal.text(s?.median, digits: 1)
+    case .timeMeanNs: return Decimal.text(s?.mean, digits: 1)
+    case .timeP90Ns: return Decimal.text(s?.p90, digits: 1)
+    case .timeStddevNs: return Decimal.text(s?.standardDeviation, digits: 1)
+    case .gflops: return Decimal.text(row.gflops, digits: 3)
+    case .gbps: return Decimal.text(row.gbps, digits: 3)
+    case .maxAbsErr: return Decimal.text(row.maxAbsError, digits: 12)
+    case .status: return row.status.rawValue
+    case .variantID: return row.variantID
+    case .groups: return String(p.groups)
+    case .bnParams: return String(row.cost.bnParams)
+    case .arithmeticIntensity: return Decimal.text(row.cost.arithmeticIntensity, digits: 4)
+    case .timeMedianCILowNs: return Decimal.text(s?.medianLow, digits: 1)
+    case .timeMedianCIHighNs: return Decimal.text(s?.medianHigh, digits: 1)
+    case .note: return row.note
+    }
+  }
+}
