@@ -1,6 +1,48 @@
 import ArgumentParser
+import ConvKernels
+import Harness
 
+/// `sepbench list`: what can be run.
 struct ListCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "list")
-  func run() throws {}
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "Show the suites, variant families or counter events.")
+
+  enum Topic: String, ExpressibleByArgument, CaseIterable {
+    case suites, variants, events
+  }
+
+  @Argument(help: "What to list: suites, variants or events.")
+  var topic: Topic = .variants
+
+  func run() throws {
+    switch topic {
+    case .suites:
+      for suite in Suite.builtIn {
+        print("\(suite.name): \(suite.summary)")
+        for c in suite.cases { print("  \(c.name)  \(c.problem.descriptor)") }
+      }
+    case .variants:
+      print("op          family              layouts     threads  needs     summary")
+      for family in VariantRegistry.families {
+        let layouts = family.layouts.sorted().map(\.rawValue).joined(separator: ",")
+        let skip = family.requires.isSubset(of: CPUFeatures.current) ? "" : " (not on this CPU)"
+        print(
+          [
+            family.op.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
+            family.family.padding(toLength: 19, withPad: " ", startingAt: 0),
+            layouts.padding(toLength: 11, withPad: " ", startingAt: 0),
+            (family.isThreaded ? "1..N" : "1").padding(toLength: 8, withPad: " ", startingAt: 0),
+            family.requires.description.padding(toLength: 9, withPad: " ", startingAt: 0),
+            family.summary + skip,
+          ].joined(separator: " "))
+      }
+    case .events:
+      print(EventListing.text)
+    }
+  }
+}
+
+/// The default counter events, until the counters module lists them.
+enum EventListing {
+  static var text: String { "Counter events: see `sepbench counters`." }
 }

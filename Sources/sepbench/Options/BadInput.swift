@@ -1,4 +1,5 @@
 import ConvKernels
+import Reports
 
 /// A domain error that means "the user asked for something impossible": printed as one line,
 /// exit code 2.
@@ -11,3 +12,6 @@ struct UsageError: BadInput {
   let description: String
   init(_ description: String) { self.description = description }
 }
+
+extension FileError: BadInput {}
+extension CSVError: BadInput {}
