@@ -1,0 +1,60 @@
+import ConvKernels
+import Harness
+import Testing
+
+@Suite struct RunnerTests {
+  static let tinySuite = Suite(
+    name: "tiny", summary: "two shapes",
+    cases: [
+      SuiteCase(name: "a", problem: try! ConvProblem(descriptor: "c4h5o6k3s1p1")),
+      SuiteCase(name: "b", problem: try! ConvProblem(descriptor: "c3h7w5o2k3s2p1")),
+    ])
+
+  static func plan(ops: [Op] = [.dw, .pw]) -> RunPlan {
+    RunPlan(
+      suite: tinySuite, ops: ops, families: ["naive"], layouts: [.nchw, .nhwc], threads: [1],
+      minSampleNanoseconds: 100_000, repetitions: 3, caseBudgetNanoseconds: 50_000_000)
+  }
+
+  @Test func everySelectedVariantGetsOneValidatedAndTimedRow() {
+    let plan = Self.plan()
+    let (results, completed) = Runner(plan: plan).run()
+    #expect(completed)
+    #expect(results.count == plan.caseCount)
+    #expect(results.count == 2 * 2 * 2)  // cases x ops x layouts
+    for row in results {
+      #expect(row.status == .ok, "\(row.variantID) \(row.note)")
+      #expect(row.samples.count == 3)
+      #expect(row.iterations >= 1)
+      #expect((row.maxAbsError ?? 1) <= 1e-5)
+    }
+  }
+
+  @Test func opsRunTheirOwnPartOfTheBlockShape() {
+    let (results, _) = Runner(plan: Self.plan()).run()
+    let pw = results.first { $0.caseName == "b" && $0.op == .pw }!
+    // block c3h7w5 s2 p1: dw output is 4x3, the pointwise part runs on it
+    #expect(pw.problem.height == 4 && pw.problem.width == 3)
+    #expect(pw.cost.macs == 3 * 2 * 4 * 3)
+  }
+
+  @Test func stoppingAfterTheFirstCaseKeepsOnlyFinishedCases() {
+    var finished = 0
+    let (results, completed) = Runner(plan: Self.plan()).run(
+      caseDone: { _ in finished += 1 }, shouldStop: { finished >= 1 })
+    #expect(!completed)
+    #expect(Set(results.map(\.caseName)) == ["a"])
+    #expect(results.count == 4)
+  }
+
+  @Test func variantMissingALayoutIsNotListed() {
+    let plan = RunPlan(suite: Self.tinySuite, ops: [.dw], families: ["naive"], layouts: [.nhwc])
+    #expect(plan.variants(for: .dw).map(\.layout) == [.nhwc])
+  }
+
+  @Test func hugeShapeIsRejectedAsTooLarge() throws {
+    let huge = Suite.adHoc([try ConvProblem(descriptor: "c4096h4096o4096k3")])
+    let plan = RunPlan(suite: huge, ops: [.conv])
+    #expect(throws: ProblemError.self) { try plan.checkMemory(limit: 1 << 30) }
+  }
+}

@@ -1,0 +1,94 @@
+import ConvKernels
+import Foundation
+import Harness
+import Reports
+import Testing
+
+@Suite struct ResultFolderTests {
+  static let designColumns =
+    "schema, suite, case, op, variant, layout, threads, n, c_in, h, w, c_out, kh, kw, stride, pad, h_out, w_out, macs, flops, params, bytes_min, reps, iters, time_min_ns, time_median_ns, time_mean_ns, time_p90_ns, time_stddev_ns, gflops, gbps, max_abs_err, status"
+    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+
+  static func temporaryFolder() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("sepbench-test-\(UUID().uuidString)").path
+  }
+
+  static func sampleResults() throws -> [CaseResult] {
+    let block = try ConvProblem(descriptor: "c8h6o16k3s1p1")
+    func row(_ op: Op, _ family: String, _ samples: [Double], note: String = "") -> CaseResult {
+      CaseResult(
+        suite: "t", caseName: "shape, \"one\"", op: op, family: family, layout: .nhwc, threads: 1,
+        blockProblem: block, status: .ok, note: note, iterations: 4, samples: samples,
+        maxAbsError: 1e-7)
+    }
+    return [
+      row(.convBlock, "naive", [1000, 1100, 900]),
+      row(.sepBlock, "naive", [300, 250, 260], note: "needs, commas"),
+      row(.dw, "naive", [50, 60, 55]),
+      row(.pw, "naive", [150, 160, 170]),
+    ]
+  }
+
+  @Test func resultsBeginWithDesignColumnsInOrder() {
+    let header = ResultsTable(events: ["perf::TASK-CLOCK"], ceilings: nil).header
+    #expect(Array(header.prefix(Self.designColumns.count)) == Self.designColumns)
+    #expect(header.contains("ctr_perf__TASK_CLOCK"))
+  }
+
+  @Test func writtenFolderReadsBackRowForRow() throws {
+    let path = Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let folder = try ResultFolder.create(at: path)
+    let results = try Self.sampleResults()
+    let plan = RunPlan(suite: .quick)
+    var meta = RunMetadata(
+      commandLine: ["sepbench", "run"], startTime: Date(timeIntervalSince1970: 0),
+      machine: .current(), plan: PlanSummary(plan), gitCommit: nil)
+    meta.completed = true
+    try folder.write(results: results, metadata: meta, events: ["PAPI_TOT_CYC"])
+
+    let table = try folder.readTable(ResultFolder.resultsFile)
+    #expect(table.rows.count == 4)
+    let records = table.records
+    #expect(records[0]["case"] == "shape, \"one\"")
+    #expect(records[0]["time_median_ns"] == "1000")
+    #expect(records[1]["note"] == "needs, commas")
+    #expect(records[0]["macs"] == String(results[0].cost.macs))
+    #expect(records[0]["ctr_PAPI_TOT_CYC"] == "")
+    #expect(try folder.readMetadata() == meta)
+
+    let samples = try folder.readTable(ResultFolder.samplesFile)
+    #expect(samples.rows.count == 12)
+    #expect(samples.records[1]["time_ns"] == "1100")
+    #expect(samples.records[1]["rep"] == "1")
+  }
+
+  @Test func comparisonUsesBestMediansAndTheoreticalRatio() throws {
+    let rows = ComparisonRow.rows(from: try Self.sampleResults())
+    #expect(rows.count == 1)
+    let row = rows[0]
+    // medians: conv_block 1000, sep_block 260, dw 55, pw 160
+    #expect(row.measuredSpeedup == 1000.0 / 260)
+    #expect(row.macRatio == 1.0 / 16 + 1.0 / 9)
+    #expect(abs(row.efficiency! - (1000.0 / 260) * (1.0 / 16 + 1.0 / 9)) < 1e-12)
+    #expect(row.depthwiseShare == 55.0 / 215)
+  }
+
+  @Test func fileInPlaceOfFolderIsRejected() throws {
+    let path = Self.temporaryFolder()
+    FileManager.default.createFile(atPath: path, contents: Data())
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect(throws: FileError.self) { try ResultFolder.checkWritable(path) }
+    #expect(throws: FileError.self) { try ResultFolder.create(at: path) }
+  }
+
+  @Test func atomicWriteLeavesNoTemporaryFiles() throws {
+    let path = Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let folder = try ResultFolder.create(at: path)
+    try AtomicFile.write("a\n", to: folder.url.appendingPathComponent("x.csv"))
+    try AtomicFile.write("b\n", to: folder.url.appendingPathComponent("x.csv"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: path) == ["x.csv"])
+    #expect(try String(contentsOfFile: path + "/x.csv", encoding: .utf8) == "b\n")
+  }
+}
