@@ -29,27 +29,37 @@ public enum Reference {
     var dst = [Double](repeating: 0, count: p.outputCount)
     let icg = p.inChannelsPerGroup
     let ocg = p.outChannelsPerGroup
-    for n in 0..<p.batch {
-      for oc in 0..<p.outChannels {
-        let g = oc / ocg
-        for oh in 0..<p.outHeight {
-          for ow in 0..<p.outWidth {
-            var acc = 0.0
-            for icInGroup in 0..<icg {
-              let ic = g * icg + icInGroup
-              for kh in 0..<p.kernelH {
-                let ih = oh * p.stride - p.pad + kh
-                guard ih >= 0 && ih < p.height else { continue }
-                for kw in 0..<p.kernelW {
-                  let iw = ow * p.stride - p.pad + kw
-                  guard iw >= 0 && iw < p.width else { continue }
-                  let s = src[((n * p.inChannels + ic) * p.height + ih) * p.width + iw]
-                  let w = wei[((oc * icg + icInGroup) * p.kernelH + kh) * p.kernelW + kw]
-                  acc += s * Double(w)
+    let plane = p.height * p.width
+    let outPlane = p.outHeight * p.outWidth
+    src.withUnsafeBufferPointer { src in
+      wei.withUnsafeBufferPointer { wei in
+        dst.withUnsafeMutableBufferPointer { dst in
+          for n in 0..<p.batch {
+            for oc in 0..<p.outChannels {
+              let g = oc / ocg
+              let out = n * p.outChannels * outPlane + oc * outPlane
+              // Accumulate tap by tap over whole output rows: the same sum as the textbook
+              // seven loops, in a different order, all in Double.
+              for icInGroup in 0..<icg {
+                let input = (n * p.inChannels + g * icg + icInGroup) * plane
+                for kh in 0..<p.kernelH {
+                  for kw in 0..<p.kernelW {
+                    let w = Double(wei[((oc * icg + icInGroup) * p.kernelH + kh) * p.kernelW + kw])
+                    for oh in 0..<p.outHeight {
+                      let ih = oh * p.stride - p.pad + kh
+                      guard ih >= 0 && ih < p.height else { continue }
+                      let row = input + ih * p.width
+                      let outRow = out + oh * p.outWidth
+                      for ow in 0..<p.outWidth {
+                        let iw = ow * p.stride - p.pad + kw
+                        guard iw >= 0 && iw < p.width else { continue }
+                        dst[outRow + ow] += src[row + iw] * w
+                      }
+                    }
+                  }
                 }
               }
             }
-            dst[((n * p.outChannels + oc) * p.outHeight + oh) * p.outWidth + ow] = acc
           }
         }
       }

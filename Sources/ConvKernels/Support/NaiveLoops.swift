@@ -8,8 +8,11 @@ enum NaiveLoops {
   ) {
     let inShape = p.inputShape(for: .conv)
     let outShape = p.outputShape(for: .conv)
+    let si = inShape.strides(in: layout)
+    let so = outShape.strides(in: layout)
     let icg = p.inChannelsPerGroup
     let ocg = p.outChannelsPerGroup
+    let (kernelH, kernelW, stride, pad) = (p.kernelH, p.kernelW, p.stride, p.pad)
     for n in 0..<p.batch {
       for oc in 0..<p.outChannels {
         let icBase = (oc / ocg) * icg
@@ -17,19 +20,19 @@ enum NaiveLoops {
           for ow in 0..<p.outWidth {
             var acc: Float = 0
             for icInGroup in 0..<icg {
-              for kh in 0..<p.kernelH {
-                let ih = oh * p.stride - p.pad + kh
+              let srcChannel = src + n * si.n + (icBase + icInGroup) * si.c
+              let weiChannel = wei + (oc * icg + icInGroup) * kernelH * kernelW
+              for kh in 0..<kernelH {
+                let ih = oh * stride - pad + kh
                 if ih < 0 || ih >= p.height { continue }
-                for kw in 0..<p.kernelW {
-                  let iw = ow * p.stride - p.pad + kw
+                for kw in 0..<kernelW {
+                  let iw = ow * stride - pad + kw
                   if iw < 0 || iw >= p.width { continue }
-                  let s = src[inShape.index(n, icBase + icInGroup, ih, iw, in: layout)]
-                  let w = wei[((oc * icg + icInGroup) * p.kernelH + kh) * p.kernelW + kw]
-                  acc += s * w
+                  acc += srcChannel[ih * si.h + iw * si.w] * weiChannel[kh * kernelW + kw]
                 }
               }
             }
-            dst[outShape.index(n, oc, oh, ow, in: layout)] = acc
+            dst[n * so.n + oc * so.c + oh * so.h + ow * so.w] = acc
           }
         }
       }
@@ -41,11 +44,12 @@ enum NaiveLoops {
     _ shape: TensorShape, layout: Layout, _ x: UnsafeMutablePointer<Float>,
     scale: UnsafePointer<Float>, shift: UnsafePointer<Float>
   ) {
+    let s = shape.strides(in: layout)
     for n in 0..<shape.n {
       for c in 0..<shape.c {
         for h in 0..<shape.h {
           for w in 0..<shape.w {
-            let i = shape.index(n, c, h, w, in: layout)
+            let i = n * s.n + c * s.c + h * s.h + w * s.w
             x[i] = max(0, scale[c] * x[i] + shift[c])
           }
         }

@@ -24,5 +24,13 @@ public struct TensorShape: Hashable, Sendable, Codable, CustomStringConvertible 
     }
   }
 
+  /// Element strides (n, c, h, w) of this shape in `layout`.
+  public func strides(in layout: Layout) -> (n: Int, c: Int, h: Int, w: Int) {
+    switch layout {
+    case .nchw: (c * h * w, h * w, w, 1)
+    case .nhwc: (h * w * c, 1, w * c, c)
+    }
+  }
+
   public var description: String { "\(n)x\(c)x\(h)x\(w)" }
 }
