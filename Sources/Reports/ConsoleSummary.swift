@@ -43,3 +43,13 @@ public struct ConsoleSummary {
     return (lines + [footer]).joined(separator: "\n")
   }
 }
+
+/// One line on the measured ceilings.
+public enum CeilingsSummary {
+  public static func text(_ c: MachineCeilings) -> String {
+    String(
+      format: "Ceilings: FMA peak %.1f GFLOP/s (1 thread), %.1f (%d threads); triad %.1f GB/s to memory (1 thread), %.1f (%d threads), %.1f in L2",
+      c.peakGFLOPSOneThread, c.peakGFLOPSAllThreads, c.threads, c.memoryGBPSOneThread,
+      c.memoryGBPSAllThreads, c.threads, c.l2GBPSOneThread)
+  }
+}

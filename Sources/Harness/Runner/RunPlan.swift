@@ -6,7 +6,8 @@ public struct RunPlan: Sendable {
   public var suite: Suite
   /// Operators to measure, in this order.
   public var ops: [Op]
-  /// Family names to include (`variant` column); nil for every registered family.
+  /// Family names to include (`variant` column); nil for every registered family except the
+  /// suite's `excludedByDefault`.
   public var families: [String]?
   public var layouts: [Layout]
   public var threads: [Int]
@@ -42,7 +43,8 @@ public struct RunPlan: Sendable {
   /// The variants of `op` this plan selects.
   public func variants(for op: Op) -> [any KernelVariant] {
     let selected = VariantRegistry.families(for: op).filter { family in
-      families.map { $0.contains(family.family) } ?? true
+      families.map { $0.contains(family.family) }
+        ?? !suite.excludedByDefault.contains(family.family)
     }
     return VariantRegistry.variants(of: selected, layouts: layouts, threads: threads)
   }

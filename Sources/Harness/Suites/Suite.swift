@@ -20,11 +20,15 @@ public struct Suite: Sendable {
   public let name: String
   public let summary: String
   public let cases: [SuiteCase]
+  /// Families left out unless `--variants` names them (the naive 3x3 convolutions of the
+  /// full MobileNet take about 20 s per iteration).
+  public let excludedByDefault: Set<String>
 
-  public init(name: String, summary: String, cases: [SuiteCase]) {
+  public init(name: String, summary: String, cases: [SuiteCase], excludedByDefault: Set<String> = []) {
     self.name = name
     self.summary = summary
     self.cases = cases
+    self.excludedByDefault = excludedByDefault
   }
 
   /// A few small shapes (odd sizes, stride 2, channel tails) that run in seconds.
@@ -40,8 +44,9 @@ public struct Suite: Sendable {
   /// The 13 separable blocks of MobileNetV1 1.0/224 and the standard twin of each.
   public static let mobileNetV1 = Suite(
     name: "mobilenet-v1",
-    summary: "the 13 separable blocks of MobileNetV1 1.0/224 and their standard 3x3 twins",
-    cases: MobileNetV1Blocks.blocks)
+    summary:
+      "the 13 separable blocks of MobileNetV1 1.0/224 and their standard 3x3 twins (naive variants only with --variants naive)",
+    cases: MobileNetV1Blocks.blocks, excludedByDefault: ["naive"])
 
   /// Every built-in suite.
   public static let builtIn: [Suite] = [quick, mobileNetV1]

@@ -39,6 +39,11 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Result folder (created if needed; existing result files are replaced).")
   var out: String?
 
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Measure this machine's FMA peak and memory bandwidth first (about 2 s), for pct_peak_* columns.")
+  var ceilings = true
+
   func run() throws {
     let plan = try makePlan()
     let outPath = out ?? Self.defaultFolder(suite: plan.suite.name)
@@ -48,18 +53,24 @@ struct RunCommand: ParsableCommand {
     var metadata = RunMetadata(
       commandLine: CommandLine.arguments, startTime: Date(), machine: .current(),
       plan: PlanSummary(plan), gitCommit: GitCommit.current())
+    if ceilings {
+      let measured = Calibration(threads: max(2, plan.threads.max() ?? 1)).measure()
+      metadata.ceilings = measured
+      print(CeilingsSummary.text(measured))
+    }
     Interrupt.install()
 
     var results: [CaseResult] = []
     var progress = ProgressDisplay(total: plan.caseCount)
     var lastCheckpoint = MonotonicClock.now()
-    try folder.write(results: results, metadata: metadata, events: plan.events)
+    try folder.write(results: results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings)
     let outcome = Runner(plan: plan).run(
       caseDone: { rows in
         results += rows
         progress.advance(rows)
         if MonotonicClock.now() - lastCheckpoint > 2_000_000_000 {
-          try? folder.write(results: results, metadata: metadata, events: plan.events)
+          try? folder.write(
+            results: results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings)
           lastCheckpoint = MonotonicClock.now()
         }
       },
@@ -67,7 +78,8 @@ struct RunCommand: ParsableCommand {
     progress.finish()
     metadata.endTime = RunMetadata.timestamp(Date())
     metadata.completed = outcome.completed
-    try folder.write(results: outcome.results, metadata: metadata, events: plan.events)
+    try folder.write(
+      results: outcome.results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings)
 
     print(ConsoleSummary(results: outcome.results).text)
     print("Results: \(folder.url.path)")

@@ -1,0 +1,77 @@
+import ConvKernels
+
+/// Measures `MachineCeilings`: FMA throughput (1 thread and all threads) and triad
+/// bandwidth (to memory and inside L2). Each figure is the best of several samples: a ceiling
+/// is what the machine can do, so the fastest repetition is the estimate.
+public struct Calibration: Sendable {
+  /// Threads for the all-thread figures.
+  public var threads: Int
+  /// Floats per triad array for the memory figure (3 arrays; far beyond any last-level cache).
+  public var memoryElements: Int = 16 << 20
+  /// Floats per triad array for the L2 figure (3 x 40 KiB: past L1, inside a 512 KiB L2).
+  public var l2Elements: Int = 10 << 10
+  public var samples: Int = 5
+
+  public init(threads: Int) { self.threads = threads }
+
+  /// Runs every measurement (about a second).
+  public func measure() -> MachineCeilings {
+    let one = fmaGFLOPS(pool: .with(threads: 1))
+    let all = fmaGFLOPS(pool: .with(threads: threads))
+    let memoryOne = triadGBPS(elements: memoryElements, pool: .with(threads: 1), passes: 2)
+    let memoryAll = triadGBPS(elements: memoryElements, pool: .with(threads: threads), passes: 2)
+    let l2 = triadGBPS(elements: l2Elements, pool: .with(threads: 1), passes: 2000)
+    return MachineCeilings(
+      peakGFLOPSOneThread: one, peakGFLOPSAllThreads: all, memoryGBPSOneThread: memoryOne,
+      memoryGBPSAllThreads: memoryAll, l2GBPSOneThread: l2, threads: threads)
+  }
+
+  /// Best-of-`samples` GFLOP/s of `CeilingKernels.fmaChains` on every thread of `pool`.
+  func fmaGFLOPS(pool: WorkerPool) -> Double {
+    let iterations = 2_000_000
+    let flopsPerThread = Double(iterations * CeilingKernels.fmaAccumulators * 16)
+    var best = 0.0
+    var sink: Float = 0
+    for _ in 0..<samples {
+      let start = MonotonicClock.now()
+      var results = [Float](repeating: 0, count: pool.threadCount)
+      results.withUnsafeMutableBufferPointer { out in
+        pool.onEachWorker { worker in
+          out[worker] = CeilingKernels.fmaChains(iterations: iterations, a: 0.5, b: 0.25)
+        }
+      }
+      let seconds = Double(MonotonicClock.now() - start) / 1e9
+      sink += results.reduce(0, +)
+      best = max(best, flopsPerThread * Double(pool.threadCount) / seconds / 1e9)
+    }
+    precondition(sink.isFinite, "FMA calibration produced a non-finite value")
+    return best
+  }
+
+  /// Best-of-`samples` GB/s of the triad over arrays of `elements` floats, split evenly
+  /// over `pool`'s threads, each sample `passes` passes.
+  func triadGBPS(elements: Int, pool: WorkerPool, passes: Int) -> Double {
+    let a = AlignedBuffer(count: elements)
+    let b = AlignedBuffer(count: elements, value: 1)
+    let c = AlignedBuffer(count: elements, value: 2)
+    let partition = RowPartition(total: elements, parts: pool.threadCount)
+    func pass() {
+      pool.onEachWorker { worker in
+        let range = partition.range(worker)
+        CeilingKernels.triad(
+          a.pointer + range.lowerBound, b.pointer + range.lowerBound, c.pointer + range.lowerBound,
+          count: range.count, scalar: 3)
+      }
+    }
+    pass()
+    var best = 0.0
+    for _ in 0..<samples {
+      let start = MonotonicClock.now()
+      for _ in 0..<passes { pass() }
+      let seconds = Double(MonotonicClock.now() - start) / 1e9
+      best = max(best, Double(12 * elements * passes) / seconds / 1e9)
+    }
+    precondition(a.pointer[elements - 1] == 7, "triad produced a wrong value")
+    return best
+  }
+}
