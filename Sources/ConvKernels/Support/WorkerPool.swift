@@ -105,6 +105,14 @@ public final class WorkerPool: @unchecked Sendable {
     }
   }
 
+  /// Runs this worker's share of the current job. A separate function so that the worker's
+  /// reference to the job closure is released on return, before `pending` is decremented.
+  @inline(never)
+  private func runJob(worker: Int) {
+    guard let job else { return }
+    if perWorker { job(worker) } else { drainTasks(job) }
+  }
+
   private func drainTasks(_ body: (Int) -> Void) {
     while true {
       let task = nextTask.add(1, ordering: .relaxed).oldValue
@@ -130,9 +138,7 @@ public final class WorkerPool: @unchecked Sendable {
         current = generation.load(ordering: .acquiring)
       }
       seen = current
-      if let job {
-        if perWorker { job(index) } else { drainTasks(job) }
-      }
+      runJob(worker: index)
       pending.subtract(1, ordering: .releasing)
     }
   }

@@ -1,6 +1,7 @@
 extension VariantRegistry {
   /// Families of the `sep_block` operator, one line each.
   static let separableBlockFamilies: [any KernelVariant.Type] = [
-    SeparableBlockNaive.self
+    SeparableBlockNaive.self,
+    SeparableBlockUnfused.self,
   ]
 }
