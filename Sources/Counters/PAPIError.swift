@@ -23,7 +23,9 @@ public struct PAPIError: Error, Equatable, Sendable, CustomStringConvertible {
   }
 
   /// `"PAPI_add_named_event(PAPI_TOT_CYC) failed: Event does not exist (-7)"`.
+  /// With `code == 0` (PAPI not called) just `text`.
   public var description: String {
+    if code == 0 { return text }
     let subject = event.map { "\(call)(\($0))" } ?? call
     return "\(subject) failed: \(text) (\(code))"
   }
