@@ -35,8 +35,13 @@ private let hasPAPITools = FileManager.default.isExecutableFile(
       let probe = EventProbe.probe(event)
       #expect(probe.isAvailable == reference.added, "\(probe.reason)")
       if !reference.added {
-        #expect(probe.papiError?.text == reference.because, "\(event)")
         #expect(!probe.reason.isEmpty)
+      }
+      // Same call (PAPI_add_named_event), same text. For names that do not resolve the probe
+      // reports PAPI_event_name_to_code, whose text differs from the add's and even between
+      // runs ("Not supported" vs "Not supported by component" for PAPI_NOT_AN_EVENT).
+      if probe.status == .cannotCount {
+        #expect(probe.papiError?.text == reference.because, "\(event)")
       }
     }
 

@@ -27,7 +27,8 @@ final class TestWorkers: WorkerThreads, @unchecked Sendable {
     threadCount = threads
     go = (0..<threads).map { _ in DispatchSemaphore(value: 0) }
     for index in 1..<max(threads, 1) {
-      let thread = Thread { [unowned self] in
+      // Threads hold the pool for the life of the process, as WorkerPool's do.
+      let thread = Thread {
         while true {
           self.go[index].wait()
           self.runJob(index)
