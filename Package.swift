@@ -51,7 +51,7 @@ let package = Package(
       ]),
     .target(name: "TestSupport", dependencies: ["ConvKernels"], path: "Tests/TestSupport"),
     .testTarget(name: "ConvKernelsTests", dependencies: ["ConvKernels", "TestSupport"]),
-    .testTarget(name: "CountersTests", dependencies: ["Counters"]),
+    .testTarget(name: "CountersTests", dependencies: ["Counters", "ConvKernels"]),
     .testTarget(name: "HarnessTests", dependencies: ["Harness", "ConvKernels", "Counters", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Harness", "ConvKernels", "TestSupport"]),
     .testTarget(name: "SepbenchTests", dependencies: ["sepbench", "TestSupport"]),

@@ -13,6 +13,7 @@ struct SepBench: ParsableCommand {
       """,
     subcommands: [
       RunCommand.self, ValidateCommand.self, ListCommand.self, ModelCommand.self,
+      CountersCommand.self,
     ])
 
   static func main() {

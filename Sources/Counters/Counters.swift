@@ -1,2 +1,0 @@
-/// Hardware and software event counting through PAPI.
-public enum CountersModule {}

@@ -1,0 +1,64 @@
+import Counters
+import Testing
+
+@Suite struct CounterPlanTests {
+  /// A PMU with 4 counters; `perf::` events are software events and use none.
+  private func fitsFourCounters(_ events: [String]) -> Bool {
+    events.filter { !$0.hasPrefix("perf::") }.count <= 4
+  }
+
+  @Test func tooManyHardwareEventsAreSplitIntoGroupsInOrder() {
+    let events = (1...9).map { "HW\($0)" }
+    let split = CounterPlan.group(events, fits: fitsFourCounters)
+    #expect(split.groups == [["HW1", "HW2", "HW3", "HW4"], ["HW5", "HW6", "HW7", "HW8"], ["HW9"]])
+    #expect(split.rejected.isEmpty)
+  }
+
+  @Test func softwareEventsJoinTheFirstGroup() {
+    let events = ["A", "B", "C", "D", "E", "perf::TASK-CLOCK", "perf::PAGE-FAULTS"]
+    let split = CounterPlan.group(events, fits: fitsFourCounters)
+    #expect(split.groups == [["A", "B", "C", "D", "perf::TASK-CLOCK", "perf::PAGE-FAULTS"], ["E"]])
+  }
+
+  @Test func anEventThatNeverFitsIsRejected() {
+    let split = CounterPlan.group(["A", "HUGE", "B"]) { !$0.contains("HUGE") }
+    #expect(split.groups == [["A", "B"]])
+    #expect(split.rejected == ["HUGE"])
+  }
+
+  @Test func measurementRecordsSayGroupOrWhyNot() {
+    let plan = CounterPlan(
+      events: ["A", "B", "C", "PAPI_TOT_CYC"],
+      availability: [
+        EventAvailability(event: "A", status: .available, papiError: nil, reason: ""),
+        EventAvailability(event: "B", status: .available, papiError: nil, reason: ""),
+        EventAvailability(event: "C", status: .available, papiError: nil, reason: ""),
+        EventAvailability(
+          event: "PAPI_TOT_CYC", status: .cannotCount, papiError: nil, reason: "no PMU"),
+      ],
+      groups: [["A", "B"], ["C"]], isMultiplexed: false, multiplexingNote: nil)
+    #expect(
+      plan.measurements == [
+        EventMeasurement(event: "A", method: .group, group: 0, reason: nil),
+        EventMeasurement(event: "B", method: .group, group: 0, reason: nil),
+        EventMeasurement(event: "C", method: .group, group: 1, reason: nil),
+        EventMeasurement(event: "PAPI_TOT_CYC", method: .unavailable, group: nil, reason: "no PMU"),
+      ])
+    #expect(plan.measurements[3].column == "ctr_PAPI_TOT_CYC")
+  }
+
+  @Test func realPlanRecordsEveryRequestedEvent() {
+    let plan = CounterPlan(events: EventProbe.defaultEvents)
+    #expect(plan.measurements.map(\.event) == EventProbe.defaultEvents)
+    for (record, probe) in zip(plan.measurements, plan.availability) {
+      #expect((record.method == .unavailable) == !probe.isAvailable, "\(record)")
+      #expect(record.method != .unavailable || record.reason?.isEmpty == false)
+    }
+    #expect(Set(plan.groups.joined()) == Set(plan.availability.filter(\.isAvailable).map(\.event)))
+  }
+
+  @Test func multiplexingRequestRecordsWhyItWasNotUsed() {
+    let plan = CounterPlan(events: EventProbe.defaultEvents, multiplex: true)
+    if !plan.isMultiplexed { #expect(plan.multiplexingNote != nil) }
+  }
+}
