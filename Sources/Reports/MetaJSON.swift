@@ -1,4 +1,5 @@
 import Foundation
+import Counters
 import Harness
 
 /// The contents of `meta.json`: where, when, how and with what a result folder was made.
@@ -103,33 +104,26 @@ public struct PlanSummary: Codable, Sendable, Equatable {
 
 /// Counter set-up of a run.
 public struct CountersMetadata: Codable, Sendable, Equatable {
+  public var builtWithPAPI: Bool
   public var papiVersion: String?
-  public var virtualMachine: Bool?
+  /// What detected a virtual machine (nil when none was detected).
+  public var virtualMachine: String?
   public var perfEventParanoid: Int?
-  public var events: [EventMetadata]
+  /// PAPI components that are disabled here, with PAPI's reason.
+  public var disabledComponents: [String]
+  /// Why the events were not multiplexed (nil when they were, or none were countable).
+  public var multiplexingNote: String?
+  /// One record per requested event: its column, how it was measured (group, multiplexed,
+  /// unavailable) and why not.
+  public var events: [EventMeasurement]
 
-  public init(papiVersion: String?, virtualMachine: Bool?, perfEventParanoid: Int?, events: [EventMetadata]) {
-    self.papiVersion = papiVersion
-    self.virtualMachine = virtualMachine
-    self.perfEventParanoid = perfEventParanoid
-    self.events = events
-  }
-}
-
-/// One requested event: its CSV column, whether it was counted, how, and why not.
-public struct EventMetadata: Codable, Sendable, Equatable {
-  public var name: String
-  public var column: String
-  public var available: Bool
-  /// e.g. "group 0", "multiplexed", or "unavailable".
-  public var measuredAs: String
-  public var reason: String?
-
-  public init(name: String, column: String, available: Bool, measuredAs: String, reason: String?) {
-    self.name = name
-    self.column = column
-    self.available = available
-    self.measuredAs = measuredAs
-    self.reason = reason
+  public init(plan: CounterPlan, environment: CounterEnvironment) {
+    builtWithPAPI = environment.builtWithPAPI
+    papiVersion = environment.papiVersion
+    virtualMachine = environment.virtualMachine
+    perfEventParanoid = environment.perfEventParanoid
+    disabledComponents = environment.disabledComponents
+    multiplexingNote = plan.multiplexingNote
+    events = plan.measurements
   }
 }

@@ -1,7 +1,9 @@
 import Harness
 
 /// The full column set of one run's `results.csv`: the fixed `ResultsColumn`s, the roofline
-/// percentages, one `ctr_<EVENT>` column per requested event, then derived metrics. The same
+/// percentages, one `ctr_<EVENT>` column per requested event (per iteration, summed over
+/// threads; empty where unavailable), then the derived metrics (empty where an input is
+/// missing). The same
 /// columns for every row, so the file stays rectangular.
 public struct ResultsTable: Sendable {
   /// Requested counter events, in column order.
@@ -16,15 +18,10 @@ public struct ResultsTable: Sendable {
   /// Roofline columns: percent of the measured FMA peak and of memory bandwidth.
   public static let rooflineColumns = ["pct_peak_flops", "pct_peak_bw"]
 
-  /// CSV column name of a counter event: `ctr_` and the name with every character outside
-  /// letters, digits and `_` replaced by `_` (`perf::TASK-CLOCK` → `ctr_perf__TASK_CLOCK`).
-  public static func counterColumn(_ event: String) -> String {
-    "ctr_" + String(event.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") ? $0 : "_" })
-  }
-
   /// Every column, in order.
   public var header: [String] {
-    ResultsColumn.allCases.map(\.rawValue) + Self.rooflineColumns + events.map(Self.counterColumn)
+    ResultsColumn.allCases.map(\.rawValue) + Self.rooflineColumns
+      + events.map(CaseResult.counterColumn) + CaseResult.derivedMetricNames
   }
 
   /// The cells of one row.
@@ -37,6 +34,7 @@ public struct ResultsTable: Sendable {
       cells += ["", ""]
     }
     for event in events { cells.append(Decimal.text(row.counters[event] ?? nil, digits: 3)) }
+    for metric in row.derivedMetrics { cells.append(Decimal.text(metric.value, digits: 4)) }
     return cells
   }
 

@@ -6,20 +6,26 @@ import ConvKernels
 public struct Calibration: Sendable {
   /// Threads for the all-thread figures.
   public var threads: Int
-  /// Floats per triad array for the memory figure (3 arrays; far beyond any last-level cache).
-  public var memoryElements: Int = 16 << 20
+  /// Floats per triad array for the memory figure: each array twice the last-level cache
+  /// (at least 64 MiB), so the three arrays stream from memory.
+  public var memoryElements: Int
   /// Floats per triad array for the L2 figure (3 x 40 KiB: past L1, inside a 512 KiB L2).
   public var l2Elements: Int = 10 << 10
   public var samples: Int = 5
 
-  public init(threads: Int) { self.threads = threads }
+  /// Calibration for `threads` threads on a machine whose last-level cache holds
+  /// `lastLevelCacheBytes` (0 when unknown).
+  public init(threads: Int, lastLevelCacheBytes: Int) {
+    self.threads = threads
+    memoryElements = max(64 << 20, 2 * lastLevelCacheBytes) / 4
+  }
 
   /// Runs every measurement (about a second).
   public func measure() -> MachineCeilings {
     let one = fmaGFLOPS(pool: .with(threads: 1))
     let all = fmaGFLOPS(pool: .with(threads: threads))
-    let memoryOne = triadGBPS(elements: memoryElements, pool: .with(threads: 1), passes: 2)
-    let memoryAll = triadGBPS(elements: memoryElements, pool: .with(threads: threads), passes: 2)
+    let memoryOne = triadGBPS(elements: memoryElements, pool: .with(threads: 1), passes: 1)
+    let memoryAll = triadGBPS(elements: memoryElements, pool: .with(threads: threads), passes: 1)
     let l2 = triadGBPS(elements: l2Elements, pool: .with(threads: 1), passes: 2000)
     return MachineCeilings(
       peakGFLOPSOneThread: one, peakGFLOPSAllThreads: all, memoryGBPSOneThread: memoryOne,

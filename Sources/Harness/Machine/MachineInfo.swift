@@ -14,6 +14,9 @@ public struct MachineInfo: Codable, Sendable, Equatable {
   public var operatingSystem: String
   public var virtualMachine: Bool
 
+  /// Size of the largest cache level found (0 when unknown).
+  public var lastLevelCacheBytes: Int { cacheBytes.values.max() ?? 0 }
+
   /// Reads the current machine.
   public static func current() -> MachineInfo {
     let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""

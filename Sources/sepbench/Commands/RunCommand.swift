@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConvKernels
+import Counters
 import Foundation
 import Harness
 import Reports
@@ -39,22 +40,35 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Result folder (created if needed; existing result files are replaced).")
   var out: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Counter events, comma-separated PAPI preset or native names, or 'none'. Default: cycles, instructions, L1/L2 misses, FP ops, branch misses, TLB misses and four perf software events (see `sepbench counters`).",
+      valueName: "events"))
+  var events: String?
+
   @Flag(
     inversion: .prefixedNo,
     help: "Measure this machine's FMA peak and memory bandwidth first (about 2 s), for pct_peak_* columns.")
   var ceilings = true
 
   func run() throws {
-    let plan = try makePlan()
+    var plan = try makePlan()
     let outPath = out ?? Self.defaultFolder(suite: plan.suite.name)
     try ResultFolder.checkWritable(outPath)
     try plan.checkMemory()
+    let counterPlan = try Self.counterPlan(events)
+    plan.events = counterPlan.events
     let folder = try ResultFolder.create(at: outPath)
     var metadata = RunMetadata(
       commandLine: CommandLine.arguments, startTime: Date(), machine: .current(),
       plan: PlanSummary(plan), gitCommit: GitCommit.current())
+    metadata.counters = CountersMetadata(plan: counterPlan, environment: .current)
+    let counting = counterPlan.groups.isEmpty ? nil : PAPICaseCounting(plan: counterPlan)
     if ceilings {
-      let measured = Calibration(threads: max(2, plan.threads.max() ?? 1)).measure()
+      let measured = Calibration(
+        threads: max(2, plan.threads.max() ?? 1),
+        lastLevelCacheBytes: metadata.machine.lastLevelCacheBytes
+      ).measure()
       metadata.ceilings = measured
       print(CeilingsSummary.text(measured))
     }
@@ -64,7 +78,7 @@ struct RunCommand: ParsableCommand {
     var progress = ProgressDisplay(total: plan.caseCount)
     var lastCheckpoint = MonotonicClock.now()
     try folder.write(results: results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings)
-    let outcome = Runner(plan: plan).run(
+    let outcome = Runner(plan: plan, counting: counting).run(
       caseDone: { rows in
         results += rows
         progress.advance(rows)
@@ -110,6 +124,21 @@ struct RunCommand: ParsableCommand {
       suite: chosen, ops: selection.ops, families: selection.variants, layouts: selection.layouts,
       threads: selection.threads, minSampleNanoseconds: minTime, repetitions: repetitions,
       caseBudgetNanoseconds: maxCaseTime, seed: selection.seed)
+  }
+
+  /// Probes the requested events; an unknown name is bad input.
+  static func counterPlan(_ list: String?) throws -> CounterPlan {
+    let names: [String]
+    switch list {
+    case nil: names = EventProbe.defaultEvents
+    case "none", "": names = []
+    case let text?: names = CommaList.items(text)
+    }
+    let plan = CounterPlan(events: names)
+    if let unknown = plan.availability.first(where: { $0.status == .unknownName }) {
+      throw UnknownEventError(event: unknown.event, papiText: unknown.papiError?.text)
+    }
+    return plan
   }
 
   static func defaultFolder(suite: String) -> String {
