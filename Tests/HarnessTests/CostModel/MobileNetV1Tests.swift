@@ -283,3 +283,10 @@ import Testing
     #expect(text.contains("standard:  4867.29 M MACs, 29.28 M params (8.56x the MACs, 6.96x the params)"))
   }
 }
+
+@Suite struct MobileNetV1SuiteTests {
+  @Test func theMobileNetSuiteMeasuresTheModelsBlockShapes() throws {
+    let suite = try #require(Suite.named("mobilenet-v1"))
+    #expect(suite.cases == MobileNetV1.blockShapes)
+  }
+}
