@@ -38,16 +38,21 @@ import Testing
   }
 
   @Test func zeroStrideIsRejectedWithTheAllowedRange() {
-    #expect(throws: ProblemError.invalidField(field: "stride", value: 0, allowed: "between 1 and 1048576")) {
+    #expect(
+      throws: ProblemError.invalidField(field: "stride", value: 0, allowed: "between 1 and 1048576")
+    ) {
       try make(stride: 0)
     }
     #expect(
-      ProblemError.invalidField(field: "stride", value: 0, allowed: "between 1 and 1048576").description
+      ProblemError.invalidField(field: "stride", value: 0, allowed: "between 1 and 1048576")
+        .description
         == "stride = 0 is not allowed; stride must be between 1 and 1048576")
   }
 
   @Test func negativePaddingIsRejectedNamingTheField() {
-    #expect(throws: ProblemError.invalidField(field: "pad", value: -1, allowed: "between 0 and 1048576")) {
+    #expect(
+      throws: ProblemError.invalidField(field: "pad", value: -1, allowed: "between 0 and 1048576")
+    ) {
       try make(pad: -1)
     }
   }
@@ -61,7 +66,8 @@ import Testing
   @Test func kernelLargerThanThePaddedInputIsRejected() {
     // 3 > 2 + 2*0.
     #expect(
-      throws: ProblemError.invalidField(field: "kh", value: 3, allowed: "at most the padded height h + 2*pad = 2")
+      throws: ProblemError.invalidField(
+        field: "kh", value: 3, allowed: "at most the padded height h + 2*pad = 2")
     ) { try make(height: 2, pad: 0) }
     #expect(rejectedField { try make(width: 2, pad: 0) } == "kw")
     #expect(rejectedField { try make(height: 4, width: 4, kernelH: 7, kernelW: 7, pad: 1) } == "kh")
@@ -79,7 +85,8 @@ import Testing
       throws: ProblemError.invalidField(field: "groups", value: 4, allowed: "a divisor of c_in = 6")
     ) { try make(inChannels: 6, outChannels: 8, groups: 4) }
     #expect(
-      throws: ProblemError.invalidField(field: "groups", value: 4, allowed: "a divisor of c_out = 6")
+      throws: ProblemError.invalidField(
+        field: "groups", value: 4, allowed: "a divisor of c_out = 6")
     ) { try make(inChannels: 8, outChannels: 6, groups: 4) }
     #expect(rejectedField { try make(inChannels: 8, outChannels: 8, groups: 4) } == nil)
   }
@@ -134,13 +141,15 @@ import Testing
       let pad = ConvProblem.samePad(kernel: kernel)
       let one = try make(height: size, width: size, kernelH: kernel, kernelW: kernel, pad: pad)
       #expect(one.outHeight == size && one.outWidth == size)
-      let two = try make(height: size, width: size, kernelH: kernel, kernelW: kernel, stride: 2, pad: pad)
+      let two = try make(
+        height: size, width: size, kernelH: kernel, kernelW: kernel, stride: 2, pad: pad)
       #expect(two.outHeight == (size + 1) / 2, "size \(size), kernel \(kernel)")
     }
   }
 
   @Test func countsFollowTheShape() throws {
-    let p = try make(batch: 2, inChannels: 4, height: 5, width: 6, outChannels: 8, stride: 2, groups: 2)
+    let p = try make(
+      batch: 2, inChannels: 4, height: 5, width: 6, outChannels: 8, stride: 2, groups: 2)
     #expect(p.inputCount == 2 * 4 * 5 * 6)
     #expect(p.outputCount == 2 * 8 * 3 * 3)  // (5+2-3)/2+1 = 3, (6+2-3)/2+1 = 3
     #expect(p.weightCount == 8 * 2 * 3 * 3)

@@ -4,10 +4,13 @@ import Testing
 @Suite struct CostTests {
   // Block shape: N=1, C_in=3, 4x4, C_out=5, 3x3, stride 2, pad 1 -> output 2x2
   // ((4+2-3)/2+1 = 2). Input 3*16 = 48 floats; depthwise output 3*4 = 12; output 5*4 = 20.
-  let block = try! ConvProblem.standard(inChannels: 3, outChannels: 5, h: 4, w: 4, kernel: 3, stride: 2, pad: 1)
+  let block = try! ConvProblem.standard(
+    inChannels: 3, outChannels: 5, h: 4, w: 4, kernel: 3, stride: 2, pad: 1)
 
   /// MACs, FLOPs, params, BN params, minimum bytes.
-  func fields(_ cost: OpCost) -> [Int] { [cost.macs, cost.flops, cost.params, cost.bnParams, cost.bytesMin] }
+  func fields(_ cost: OpCost) -> [Int] {
+    [cost.macs, cost.flops, cost.params, cost.bnParams, cost.bytesMin]
+  }
 
   @Test func convCostIsCountedByHand() {
     // MACs 5 out channels * 4 pixels * 3 in channels * 9 taps = 540; weights 5*3*9 = 135;
@@ -40,7 +43,8 @@ import Testing
   }
 
   @Test func batchMultipliesActivationsButNotWeights() throws {
-    let two = try ConvProblem.standard(batch: 2, inChannels: 3, outChannels: 5, h: 4, w: 4, kernel: 3, stride: 2, pad: 1)
+    let two = try ConvProblem.standard(
+      batch: 2, inChannels: 3, outChannels: 5, h: 4, w: 4, kernel: 3, stride: 2, pad: 1)
     // MACs 2 * 540; bytes 4 * (96 + 135 + 40) = 1084.
     #expect(fields(two.cost(for: .conv)) == [1080, 2160, 135, 0, 1084])
   }
@@ -60,7 +64,9 @@ import Testing
   // too, since both parts run at the output resolution.
   @Test(arguments: [1, 3, 5, 7])
   func separableMACRatioIsExactlyOneOverCOutPlusOneOverKSquared(kernel: Int) throws {
-    for (cIn, cOut, size, stride) in [(1, 1, 7, 1), (3, 8, 13, 1), (32, 64, 14, 1), (128, 128, 56, 1), (17, 5, 9, 2)] {
+    for (cIn, cOut, size, stride) in [
+      (1, 1, 7, 1), (3, 8, 13, 1), (32, 64, 14, 1), (128, 128, 56, 1), (17, 5, 9, 2),
+    ] {
       let p = try ConvProblem.standard(
         inChannels: cIn, outChannels: cOut, h: size, w: size, kernel: kernel, stride: stride,
         pad: ConvProblem.samePad(kernel: kernel))

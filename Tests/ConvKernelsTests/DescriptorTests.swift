@@ -15,7 +15,8 @@ import Testing
   }
 
   @Test func randomValidationProblemsSurviveARoundTrip() throws {
-    let problems = ValidationProblems.blockShapes(count: 300, seed: 11) + ValidationProblems.fixedShapes
+    let problems =
+      ValidationProblems.blockShapes(count: 300, seed: 11) + ValidationProblems.fixedShapes
     for p in problems {
       #expect(try ConvProblem(descriptor: p.descriptor) == p, "\(p.descriptor)")
       #expect(try ConvProblem(descriptor: p.depthwisePart.descriptor) == p.depthwisePart)
@@ -26,7 +27,8 @@ import Testing
   @Test func handWrittenProblemsPrintCanonically() throws {
     let cases: [(ConvProblem, String)] = [
       (
-        try ConvProblem.standard(inChannels: 128, outChannels: 128, h: 56, w: 56, kernel: 3, pad: 1),
+        try ConvProblem.standard(
+          inChannels: 128, outChannels: 128, h: 56, w: 56, kernel: 3, pad: 1),
         "n1c128h56w56o128k3s1p1"
       ),
       (
@@ -34,7 +36,8 @@ import Testing
         "n2c8h7w9o8k5s2p2g8"
       ),
       (
-        try ConvProblem(inChannels: 3, height: 9, width: 9, outChannels: 4, kernelH: 3, kernelW: 5, pad: 1),
+        try ConvProblem(
+          inChannels: 3, height: 9, width: 9, outChannels: 4, kernelH: 3, kernelW: 5, pad: 1),
         "n1c3h9w9o4k3x5s1p1"
       ),
       (try ConvProblem.pointwise(inChannels: 3, outChannels: 5, h: 1, w: 2), "n1c3h1w2o5k1s1p0"),
@@ -113,13 +116,20 @@ import Testing
   }
 
   @Test func invalidValuesAreRejectedNamingTheField() {
-    #expect(throws: ProblemError.invalidField(field: "stride", value: 0, allowed: "between 1 and 1048576")) {
+    #expect(
+      throws: ProblemError.invalidField(field: "stride", value: 0, allowed: "between 1 and 1048576")
+    ) {
       try ConvProblem(descriptor: "c8h5s0")
     }
-    #expect(throws: ProblemError.invalidField(field: "groups", value: 3, allowed: "a divisor of c_in = 8")) {
+    #expect(
+      throws: ProblemError.invalidField(field: "groups", value: 3, allowed: "a divisor of c_in = 8")
+    ) {
       try ConvProblem(descriptor: "c8h5g3")
     }
-    #expect(throws: ProblemError.invalidField(field: "kh", value: 7, allowed: "at most the padded height h + 2*pad = 5")) {
+    #expect(
+      throws: ProblemError.invalidField(
+        field: "kh", value: 7, allowed: "at most the padded height h + 2*pad = 5")
+    ) {
       try ConvProblem(descriptor: "c8h3k7p1")
     }
   }

@@ -3,7 +3,8 @@ import Testing
 
 /// Every naive variant against the reference on the validation problems, in both layouts.
 @Suite struct NaiveTests {
-  static let problems = ValidationProblems.blockShapes(count: 30, seed: 20_240_601) + ValidationProblems.fixedShapes
+  static let problems =
+    ValidationProblems.blockShapes(count: 30, seed: 20_240_601) + ValidationProblems.fixedShapes
 
   @Test func everyOperatorHasANaiveVariantInBothLayouts() {
     for op in Op.allCases {
@@ -34,13 +35,16 @@ import Testing
     let fixture = ReferenceCase(op: .conv, problem: problem, seed: 3)
     let part = problem.part(for: .conv)
     var values = fixture.expected.map(Float.init)
-    let exact = fixture.compare(Tensor(shape: part.outputShape(for: .conv), layout: .nchw, values: values))
+    let exact = fixture.compare(
+      Tensor(shape: part.outputShape(for: .conv), layout: .nchw, values: values))
     #expect(exact.passed)
     values[4] += 0.5
-    let wrong = fixture.compare(Tensor(shape: part.outputShape(for: .conv), layout: .nchw, values: values))
+    let wrong = fixture.compare(
+      Tensor(shape: part.outputShape(for: .conv), layout: .nchw, values: values))
     #expect(!wrong.passed && wrong.worstIndex == 4)
     values[4] = .nan
-    let unwritten = fixture.compare(Tensor(shape: part.outputShape(for: .conv), layout: .nchw, values: values))
+    let unwritten = fixture.compare(
+      Tensor(shape: part.outputShape(for: .conv), layout: .nchw, values: values))
     #expect(unwritten.nonFiniteOutputs == 1 && !unwritten.passed)
   }
 }

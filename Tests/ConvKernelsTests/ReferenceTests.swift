@@ -25,26 +25,34 @@ import Testing
   static let boxOfOnes: [Float] = [4, 6, 4, 6, 9, 6, 4, 6, 4]
 
   /// The output of the naive variant of `op` in `layout`, back in NCHW.
-  func naive(_ op: Op, _ problem: ConvProblem, _ parameters: OpParameters, _ input: [Float], _ layout: Layout)
+  func naive(
+    _ op: Op, _ problem: ConvProblem, _ parameters: OpParameters, _ input: [Float], _ layout: Layout
+  )
     throws -> [Float]
   {
     let part = problem.part(for: op)
     let family = try #require(VariantRegistry.family(op: op, named: "naive"))
     let variant = family.init(layout: layout, threads: 1)
-    let src = Tensor(shape: part.inputShape(for: op), layout: .nchw, values: input).converted(to: layout)
+    let src = Tensor(shape: part.inputShape(for: op), layout: .nchw, values: input).converted(
+      to: layout)
     let dst = Tensor(shape: part.outputShape(for: op), layout: layout, value: .nan)
     variant.prepare(problem, parameters, pool: .shared).run(src.pointer, dst.pointer)
     return dst.converted(to: .nchw).values
   }
 
   /// Checks the reference and the naive variant (both layouts) against `expected`.
-  func check(_ op: Op, _ problem: ConvProblem, _ parameters: OpParameters, _ input: [Float], _ expected: [Float])
+  func check(
+    _ op: Op, _ problem: ConvProblem, _ parameters: OpParameters, _ input: [Float],
+    _ expected: [Float]
+  )
     throws
   {
     let reference = Reference.run(op: op, problem: problem, parameters: parameters, input: input)
     #expect(reference == expected.map(Double.init), "reference \(op.rawValue)")
     for layout in Layout.allCases {
-      #expect(try naive(op, problem, parameters, input, layout) == expected, "naive \(op.rawValue) \(layout)")
+      #expect(
+        try naive(op, problem, parameters, input, layout) == expected,
+        "naive \(op.rawValue) \(layout)")
     }
   }
 
@@ -60,7 +68,8 @@ import Testing
 
   @Test func convWithStrideTwoKeepsTheCorners() throws {
     // Outputs (0,0), (0,2), (2,0), (2,2) of the stride-1 result.
-    let p = try ConvProblem.standard(inChannels: 1, outChannels: 1, h: 3, w: 3, kernel: 3, stride: 2, pad: 1)
+    let p = try ConvProblem.standard(
+      inChannels: 1, outChannels: 1, h: 3, w: 3, kernel: 3, stride: 2, pad: 1)
     try check(.conv, p, OpParameters(weights: Self.oneToNine), Self.oneToNine, [94, 106, 106, 94])
   }
 
@@ -73,12 +82,15 @@ import Testing
     let shift: [Float] = [0, 0, 0, 0, 0, 0, 0, 0, 1]
     let weights = Self.oneToNine + Self.ones + shift + [Float](repeating: 0, count: 9)
     let out0 = zip(Self.plusOneToNine, Self.boxOfOnes).map(+)  // 98, 160, 110, 192, 294, ...
-    try check(.conv, p, OpParameters(weights: weights), Self.oneToNine + Self.ones, out0 + [5, 6, 0, 8, 9, 0, 0, 0, 0])
+    try check(
+      .conv, p, OpParameters(weights: weights), Self.oneToNine + Self.ones,
+      out0 + [5, 6, 0, 8, 9, 0, 0, 0, 0])
   }
 
   @Test func depthwiseKeepsChannelsApart() throws {
     // Channel 0: 1...9 with kernel 1...9; channel 1: ones with a kernel of ones.
-    let block = try ConvProblem.standard(inChannels: 2, outChannels: 2, h: 3, w: 3, kernel: 3, pad: 1)
+    let block = try ConvProblem.standard(
+      inChannels: 2, outChannels: 2, h: 3, w: 3, kernel: 3, pad: 1)
     try check(
       .dw, block, OpParameters(weights: Self.oneToNine + Self.ones), Self.oneToNine + Self.ones,
       Self.plusOneToNine + Self.boxOfOnes)
@@ -89,7 +101,8 @@ import Testing
     //   out 0 = 1*[1,2] + 2*[3,4] = [7, 10]; out 1 = 3*[1,2] + 4*[3,4] = [15, 22];
     //   out 2 = 5*[1,2] + 6*[3,4] = [23, 34].
     let p = try ConvProblem.pointwise(inChannels: 2, outChannels: 3, h: 1, w: 2)
-    try check(.pw, p, OpParameters(weights: [1, 2, 3, 4, 5, 6]), [1, 2, 3, 4], [7, 10, 15, 22, 23, 34])
+    try check(
+      .pw, p, OpParameters(weights: [1, 2, 3, 4, 5, 6]), [1, 2, 3, 4], [7, 10, 15, 22, 23, 34])
   }
 
   @Test func standardBlockAppliesBatchNormThenReLU() throws {
@@ -108,7 +121,8 @@ import Testing
     // pw [[1, 1], [1, -10]]: out 0 = a + b = [0, 55, 6, 87, 189, 87, 6, 55, 0];
     //                        out 1 = a - 10 b = [0, 44, 6, 76, 145, 76, 6, 44, 0].
     // BN 2 + ReLU: channel 0 identity; channel 1 y = x - 50 -> [0, 0, 0, 26, 95, 26, 0, 0, 0].
-    let block = try ConvProblem.standard(inChannels: 2, outChannels: 2, h: 3, w: 3, kernel: 3, pad: 1)
+    let block = try ConvProblem.standard(
+      inChannels: 2, outChannels: 2, h: 3, w: 3, kernel: 3, pad: 1)
     let parameters = OpParameters(
       weights: Self.oneToNine + Self.ones,
       norm: norm(gamma: [1, 1], beta: [0, -5], mean: [100, 0], variance: [1, 1]),
@@ -120,7 +134,8 @@ import Testing
   }
 
   @Test func accumulationLengthCountsProductsPerOutput() throws {
-    let block = try ConvProblem.standard(inChannels: 8, outChannels: 4, h: 5, w: 5, kernel: 3, pad: 1)
+    let block = try ConvProblem.standard(
+      inChannels: 8, outChannels: 4, h: 5, w: 5, kernel: 3, pad: 1)
     #expect(Reference.accumulationLength(op: .conv, problem: block) == 72)
     #expect(Reference.accumulationLength(op: .dw, problem: block) == 9)
     #expect(Reference.accumulationLength(op: .pw, problem: block) == 8)

@@ -12,7 +12,10 @@ import Testing
   @Test func seedZeroGivesThePublishedFirstOutputs() {
     var generator = SplitMix64(seed: 0)
     let first = (0..<4).map { _ in generator.next() }
-    #expect(first == [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F, 0xF88B_B8A8_724C_81EC])
+    #expect(
+      first == [
+        0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F, 0xF88B_B8A8_724C_81EC,
+      ])
   }
 
   @Test func theSameSeedGivesTheSameSequenceEveryTime() {

@@ -38,7 +38,9 @@ import Testing
       let id = Self.threadID()
       threads.withLock { _ = $0.insert(id) }
     }
-    #expect(workers.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0..<pool.threadCount).map { ($0, 1) }))
+    #expect(
+      workers.withLock { $0 }
+        == Dictionary(uniqueKeysWithValues: (0..<pool.threadCount).map { ($0, 1) }))
     #expect(threads.withLock { $0.count } == pool.threadCount)
   }
 

@@ -13,7 +13,10 @@ import Testing
     #expect(lines.contains { $0.hasPrefix("conv1  conv") })
     #expect(lines.contains { $0.hasPrefix("b13    sep_block") })
     let total = try #require(lines.first { $0.hasPrefix("total") })
-    #expect(total.split(separator: " ") == ["total", "568740352", "4209088", "42425504", "4867293184", "29281120", "0.1168"])
+    #expect(
+      total.split(separator: " ") == [
+        "total", "568740352", "4209088", "42425504", "4867293184", "29281120", "0.1168",
+      ])
     #expect(result.stdout.contains("separable: 568.74 M MACs, 4.21 M params"))
   }
 
@@ -22,7 +25,9 @@ import Testing
     #expect(result.exitCode == 0)
     #expect(result.stderr.isEmpty)
     #expect(result.stdout.hasSuffix("\n") && !result.stdout.contains("\r"))
-    let records = result.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let records = result.stdout.split(separator: "\n").map {
+      $0.split(separator: ",", omittingEmptySubsequences: false)
+    }
     #expect(records.count == 1 + 16)  // header, conv1, b01...b13, pool, fc
     let header = try #require(records.first)
     #expect(header.prefix(4) == ["layer", "op", "c_in", "c_out"])
@@ -34,7 +39,9 @@ import Testing
   }
 
   @Test func widthAndResolutionChangeTheModel() throws {
-    let result = try SepbenchProcess.run(["model", "mobilenet-v1", "--width", "0.5", "--resolution", "160", "--format", "csv"])
+    let result = try SepbenchProcess.run([
+      "model", "mobilenet-v1", "--width", "0.5", "--resolution", "160", "--format", "csv",
+    ])
     #expect(result.exitCode == 0)
     let rows = result.stdout.split(separator: "\n")
     #expect(rows[1].hasPrefix("conv1,conv,3,16,160,160,80,80,2,3,3,"))
@@ -44,7 +51,9 @@ import Testing
   @Test func helpDescribesTheOptions() throws {
     let result = try SepbenchProcess.run(["model", "--help"])
     #expect(result.exitCode == 0)
-    for word in ["mobilenet-v1", "--width", "--resolution", "--format", "table", "csv", "padded taps"] {
+    for word in [
+      "mobilenet-v1", "--width", "--resolution", "--format", "table", "csv", "padded taps",
+    ] {
       #expect(result.stdout.contains(word), "\(word)")
     }
   }

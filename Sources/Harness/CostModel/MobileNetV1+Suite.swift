@@ -8,6 +8,8 @@ extension MobileNetV1 {
   public static let blockShapes: [SuiteCase] = {
     // 1.0/224 is inside every limit, so this cannot throw.
     let shapes = try! separableBlockShapes(width: 1, resolution: 224)
-    return shapes.enumerated().map { SuiteCase(name: "mbv1." + blockName($0.offset), problem: $0.element) }
+    return shapes.enumerated().map {
+      SuiteCase(name: "mbv1." + blockName($0.offset), problem: $0.element)
+    }
   }()
 }

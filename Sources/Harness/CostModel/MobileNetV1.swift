@@ -76,7 +76,8 @@ public enum MobileNetV1 {
   public static func validate(width: Double, resolution: Int) throws {
     guard width.isFinite && width > 0 && width <= maxWidth else {
       throw ModelError.invalidWidth(
-        width, allowed: "a number greater than 0 and at most \(Int(maxWidth)) (e.g. 1, 0.75, 0.5, 0.25)")
+        width,
+        allowed: "a number greater than 0 and at most \(Int(maxWidth)) (e.g. 1, 0.75, 0.5, 0.25)")
     }
     guard resolution >= 1 && resolution <= maxResolution else {
       throw ModelError.invalidResolution(
@@ -111,14 +112,17 @@ public enum MobileNetV1 {
   public static func model(width: Double = 1, resolution: Int = 224) throws -> NetworkModel {
     let stem = try stem(width: width, resolution: resolution)
     var layers = [NetworkLayer.convolution(name: "conv1", stem)]
-    for (index, shape) in try separableBlockShapes(width: width, resolution: resolution).enumerated() {
+    for (index, shape) in try separableBlockShapes(width: width, resolution: resolution)
+      .enumerated()
+    {
       layers.append(.separable(name: blockName(index), shape))
     }
     let last = layers[layers.count - 1]
     layers.append(
       .averagePool(name: "pool", channels: last.outChannels, h: last.outHeight, w: last.outWidth))
     layers.append(try .fullyConnected(name: "fc", inputs: last.outChannels, outputs: classes))
-    return NetworkModel(name: name, title: title, width: width, resolution: resolution, layers: layers)
+    return NetworkModel(
+      name: name, title: title, width: width, resolution: resolution, layers: layers)
   }
 
   /// The first layer: 3x3 stride-2 convolution, 3 -> 32α channels.

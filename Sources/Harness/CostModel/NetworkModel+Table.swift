@@ -45,7 +45,8 @@ extension NetworkModel {
     }
     let totals = [
       "total", "", "", "", "", "", "", "", "\(totalMACs)", "\(totalParams)", "\(totalBytesMin)",
-      "\(standardMACs)", "\(standardParams)", fixed(Double(totalMACs) / Double(standardMACs), digits: 4),
+      "\(standardMACs)", "\(standardParams)",
+      fixed(Double(totalMACs) / Double(standardMACs), digits: 4),
     ]
     let widths = header.indices.map { column in
       ([header] + rows + [totals]).map { $0[column].count }.max() ?? 0
@@ -73,7 +74,7 @@ extension NetworkModel {
 }
 
 /// `value` with exactly `digits` decimals, rounded half away from zero (no Foundation).
-func fixed(_ value: Double, digits: Int) -> String {
+private func fixed(_ value: Double, digits: Int) -> String {
   var scale = 1
   for _ in 0..<digits { scale *= 10 }
   let scaled = Int((value * Double(scale)).rounded())
@@ -81,7 +82,8 @@ func fixed(_ value: Double, digits: Int) -> String {
   let magnitude = abs(scaled)
   guard digits > 0 else { return sign + "\(magnitude)" }
   let fraction = "\(magnitude % scale)"
-  return sign + "\(magnitude / scale)." + String(repeating: "0", count: digits - fraction.count) + fraction
+  return sign + "\(magnitude / scale)." + String(repeating: "0", count: digits - fraction.count)
+    + fraction
 }
 
 extension String {

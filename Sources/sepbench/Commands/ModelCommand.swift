@@ -47,7 +47,7 @@ struct ModelCommand: ParsableCommand {
       print(model.tableText, terminator: "")
     case .csv:
       var writer = CSVWriter(header: NetworkModel.columns)
-      model.records.forEach { writer.append($0) }
+      for record in model.records { writer.append(record) }
       print(writer.text, terminator: "")
     }
   }

@@ -173,24 +173,47 @@ import Testing
 
   @Test func layersFollowTable1() throws {
     let model = try MobileNetV1.model()
-    #expect(model.layers.map(\.name) == ["conv1"] + (1...13).map { $0 < 10 ? "b0\($0)" : "b\($0)" } + ["pool", "fc"])
-    #expect(model.layers.map(\.kind) == [.conv] + Array(repeating: .sepBlock, count: 13) + [.avgPool, .fc])
-    #expect(model.layers.map(\.inChannels) == [3, 32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024, 1024])
-    #expect(model.layers.map(\.outChannels) == [32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024, 1024, 1000])
-    #expect(model.layers.map(\.height) == [224, 112, 112, 56, 56, 28, 28, 14, 14, 14, 14, 14, 14, 7, 7, 1])
+    #expect(
+      model.layers.map(\.name) == ["conv1"] + (1...13).map { $0 < 10 ? "b0\($0)" : "b\($0)" } + [
+        "pool", "fc",
+      ])
+    #expect(
+      model.layers.map(\.kind) == [.conv] + Array(repeating: .sepBlock, count: 13) + [
+        .avgPool, .fc,
+      ])
+    #expect(
+      model.layers.map(\.inChannels) == [
+        3, 32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024, 1024,
+      ])
+    #expect(
+      model.layers.map(\.outChannels) == [
+        32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024, 1024, 1000,
+      ])
+    #expect(
+      model.layers.map(\.height) == [
+        224, 112, 112, 56, 56, 28, 28, 14, 14, 14, 14, 14, 14, 7, 7, 1,
+      ])
     #expect(model.layers.map(\.stride) == [2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1])
-    #expect(model.layers.map(\.kernelText) == ["3x3"] + Array(repeating: "3x3", count: 13) + ["7x7", "1x1"])
+    #expect(
+      model.layers.map(\.kernelText) == ["3x3"] + Array(repeating: "3x3", count: 13) + [
+        "7x7", "1x1",
+      ])
     #expect(model.layers.allSatisfy { $0.height == $0.width && $0.outHeight == $0.outWidth })
   }
 
   // A separable layer's MAC ratio against its standard twin is 1/C_out + 1/9 exactly:
   // macs * 9 * C_out == std_macs * (9 + C_out), checked on the integers.
   @Test(arguments: [(1.0, 224), (0.75, 224), (0.5, 160), (1.0, 97), (0.3, 33)])
-  func everySeparableLayerSavesExactlyOneOverCOutPlusOneNinth(width: Double, resolution: Int) throws {
+  func everySeparableLayerSavesExactlyOneOverCOutPlusOneNinth(width: Double, resolution: Int) throws
+  {
     let model = try MobileNetV1.model(width: width, resolution: resolution)
     for layer in model.separableLayers {
-      #expect(layer.macs * 9 * layer.outChannels == layer.standard.macs * (9 + layer.outChannels), "\(layer.name)")
-      #expect(layer.params * 9 * layer.outChannels == layer.standard.params * (9 + layer.outChannels), "\(layer.name)")
+      #expect(
+        layer.macs * 9 * layer.outChannels == layer.standard.macs * (9 + layer.outChannels),
+        "\(layer.name)")
+      #expect(
+        layer.params * 9 * layer.outChannels == layer.standard.params * (9 + layer.outChannels),
+        "\(layer.name)")
       #expect(layer.macs == layer.depthwise!.macs + layer.pointwise!.macs)
     }
   }
@@ -205,7 +228,8 @@ import Testing
 
   @Test func theFCLayerKeepsAThousandClassesAtEveryWidth() throws {
     let fc = try #require(try MobileNetV1.model(width: 0.5).layers.last)
-    #expect(fc.inChannels == 512 && fc.outChannels == 1000 && fc.macs == 512_000 && fc.params == 512_000)
+    #expect(
+      fc.inChannels == 512 && fc.outChannels == 1000 && fc.macs == 512_000 && fc.params == 512_000)
   }
 
   @Test func resolutionOneGivesValidOneByOneMaps() throws {
@@ -227,14 +251,18 @@ import Testing
 
   @Test(arguments: [0, -1, -224, 8193])
   func resolutionOutsideTheRangeIsRejectedNamingTheValue(resolution: Int) {
-    #expect(throws: ModelError.invalidResolution(resolution, allowed: "an integer between 1 and 8192 (e.g. 224, 192, 160, 128)")) {
+    #expect(
+      throws: ModelError.invalidResolution(
+        resolution, allowed: "an integer between 1 and 8192 (e.g. 224, 192, 160, 128)")
+    ) {
       try MobileNetV1.model(resolution: resolution)
     }
   }
 
   @Test func errorDescriptionIsOneLineNamingTheValue() {
     let error = ModelError.invalidWidth(0, allowed: "a number greater than 0")
-    #expect(error.description == "width = 0.0 is not allowed; width must be a number greater than 0")
+    #expect(
+      error.description == "width = 0.0 is not allowed; width must be a number greater than 0")
     #expect(!error.description.contains("\n"))
   }
 
@@ -255,7 +283,9 @@ import Testing
     #expect(shapes.last?.problem.descriptor == "n1c1024h7w7o1024k3s1p1")
     let layers = try MobileNetV1.model().separableLayers
     #expect(shapes.map(\.problem) == layers.map(\.problem!))
-    #expect(shapes.allSatisfy { $0.problem.groups == 1 && $0.problem.pad == 1 && $0.problem.kernelH == 3 })
+    #expect(
+      shapes.allSatisfy { $0.problem.groups == 1 && $0.problem.pad == 1 && $0.problem.kernelH == 3 }
+    )
   }
 
   @Test func recordsHaveOneRowPerLayerAndNoTotals() throws {
@@ -264,23 +294,28 @@ import Testing
     #expect(records.count == model.layers.count)
     #expect(records.allSatisfy { $0.count == NetworkModel.columns.count })
     #expect(records.map { $0[0] } == model.layers.map(\.name))
-    #expect(records[1] == [
-      "b01", "sep_block", "32", "64", "112", "112", "112", "112", "1", "3", "3", "29302784",
-      "2336", "4827008", "3612672", "288", "25690112", "2048", "231211008", "18432", "0.126736",
-      "n1c32h112w112o64k3s1p1",
-    ])
+    #expect(
+      records[1] == [
+        "b01", "sep_block", "32", "64", "112", "112", "112", "112", "1", "3", "3", "29302784",
+        "2336", "4827008", "3612672", "288", "25690112", "2048", "231211008", "18432", "0.126736",
+        "n1c32h112w112o64k3s1p1",
+      ])
   }
 
   @Test func tableEndsWithTotalsUnderTheColumns() throws {
     let text = try MobileNetV1.model().tableText
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     let total = try #require(lines.first { $0.hasPrefix("total") })
-    #expect(total.split(separator: " ") == ["total", "568740352", "4209088", "42425504", "4867293184", "29281120", "0.1168"])
+    #expect(
+      total.split(separator: " ") == [
+        "total", "568740352", "4209088", "42425504", "4867293184", "29281120", "0.1168",
+      ])
     let header = try #require(lines.first { $0.hasPrefix("layer") })
     // Numbers are right-aligned: the totals end where the header's columns end.
     #expect(header.count == total.count)
     #expect(text.contains("separable: 568.74 M MACs, 4.21 M params"))
-    #expect(text.contains("standard:  4867.29 M MACs, 29.28 M params (8.56x the MACs, 6.96x the params)"))
+    #expect(
+      text.contains("standard:  4867.29 M MACs, 29.28 M params (8.56x the MACs, 6.96x the params)"))
   }
 }
 
