@@ -2,9 +2,9 @@
 /// `n1c128h56w56o128k3s1p1` (and `g<groups>` when groups != 1, `k<KH>x<KW>` for a
 /// non-square kernel).
 ///
-/// Fields may come in any order. `c` and `h` are required; the rest default to
-/// n = 1, w = h, o = c, k = 3, s = 1, p = "same" ((k - 1) / 2), g = 1. `p` also takes the
-/// word `same`. Printing gives the canonical form with every field, so
+/// Fields may come in any order. `c` and `h` are required (a lone `w` stands in for `h`);
+/// the rest default to n = 1, w = h, o = c, k = 3, s = 1, p = "same" ((min(KH, KW) - 1) / 2),
+/// g = 1. `p` also takes the word `same`. Printing gives the canonical form with every field, so
 /// `parse(print(p)) == p` for every valid problem.
 extension ConvProblem {
   /// The canonical descriptor, e.g. `n1c128h56w56o128k3s1p1`.

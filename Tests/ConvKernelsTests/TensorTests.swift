@@ -1,0 +1,44 @@
+import ConvKernels
+import Testing
+
+@Suite struct TensorTests {
+  static let shape = TensorShape(n: 2, c: 3, h: 4, w: 5)
+
+  @Test func nchwToNHWCAndBackIsTheIdentity() {
+    let original = Tensor.random(shape: Self.shape, layout: .nchw, seed: 9)
+    let nhwc = original.converted(to: .nhwc)
+    #expect(nhwc.layout == .nhwc)
+    #expect(nhwc.values != original.values)  // really reordered
+    #expect(nhwc.converted(to: .nchw).values == original.values)
+  }
+
+  @Test func conversionMovesEachElementToItsLayoutIndex() {
+    // Value = NCHW linear index; in NHWC element (n, c, h, w) sits at ((n*H + h)*W + w)*C + c.
+    let s = Self.shape
+    let nchw = Tensor(shape: s, layout: .nchw, values: (0..<s.count).map(Float.init))
+    let nhwc = nchw.converted(to: .nhwc)
+    let values = nhwc.values
+    for n in 0..<s.n {
+      for c in 0..<s.c {
+        for h in 0..<s.h {
+          for w in 0..<s.w {
+            let expected = Float(((n * s.c + c) * s.h + h) * s.w + w)
+            #expect(values[((n * s.h + h) * s.w + w) * s.c + c] == expected)
+            #expect(nhwc[n, c, h, w] == expected)
+          }
+        }
+      }
+    }
+  }
+
+  @Test func randomTensorIsTheSameLogicalTensorInEveryLayout() {
+    let a = Tensor.random(shape: Self.shape, layout: .nchw, seed: 4)
+    let b = Tensor.random(shape: Self.shape, layout: .nhwc, seed: 4)
+    #expect(b.converted(to: .nchw).values == a.values)
+  }
+
+  @Test func convertingToTheSameLayoutSharesStorage() {
+    let a = Tensor(shape: Self.shape, layout: .nhwc, value: 2)
+    #expect(a.converted(to: .nhwc).pointer == a.pointer)
+  }
+}
