@@ -46,7 +46,7 @@ public struct Suite: Sendable {
     name: "mobilenet-v1",
     summary:
       "the 13 separable blocks of MobileNetV1 1.0/224 and their standard 3x3 twins (naive variants only with --variants naive)",
-    cases: MobileNetV1Blocks.blocks, excludedByDefault: ["naive"])
+    cases: MobileNetV1.blockShapes, excludedByDefault: ["naive"])
 
   /// Every built-in suite.
   public static let builtIn: [Suite] = [quick, mobileNetV1]
