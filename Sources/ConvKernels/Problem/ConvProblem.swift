@@ -75,6 +75,25 @@ public struct ConvProblem: Hashable, Sendable, Codable {
     self.stride = stride
     self.pad = pad
     self.groups = groups
+    // Every count the cost model forms must fit in an Int: the full convolution's FLOPs and
+    // bytes (the largest), the input's bytes and the weights' bytes.
+    let products = [
+      [batch, outChannels, outHeight, outWidth, inChannels, kernelH, kernelW, 8],
+      [batch, inChannels, height, width, 8], [outChannels, inChannels, kernelH, kernelW, 8],
+    ]
+    guard products.allSatisfy(Self.productFits) else {
+      throw ProblemError.countOverflow(descriptor: descriptor)
+    }
+  }
+
+  private static func productFits(_ factors: [Int]) -> Bool {
+    var product = 1
+    for factor in factors {
+      let (next, overflow) = product.multipliedReportingOverflow(by: factor)
+      if overflow { return false }
+      product = next
+    }
+    return true
   }
 
   /// Output height: `(H + 2*pad - KH) / stride + 1`.

@@ -7,6 +7,8 @@ public enum ProblemError: Error, Equatable, CustomStringConvertible, Sendable {
   case malformedDescriptor(String, rest: String)
   /// A problem that is valid on its own but not for the operator asked of it.
   case wrongShapeForOp(op: Op, reason: String)
+  /// The problem's element or operation counts do not fit in 64 bits.
+  case countOverflow(descriptor: String)
   /// The tensors of the problem do not fit the memory budget.
   case tooLarge(what: String, bytes: Int, limit: Int)
 
@@ -18,6 +20,8 @@ public enum ProblemError: Error, Equatable, CustomStringConvertible, Sendable {
       "cannot parse shape descriptor '\(text)' at '\(rest)'; expected fields like n1c128h56w56o128k3s1p1"
     case .wrongShapeForOp(let op, let reason):
       "problem does not fit op \(op.rawValue): \(reason)"
+    case .countOverflow(let descriptor):
+      "shape \(descriptor) is too large: its element or multiply-accumulate count exceeds 2^63"
     case .tooLarge(let what, let bytes, let limit):
       "\(what) needs \(bytes) bytes; at most \(limit) bytes are allowed"
     }

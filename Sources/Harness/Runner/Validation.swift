@@ -49,30 +49,38 @@ public struct Validation: Sendable {
   public func run(variantDone: (VariantValidation) -> Void = { _ in }) -> [VariantValidation] {
     var outcomes: [VariantValidation] = []
     for op in ops {
-      let plan = RunPlan(suite: .adHoc([]), ops: [op], families: families, layouts: layouts, threads: threads)
-      let variants = plan.variants(for: op)
-      guard !variants.isEmpty else { continue }
-      var results = variants.map { VariantValidation(variantID: $0.id) }
-      for (index, problem) in problems.enumerated() {
-        let reference = ReferenceCase(op: op, problem: problem, seed: seed &+ UInt64(index))
-        for (v, variant) in variants.enumerated() {
-          if let reason = VariantRegistry.skipReason(variant, on: problem.part(for: op)) {
-            results[v].skipped.append("\(problem.descriptor): \(reason)")
-            continue
-          }
-          let check = reference.check(variant)
-          results[v].checked += 1
-          results[v].worstError = max(results[v].worstError, check.maxAbsError)
-          results[v].worstErrorRatio = max(results[v].worstErrorRatio, check.maxAbsError / check.tolerance)
-          if !check.passed {
-            results[v].failures.append(
-              ValidationFailure(variant: variant, op: op, problem: problem, seed: reference.seed, check: check))
-          }
-        }
-      }
+      let plan = RunPlan(
+        suite: .adHoc([]), ops: [op], families: families, layouts: layouts, threads: threads)
+      let results = check(plan.variants(for: op), op: op)
       results.forEach(variantDone)
       outcomes += results
     }
     return outcomes
+  }
+
+  /// Checks `variants` (all computing `op`) on every problem.
+  public func check(_ variants: [any KernelVariant], op: Op) -> [VariantValidation] {
+    guard !variants.isEmpty else { return [] }
+    var results = variants.map { VariantValidation(variantID: $0.id) }
+    for (index, problem) in problems.enumerated() {
+      let reference = ReferenceCase(op: op, problem: problem, seed: seed &+ UInt64(index))
+      for (v, variant) in variants.enumerated() {
+        if let reason = VariantRegistry.skipReason(variant, on: problem.part(for: op)) {
+          results[v].skipped.append("\(problem.descriptor): \(reason)")
+          continue
+        }
+        let check = reference.check(variant)
+        results[v].checked += 1
+        results[v].worstError = max(results[v].worstError, check.maxAbsError)
+        results[v].worstErrorRatio = max(
+          results[v].worstErrorRatio, check.maxAbsError / check.tolerance)
+        if !check.passed {
+          results[v].failures.append(
+            ValidationFailure(
+              variant: variant, op: op, problem: problem, seed: reference.seed, check: check))
+        }
+      }
+    }
+    return results
   }
 }

@@ -52,6 +52,7 @@ struct RunCommand: ParsableCommand {
   var ceilings = true
 
   func run() throws {
+    Interrupt.install()
     var plan = try makePlan()
     let outPath = out ?? Self.defaultFolder(suite: plan.suite.name)
     try ResultFolder.checkWritable(outPath)
@@ -72,7 +73,6 @@ struct RunCommand: ParsableCommand {
       metadata.ceilings = measured
       print(CeilingsSummary.text(measured))
     }
-    Interrupt.install()
 
     var results: [CaseResult] = []
     var progress = ProgressDisplay(total: plan.caseCount)
