@@ -1,6 +1,7 @@
 extension VariantRegistry {
   /// Families of the `dw` operator, one line each.
   static let depthwiseFamilies: [any KernelVariant.Type] = [
-    DepthwiseNaive.self
+    DepthwiseNaive.self,
+    DepthwiseSIMD8.self,
   ]
 }
