@@ -284,23 +284,37 @@ private func nchwTile8(
   var vacc5 = SIMD8<Float>()
   var vacc6 = SIMD8<Float>()
   var vacc7 = SIMD8<Float>()
+  @inline(__always)
+  func tap(_ t: Int, _ vk: SIMD8<Float>) {
+    vacc0.addProduct(.load(src.0 + t), vk)
+    vacc1.addProduct(.load(src.1 + t), vk)
+    vacc2.addProduct(.load(src.2 + t), vk)
+    vacc3.addProduct(.load(src.3 + t), vk)
+    vacc4.addProduct(.load(src.4 + t), vk)
+    vacc5.addProduct(.load(src.5 + t), vk)
+    vacc6.addProduct(.load(src.6 + t), vk)
+    vacc7.addProduct(.load(src.7 + t), vk)
+  }
   var w = wei
   var rowOffset = 0
-  for _ in 0..<kernelH {
-    for kw in 0..<kernelW {
-      let t = rowOffset + columnOffsets[kw]
-      let vk = SIMD8<Float>(repeating: w.pointee)
-      w += 1
-      vacc0.addProduct(.load(src.0 + t), vk)
-      vacc1.addProduct(.load(src.1 + t), vk)
-      vacc2.addProduct(.load(src.2 + t), vk)
-      vacc3.addProduct(.load(src.3 + t), vk)
-      vacc4.addProduct(.load(src.4 + t), vk)
-      vacc5.addProduct(.load(src.5 + t), vk)
-      vacc6.addProduct(.load(src.6 + t), vk)
-      vacc7.addProduct(.load(src.7 + t), vk)
+  if kernelW == 3 {
+    // 3-wide rows (every 3x3 layer): the column loop unrolled, offsets hoisted.
+    let (o0, o1, o2) = (columnOffsets[0], columnOffsets[1], columnOffsets[2])
+    for _ in 0..<kernelH {
+      tap(rowOffset &+ o0, SIMD8(repeating: w[0]))
+      tap(rowOffset &+ o1, SIMD8(repeating: w[1]))
+      tap(rowOffset &+ o2, SIMD8(repeating: w[2]))
+      w += 3
+      rowOffset &+= rowLength
     }
-    rowOffset += rowLength
+  } else {
+    for _ in 0..<kernelH {
+      for kw in 0..<kernelW {
+        tap(rowOffset &+ columnOffsets[kw], SIMD8(repeating: w.pointee))
+        w += 1
+      }
+      rowOffset &+= rowLength
+    }
   }
   nchwStore(epi.apply(vacc0, broadcastChannel: c), dst.0, lanes.0)
   nchwStore(epi.apply(vacc1, broadcastChannel: c), dst.1, lanes.1)
