@@ -1,0 +1,110 @@
+/// Depthwise convolution with explicit `SIMD8<Float>` FMAs, in both layouts.
+///
+/// - NHWC (`DepthwiseRowsNHWC`): 8 channels per FMA, 8 (or 4) output pixels of a row per
+///   register block, weights packed `[kh][kw][c]`; borders through a one-pixel SIMD path.
+/// - NCHW (`DepthwiseRowsNCHW`): 8 output pixels along W per FMA, 8 output vectors per
+///   register block; input rows copied per 8-row strip into a zero-margined, L1-sized scratch
+///   (deinterleaved for stride 2), so borders and small images (7x7) need no scalar path.
+///
+/// Any kernel size, stride, padding and batch. Threads: the output is cut into disjoint
+/// (image, row block, channel block) tasks (`DepthwiseSplit`): NHWC by rows first, NCHW by
+/// channels first, the other axis too when the first is short, so both cores stay busy on 7x7
+/// and 14x14. Threads own disjoint outputs and never reduce, so the output is bitwise equal
+/// for every thread count. Each task of the NCHW kernel owns a scratch made in `prepare`.
+struct DepthwiseSIMD8: KernelVariant {
+  static let op = Op.dw
+  static let family = "simd8"
+  static let layouts: Set<Layout> = [.nchw, .nhwc]
+  static let isThreaded = true  // threads own disjoint (rows x channels) output blocks
+  static let requires: CPUFeatures = [.avx2, .fma]
+  static let summary =
+    "any-K dw, 8-wide FMAs: NHWC 8 px x 8 ch blocks, NCHW 8 vectors along W from a padded strip"
+  let layout: Layout
+  let threads: Int
+
+  init(layout: Layout, threads: Int) {
+    self.layout = layout
+    self.threads = threads
+  }
+
+  func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
+
+  func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
+    -> any PreparedKernel
+  {
+    let p = problem.part(for: Self.op)
+    switch layout {
+    case .nhwc:
+      return DepthwiseSIMD8NHWCKernel(
+        DepthwiseRowsNHWC(p, weights: parameters.weights), threads: threads, pool: pool)
+    case .nchw:
+      return DepthwiseSIMD8NCHWKernel(
+        DepthwiseRowsNCHW(p, weights: parameters.weights), threads: threads, pool: pool)
+    }
+  }
+}
+
+/// Runs `DepthwiseRowsNHWC` over the tasks of a `DepthwiseSplit` (rows first).
+final class DepthwiseSIMD8NHWCKernel: PreparedKernel {
+  let rows: DepthwiseRowsNHWC
+  let split: DepthwiseSplit
+  let pool: WorkerPool
+
+  init(_ rows: DepthwiseRowsNHWC, threads: Int, pool: WorkerPool) {
+    self.rows = rows
+    split = DepthwiseSplit(rows.problem, threads: threads, channelsFirst: false)
+    self.pool = pool
+  }
+
+  func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+    let p = rows.problem
+    let inImage = p.height * p.width * p.inChannels
+    let rowPitch = p.outWidth * p.outChannels
+    let outImage = p.outHeight * rowPitch
+    pool.run(tasks: split.count) { index in
+      let task = split.task(index)
+      rows.compute(
+        rows: task.rows, channels: task.channels, src: src + task.image * inImage,
+        dst: dst + task.image * outImage + task.rows.lowerBound * rowPitch, rowPitch: rowPitch,
+        pixelPitch: p.outChannels)
+    }
+  }
+}
+
+/// Runs `DepthwiseRowsNCHW` over the tasks of a `DepthwiseSplit` (channels first), one
+/// scratch per task.
+final class DepthwiseSIMD8NCHWKernel: PreparedKernel {
+  let rows: DepthwiseRowsNCHW
+  let split: DepthwiseSplit
+  let pool: WorkerPool
+  let scratches: [DepthwiseRowsNCHW.Scratch]
+  let scratchBase: UnsafeMutablePointer<Unmanaged<DepthwiseRowsNCHW.Scratch>>
+
+  init(_ rows: DepthwiseRowsNCHW, threads: Int, pool: WorkerPool) {
+    self.rows = rows
+    split = DepthwiseSplit(rows.problem, threads: threads, channelsFirst: true)
+    self.pool = pool
+    scratches = (0..<split.count).map { _ in rows.makeScratch() }
+    // `run` may not index an Array: the scratches are reached through a plain pointer table.
+    scratchBase = .allocate(capacity: scratches.count)
+    for (i, s) in scratches.enumerated() { scratchBase[i] = Unmanaged.passUnretained(s) }
+  }
+
+  deinit { scratchBase.deallocate() }
+
+  func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+    let p = rows.problem
+    let inImage = p.height * p.width * p.inChannels
+    let plane = p.outHeight * p.outWidth
+    let outImage = p.outChannels * plane
+    pool.run(tasks: split.count) { index in
+      let task = split.task(index)
+      rows.compute(
+        rows: task.rows, channels: task.channels, src: src + task.image * inImage,
+        dst: dst + task.image * outImage + task.channels.lowerBound * plane
+          + task.rows.lowerBound * p.outWidth,
+        rowPitch: p.outWidth, planePitch: plane,
+        scratch: scratchBase[index].takeUnretainedValue())
+    }
+  }
+}
