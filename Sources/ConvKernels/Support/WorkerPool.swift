@@ -117,11 +117,19 @@ public final class WorkerPool: @unchecked Sendable {
         current = generation.load(ordering: .acquiring)
       }
       seen = current
-      if let job {
-        if perWorker { job(index) } else { drainTasks(job) }
-      }
+      runCurrentJob(index: index)
       pending.subtract(1, ordering: .releasing)
     }
+  }
+
+  /// Runs the installed job on worker `index`. A function of its own so that the worker's
+  /// reference to the closure is released before `pending` is decremented: unoptimised
+  /// builds kept the `if let` copy alive past the decrement, and `withoutActuallyEscaping` in
+  /// `dispatch` then trapped with "closure argument was escaped".
+  @inline(never)
+  private func runCurrentJob(index: Int) {
+    guard let job else { return }
+    if perWorker { job(index) } else { drainTasks(job) }
   }
 
   @inline(__always)
