@@ -33,49 +33,62 @@ package enum Im2col {
     }
   }
 
-  /// NCHW, already packed: the patches of output pixels `pixels` (of one image, `image`
-  /// pointing at its C_in x H x W input) as `GEMMPanels` of depth `C_in*KH*KW` in `(ic, kh, kw)`
-  /// order (OIHW weight order), column 0 = `pixels.lowerBound`; padding lanes of the last panel
-  /// are zero. This is B of `GEMM.multiply` with A = the OIHW weights `[C_out][C_in*KH*KW]`.
-  package static func panelsNCHW(
+  /// NCHW rows: the patches of output pixels `pixels` of one image (`image` points at its
+  /// C_in x H x W input) as a row-major `[C_in*KH*KW][ldb]` matrix in `(ic, kh, kw)` order
+  /// (OIHW weight order): row k, column `q - pixels.lowerBound`. Columns `pixels.count ..<
+  /// ldb` are not written. This is B of `GEMM.multiply` (`GEMMPanels(rowMajor:)`) with A =
+  /// the OIHW weights `[C_out][C_in*KH*KW]`. Each row is filled in runs of one output row, a
+  /// contiguous copy for stride 1.
+  package static func rowsNCHW(
     _ p: ConvProblem, image: UnsafePointer<Float>, pixels: Range<Int>,
-    into dst: UnsafeMutablePointer<Float>
+    into dst: UnsafeMutablePointer<Float>, ldb: Int
   ) {
-    let nr = GEMM.nr
-    let depth = p.inChannels * p.kernelH * p.kernelW
-    let panelStride = depth * nr
     let count = pixels.count
-    let padded = (count + nr - 1) / nr * nr
     let wo = p.outWidth
     let s = p.stride
-    var k = 0
+    var out = dst
     for ic in 0..<p.inChannels {
       let plane = image + ic * p.height * p.width
       for kh in 0..<p.kernelH {
         for kw in 0..<p.kernelW {
-          let column = dst + k * nr
           var q = 0
           var oh = pixels.lowerBound / wo
           var ow = pixels.lowerBound - oh * wo
           while q < count {
             let run = min(count - q, wo - ow)
+            let d = out + q
             let ih = oh * s - p.pad + kh
-            if ih < 0 || ih >= p.height {
-              for t in q..<(q + run) { column[(t / nr) * panelStride + t % nr] = 0 }
-            } else {
-              let row = plane + ih * p.width
-              var iw = ow * s - p.pad + kw
-              for t in q..<(q + run) {
-                column[(t / nr) * panelStride + t % nr] = (iw >= 0 && iw < p.width) ? row[iw] : 0
-                iw += s
+            let iw = ow * s - p.pad + kw
+            // Lanes u in lo..<hi read inside the input row; the others are padding.
+            var lo = 0
+            var hi = 0
+            if ih >= 0 && ih < p.height && iw < p.width {
+              lo = iw >= 0 ? 0 : min(run, (-iw + s - 1) / s)
+              hi = max(lo, min(run, (p.width - iw + s - 1) / s))
+            }
+            for u in 0..<lo { d[u] = 0 }
+            if hi > lo {
+              let row = plane + ih * p.width + iw
+              if s == 1 {
+                var u = lo
+                while u + 8 <= hi {
+                  SIMD8<Float>.load(row + u).store(to: d + u)
+                  u += 8
+                }
+                while u < hi {
+                  d[u] = row[u]
+                  u += 1
+                }
+              } else {
+                for u in lo..<hi { d[u] = row[u * s] }
               }
             }
+            for u in hi..<run { d[u] = 0 }
             q += run
             ow = 0
             oh += 1
           }
-          for t in count..<padded { column[(t / nr) * panelStride + t % nr] = 0 }
-          k += 1
+          out += ldb
         }
       }
     }

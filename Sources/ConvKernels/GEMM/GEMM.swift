@@ -7,8 +7,9 @@
 /// - A: `rows x depth`, row-major, row stride `lda` (>= depth), read with broadcasts straight
 ///   from memory (never packed). In NHWC this is the activations: one pixel per row, channels
 ///   along the row — e.g. the output rows of a depthwise stage, for a fused dw+pw block.
-/// - B: `depth x N`, packed by `GEMMPacking` into 16-column panels (`GEMMPanels`): the weights
-///   Wᵀ packed once in `prepare` (`GEMMPackedWeights`), or activations packed by the kernel.
+/// - B: `depth x N` as 16-column panels (`GEMMPanels`): the weights Wᵀ packed once in
+///   `prepare` (`GEMMPackedWeights`), activations packed by the kernel (`GEMMPacking`), or a
+///   row-major matrix whose rows are padded to a multiple of 16 (the NCHW im2col block).
 /// - C: row stride `ldc`; element (i, j) is at `c + i * ldc + j` (j counts from B's column 0,
 ///   so a column block `columns` writes `c[i * ldc + columns.lowerBound ..< upperBound]`).
 ///   Only `rows x columns` elements are written, and only they are read (for K blocks after
@@ -116,7 +117,8 @@ package enum GEMM {
           ? GEMMTile6x16(loading: cp, ldc: ldc)
           : GEMMTile6x16(loading: cp, ldc: ldc, rows: mLen, columns: nLen)
       tile.accumulate(
-        a0, a1, a2, a3, a4, a5, kc: kc, b.base + (j / nr) * b.panelStride + kOffset * nr)
+        a0, a1, a2, a3, a4, a5, kc: kc, b.base + (j / nr) * b.panelStride + kOffset * b.rowStride,
+        bStride: b.rowStride)
       if last && epilogue.relu { tile.applyReLU() }
       if full {
         tile.store(to: cp, ldc: ldc)

@@ -74,12 +74,13 @@ struct GEMMTile6x16 {
     c51 = .load(c + 5 * ldc + 8)
   }
 
-  /// `kc` steps of the rank-1 update: `C[i][j] += a_i[k] * b[k * 16 + j]` for k in 0..<kc.
-  /// Reads `a_i[0..<kc]` and `b[0..<16 * kc]`.
+  /// `kc` steps of the rank-1 update: `C[i][j] += a_i[k] * b[k * bStride + j]` for k in
+  /// 0..<kc. Reads `a_i[0..<kc]` and 16 floats at each of `b + k * bStride` (bStride 16 for a
+  /// packed panel).
   @inline(__always)
   mutating func accumulate(
     _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>, _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>,
-    kc: Int, _ b: UnsafePointer<Float>
+    kc: Int, _ b: UnsafePointer<Float>, bStride: Int = 16
   ) {
     var vacc00 = c00
     var vacc01 = c01
@@ -115,7 +116,7 @@ struct GEMMTile6x16 {
       let va5 = SIMD8<Float>(repeating: a5[k])
       vacc50.addProduct(va5, vb0)
       vacc51.addProduct(va5, vb1)
-      bp += 16
+      bp += bStride
     }
     c00 = vacc00
     c01 = vacc01
