@@ -33,7 +33,8 @@ final class ConvDirectKernel: PreparedKernel {
     zeroRow = AlignedBuffer(count: problem.inChannels, value: 0)
     indirectionStride = Self.blockPixels * problem.kernelH * problem.kernelW
     indirection = .allocate(capacity: split.tasks * indirectionStride)
-    indirection.initialize(repeating: UnsafePointer(zeroRow.pointer), count: split.tasks * indirectionStride)
+    indirection.initialize(
+      repeating: UnsafePointer(zeroRow.pointer), count: split.tasks * indirectionStride)
   }
 
   deinit { indirection.deallocate() }

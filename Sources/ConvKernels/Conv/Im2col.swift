@@ -67,7 +67,8 @@ package enum Im2col {
               // 18 % of NCHW conv 3x3 128->128 56x56; without, 15 %.
               lo = iw >= 0 ? 0 : min(run, s == 1 ? -iw : (-iw + s - 1) / s)
               let last = iw + (run - 1) * s
-              hi = last < p.width ? run : max(lo, s == 1 ? p.width - iw : (p.width - iw + s - 1) / s)
+              hi =
+                last < p.width ? run : max(lo, s == 1 ? p.width - iw : (p.width - iw + s - 1) / s)
             }
             for u in 0..<lo { d[u] = 0 }
             if hi > lo {

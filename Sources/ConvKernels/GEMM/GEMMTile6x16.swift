@@ -79,7 +79,8 @@ struct GEMMTile6x16 {
   /// packed panel).
   @inline(__always)
   mutating func accumulate(
-    _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>, _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>,
+    _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+    _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>,
     kc: Int, _ b: UnsafePointer<Float>, bStride: Int = 16
   ) {
     var vacc00 = c00

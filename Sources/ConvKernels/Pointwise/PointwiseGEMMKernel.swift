@@ -105,7 +105,8 @@ final class PointwiseGEMMKernel: PreparedKernel {
       let rows = split.rowRange(task)
       let columns = split.columnRange(task)
       let packedBlock = workspace + task * workspaceStride
-      let epilogue = GEMMEpilogue(bias: b.map { .perRow($0 + rows.lowerBound) } ?? .none, relu: relu)
+      let epilogue = GEMMEpilogue(
+        bias: b.map { .perRow($0 + rows.lowerBound) } ?? .none, relu: relu)
       for n in 0..<batch {
         let image = src + n * cin * hw
         let out = dst + n * cout * hw + rows.lowerBound * hw

@@ -31,7 +31,9 @@ struct PointwiseTiled: KernelVariant {
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
     -> any PreparedKernel
   {
-    Prepared(problem.part(for: Self.op), layout: layout, threads: threads, pool: pool, weights: parameters.weights)
+    Prepared(
+      problem.part(for: Self.op), layout: layout, threads: threads, pool: pool,
+      weights: parameters.weights)
   }
 
   /// Pixels per block in NHWC and NCHW, input channels per block in NHWC.
@@ -47,7 +49,8 @@ struct PointwiseTiled: KernelVariant {
     let weights: AlignedBuffer
     let split: OutputSplit
 
-    init(_ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights w: [Float]) {
+    init(_ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights w: [Float])
+    {
       self.problem = problem
       self.layout = layout
       self.pool = pool

@@ -20,7 +20,9 @@ package enum BlockConvEngine {
   /// OIHW weights and a bias with BN folded in: `w'[oc] = w[oc] * scale[oc]`,
   /// `bias[oc] = shift[oc]` (`BatchNorm.scaleAndShift`), so `conv(x; w') + bias` equals
   /// `scale * conv(x; w) + shift` up to rounding.
-  package static func foldBatchNorm(weights: [Float], norm: BatchNorm) -> (weights: [Float], bias: [Float]) {
+  package static func foldBatchNorm(weights: [Float], norm: BatchNorm) -> (
+    weights: [Float], bias: [Float]
+  ) {
     let (scale, shift) = norm.scaleAndShift
     let perChannel = weights.count / norm.channels
     var folded = weights

@@ -37,7 +37,8 @@ import Testing
   func twoThreadsMatchOneThreadBitwise(family: String, layout: Layout) throws {
     let shapes = [
       try ConvProblem.standard(inChannels: 24, outChannels: 40, h: 7, w: 7, kernel: 3, pad: 1),
-      try ConvProblem.standard(batch: 2, inChannels: 19, outChannels: 21, h: 17, w: 19, kernel: 3, stride: 2, pad: 1),
+      try ConvProblem.standard(
+        batch: 2, inChannels: 19, outChannels: 21, h: 17, w: 19, kernel: 3, stride: 2, pad: 1),
       try ConvProblem.standard(inChannels: 8, outChannels: 70, h: 20, w: 20, kernel: 5, pad: 2),
     ]
     FastVariantChecks.twoThreadsMatchOneThread(.conv, family, layout, on: shapes)
@@ -45,14 +46,19 @@ import Testing
 
   @Test(arguments: [Layout.nchw, .nhwc])
   func im2colNoteNamesTheBufferSize(layout: Layout) throws {
-    let problem = try ConvProblem.standard(inChannels: 128, outChannels: 128, h: 56, w: 56, kernel: 3, pad: 1)
+    let problem = try ConvProblem.standard(
+      inChannels: 128, outChannels: 128, h: 56, w: 56, kernel: 3, pad: 1)
     let note = FastVariantChecks.variant(.conv, "im2col-gemm", layout).note(for: problem)
-    #expect(note?.hasPrefix("im2col buffer ") == true && note?.contains(" MB") == true, "\(note ?? "nil")")
+    #expect(
+      note?.hasPrefix("im2col buffer ") == true && note?.contains(" MB") == true, "\(note ?? "nil")"
+    )
   }
 
   @Test func directSIMDHasNoNCHWVersion() throws {
-    let problem = try ConvProblem.standard(inChannels: 3, outChannels: 3, h: 5, w: 5, kernel: 3, pad: 1)
-    let reason = VariantRegistry.skipReason(FastVariantChecks.variant(.conv, "direct-simd", .nchw), on: problem)
+    let problem = try ConvProblem.standard(
+      inChannels: 3, outChannels: 3, h: 5, w: 5, kernel: 3, pad: 1)
+    let reason = VariantRegistry.skipReason(
+      FastVariantChecks.variant(.conv, "direct-simd", .nchw), on: problem)
     #expect(reason == "direct-simd has no nchw version")
   }
 }

@@ -16,7 +16,9 @@ private struct NeedsMissingFeature: KernelVariant {
     self.threads = threads
   }
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
-  func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool) -> any PreparedKernel {
+  func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
+    -> any PreparedKernel
+  {
     fatalError("a skipped variant must never be prepared")
   }
 }
@@ -29,7 +31,8 @@ private struct NeedsMissingFeature: KernelVariant {
 
   @Test func aMissingFeatureIsASkipReason() throws {
     let problem = try ConvProblem.pointwise(inChannels: 8, outChannels: 8, h: 2, w: 2)
-    let reason = VariantRegistry.skipReason(NeedsMissingFeature(layout: .nhwc, threads: 1), on: problem)
+    let reason = VariantRegistry.skipReason(
+      NeedsMissingFeature(layout: .nhwc, threads: 1), on: problem)
     #expect(reason?.hasPrefix("needs CPU features") == true, "\(reason ?? "nil")")
   }
 
@@ -39,8 +42,10 @@ private struct NeedsMissingFeature: KernelVariant {
   func simdFamiliesAreSkippedExactlyWhenAVX2OrFMAIsMissing(op: Op, family: String) throws {
     let type = try #require(VariantRegistry.family(op: op, named: family))
     #expect(type.requires == [.avx2, .fma])
-    let problem = try ConvProblem.standard(inChannels: 8, outChannels: 8, h: 4, w: 4, kernel: 1, pad: 0)
-    let reason = VariantRegistry.skipReason(type.init(layout: .nhwc, threads: 1), on: problem.part(for: op))
+    let problem = try ConvProblem.standard(
+      inChannels: 8, outChannels: 8, h: 4, w: 4, kernel: 1, pad: 0)
+    let reason = VariantRegistry.skipReason(
+      type.init(layout: .nhwc, threads: 1), on: problem.part(for: op))
     if CPUFeatures.current.isSuperset(of: [.avx2, .fma]) {
       #expect(reason == nil)
     } else {

@@ -34,7 +34,8 @@ enum FastVariantChecks {
       #expect(check.nonFiniteOutputs == 0, "\(variant.id) \(problem.descriptor): unwritten outputs")
       #expect(
         check.maxAbsError <= check.tolerance,
-        "\(variant.id) \(problem.descriptor): error \(check.maxAbsError) > \(check.tolerance) at \(check.worstIndex)")
+        "\(variant.id) \(problem.descriptor): error \(check.maxAbsError) > \(check.tolerance) at \(check.worstIndex)"
+      )
       ran += 1
     }
     return ran

@@ -34,7 +34,8 @@ import Testing
     var dst = [Float](repeating: .nan, count: GEMMPanels.floatCount(depth: 2, columns: 18))
     b.withUnsafeBufferPointer { src in
       dst.withUnsafeMutableBufferPointer {
-        GEMMPacking.packRows(src.baseAddress!, ldb: 20, depth: 2, columnRange: 2..<20, into: $0.baseAddress!)
+        GEMMPacking.packRows(
+          src.baseAddress!, ldb: 20, depth: 2, columnRange: 2..<20, into: $0.baseAddress!)
       }
     }
     #expect(dst.count == 64)
@@ -67,7 +68,8 @@ import Testing
             columnBias.withUnsafeBufferPointer { cb in
               c.withUnsafeMutableBufferPointer { cp in
                 let bias: GEMMEpilogue.Bias =
-                  biasKind == 0 ? .none : biasKind == 1 ? .perRow(rb.baseAddress!) : .perColumn(cb.baseAddress!)
+                  biasKind == 0
+                  ? .none : biasKind == 1 ? .perRow(rb.baseAddress!) : .perColumn(cb.baseAddress!)
                 GEMM.multiply(
                   rows: rows, depth: depth, a: ap.baseAddress!, lda: lda, b: packed.panels,
                   columns: 0..<columns, c: cp.baseAddress!, ldc: ldc,
@@ -78,7 +80,9 @@ import Testing
         }
         let want = Self.expected(
           a: a, lda: lda, b: b, rows: rows, depth: depth, columns: columns,
-          bias: { i, j in biasKind == 0 ? 0 : biasKind == 1 ? Double(rowBias[i]) : Double(columnBias[j]) },
+          bias: { i, j in
+            biasKind == 0 ? 0 : biasKind == 1 ? Double(rowBias[i]) : Double(columnBias[j])
+          },
           relu: biasKind == 2)
         var wrong = 0
         var strayWrites = 0
@@ -100,7 +104,9 @@ import Testing
 
   /// A column block starting at panel 1 writes only its own columns.
   @Test func columnBlockWritesOnlyItsColumns() {
-    let rows = 4, depth = 3, columns = 40
+    let rows = 4
+    let depth = 3
+    let columns = 40
     let w = (0..<(depth * columns)).map { Float($0 % 7) }
     let packed = GEMMPackedWeights(transposing: w, depth: depth, columns: columns)
     let a: [Float] = (0..<(rows * depth)).map { Float($0 % 3) + 1 }
