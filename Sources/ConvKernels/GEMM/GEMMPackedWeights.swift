@@ -1,5 +1,10 @@
 /// Weights packed once, in `prepare`, as the B operand of `GEMM.multiply`, with an optional
 /// per-column bias padded to whole panels (so the epilogue loads it with full vectors).
+///
+/// For an NHWC 1x1 stage (pointwise, or the pw half of a fused dw+pw block), build one from
+/// the `[C_out][C_in]` weights (BN folded in, `bias` = BN shift) in `prepare`, then call
+/// `multiply(rows:a:lda:c:ldc:relu:)` once per block of pixel rows, from as many tasks as
+/// wanted: the object is read-only and the call has no shared state.
 package final class GEMMPackedWeights: @unchecked Sendable {
   // @unchecked Sendable: written only in `init`, read-only afterwards.
   package let storage: AlignedBuffer
@@ -37,4 +42,18 @@ package final class GEMMPackedWeights: @unchecked Sendable {
 
   /// Bias padded with zeros to whole panels, or nil.
   package var bias: UnsafePointer<Float>? { biasStorage.map { UnsafePointer($0.pointer) } }
+
+  /// `C[i][n] = relu?(bias[n] + sum over k of A[i][k] * W[n][k])` for i in 0..<rows and n in
+  /// `columns` (all output channels by default; a column split starts at a multiple of 16),
+  /// on the calling thread. A: `rows x depth` row-major with row stride `lda` (NHWC pixels);
+  /// C: row stride `ldc`, only the named elements are written (see `GEMM.multiply`).
+  package func multiply(
+    rows: Int, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+    relu: Bool, columns: Range<Int>? = nil
+  ) {
+    GEMM.multiply(
+      rows: rows, depth: depth, a: a, lda: lda, b: panels, columns: columns ?? 0..<self.columns,
+      c: c, ldc: ldc, epilogue: GEMMEpilogue(bias: bias.map { .perColumn($0) } ?? .none, relu: relu)
+    )
+  }
 }

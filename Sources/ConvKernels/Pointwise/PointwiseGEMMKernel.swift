@@ -77,15 +77,14 @@ final class PointwiseGEMMKernel: PreparedKernel {
   private func runNHWC(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
     let cin = problem.inChannels
     let cout = problem.outChannels
-    let panels = packed!.panels
-    let epilogue = GEMMEpilogue(bias: packed!.bias.map { .perColumn($0) } ?? .none, relu: relu)
+    let packed = self.packed!
+    let relu = self.relu
     let split = self.split
     pool.run(tasks: split.tasks) { task in
       let rows = split.rowRange(task)
-      GEMM.multiply(
-        rows: rows.count, depth: cin, a: src + rows.lowerBound * cin, lda: cin, b: panels,
-        columns: split.columnRange(task), c: dst + rows.lowerBound * cout, ldc: cout,
-        epilogue: epilogue)
+      packed.multiply(
+        rows: rows.count, a: src + rows.lowerBound * cin, lda: cin,
+        c: dst + rows.lowerBound * cout, ldc: cout, relu: relu, columns: split.columnRange(task))
     }
   }
 

@@ -131,4 +131,21 @@ import Testing
       }
     }
   }
+
+  /// The row-block call a fused NHWC dw+pw block makes: bias per output channel, then ReLU.
+  @Test func packedWeightsMultiplyAddsBiasThenReLU() {
+    // W (2 output channels x 3 inputs), A (2 pixels x 3 channels, lda 4), bias [1, -10].
+    let packed = GEMMPackedWeights(
+      transposing: [1, 2, 3, -1, 0, 1], depth: 3, columns: 2, bias: [1, -10])
+    let a: [Float] = [1, 1, 1, 99, 2, 0, -1, 99]
+    var c = [Float](repeating: .nan, count: 2 * 3)
+    a.withUnsafeBufferPointer { ap in
+      c.withUnsafeMutableBufferPointer {
+        packed.multiply(rows: 2, a: ap.baseAddress!, lda: 4, c: $0.baseAddress!, ldc: 3, relu: true)
+      }
+    }
+    // Pixel 0: [1+6, -10+0] -> [7, 0]; pixel 1: [1+2-3, -10-2-1] -> [0, 0]; column 2 untouched.
+    #expect(c[0] == 7 && c[1] == 0 && c[3] == 0 && c[4] == 0)
+    #expect(c[2].isNaN && c[5].isNaN)
+  }
 }
