@@ -1,6 +1,8 @@
 extension VariantRegistry {
   /// Families of the `conv` operator, one line each.
   static let convFamilies: [any KernelVariant.Type] = [
-    ConvNaive.self
+    ConvNaive.self,
+    ConvIm2colGEMM.self,
+    ConvDirectSIMD.self,
   ]
 }

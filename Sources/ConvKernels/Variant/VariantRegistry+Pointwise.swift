@@ -1,6 +1,8 @@
 extension VariantRegistry {
   /// Families of the `pw` operator, one line each.
   static let pointwiseFamilies: [any KernelVariant.Type] = [
-    PointwiseNaive.self
+    PointwiseNaive.self,
+    PointwiseTiled.self,
+    PointwisePackedGEMM.self,
   ]
 }

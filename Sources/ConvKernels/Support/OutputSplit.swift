@@ -1,0 +1,57 @@
+/// How a threaded kernel divides a `rows x columns` output among tasks: along one axis only,
+/// in whole quanta (register tiles), and never along the reduction, so every output element
+/// is computed the same way whatever the thread count (bitwise identical results).
+///
+/// The preferred axis is used unless it leaves some threads idle or over 10 % more work on the
+/// busiest one than the other axis would: with few pixels (7x7, 14x14) the channels are split
+/// instead, so both cores stay busy.
+struct OutputSplit: Sendable {
+  enum Axis: Sendable { case rows, columns }
+
+  let axis: Axis
+  let rows: Int
+  let columns: Int
+  let rowQuantum: Int
+  let columnQuantum: Int
+  /// Number of tasks (1...threads).
+  let tasks: Int
+
+  init(
+    rows: Int, rowQuantum: Int, columns: Int, columnQuantum: Int, threads: Int,
+    prefer: Axis = .rows
+  ) {
+    self.rows = rows
+    self.columns = columns
+    self.rowQuantum = rowQuantum
+    self.columnQuantum = columnQuantum
+    let rowUnits = (rows + rowQuantum - 1) / rowQuantum
+    let columnUnits = (columns + columnQuantum - 1) / columnQuantum
+    let t = max(1, threads)
+    // Work on the busiest task relative to a perfect split (1.0 = perfect).
+    func load(_ units: Int) -> Double {
+      guard units > 0 else { return .infinity }
+      let used = min(t, units)
+      return Double((units + used - 1) / used) * Double(t) / Double(units)
+    }
+    let preferred = prefer == .rows ? load(rowUnits) : load(columnUnits)
+    let other = prefer == .rows ? load(columnUnits) : load(rowUnits)
+    axis = (preferred > 1.1 && other < preferred) ? (prefer == .rows ? .columns : .rows) : prefer
+    tasks = max(1, min(t, axis == .rows ? rowUnits : columnUnits))
+  }
+
+  /// Output rows of `task`.
+  func rowRange(_ task: Int) -> Range<Int> {
+    axis == .rows ? Self.range(task, of: tasks, total: rows, quantum: rowQuantum) : 0..<rows
+  }
+
+  /// Output columns of `task`; the lower bound is a multiple of `columnQuantum`.
+  func columnRange(_ task: Int) -> Range<Int> {
+    axis == .columns
+      ? Self.range(task, of: tasks, total: columns, quantum: columnQuantum) : 0..<columns
+  }
+
+  private static func range(_ task: Int, of parts: Int, total: Int, quantum: Int) -> Range<Int> {
+    let units = RowPartition(total: (total + quantum - 1) / quantum, parts: parts).range(task)
+    return min(total, units.lowerBound * quantum)..<min(total, units.upperBound * quantum)
+  }
+}
