@@ -3,5 +3,7 @@ extension VariantRegistry {
   static let separableBlockFamilies: [any KernelVariant.Type] = [
     SeparableBlockNaive.self,
     SeparableBlockUnfused.self,
+    SeparableBlockBNFolded.self,
+    SeparableBlockFused.self,
   ]
 }
