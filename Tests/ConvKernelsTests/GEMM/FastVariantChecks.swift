@@ -50,7 +50,7 @@ enum FastVariantChecks {
       if VariantRegistry.skipReason(one, on: problem.part(for: op)) != nil { continue }
       let fixture = ReferenceCase(op: op, problem: problem, seed: 11)
       let single = fixture.check(one).outputs
-      let double = fixture.check(variant(op, family, layout, threads: 2), pool: .shared).outputs
+      let double = fixture.check(variant(op, family, layout, threads: 2)).outputs
       let same = zip(single, double).allSatisfy { $0.bitPattern == $1.bitPattern }
       #expect(same, "\(op.rawValue).\(family).\(layout.rawValue) \(problem.descriptor): t2 != t1")
     }
