@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConvKernels
+import Counters
 import Harness
 
 /// `sepbench list`: what can be run.
@@ -37,12 +38,12 @@ struct ListCommand: ParsableCommand {
           ].joined(separator: " "))
       }
     case .events:
-      print(EventListing.text)
+      print("Default events of `sepbench run` (any PAPI preset or native name works with --events):")
+      for probe in EventProbe.probe(EventProbe.defaultEvents) {
+        let status = probe.isAvailable ? "available" : "unavailable here"
+        print("  \(probe.event.padding(toLength: 28, withPad: " ", startingAt: 0)) \(status)")
+      }
+      print("Why an event is unavailable: `sepbench counters`.")
     }
   }
-}
-
-/// The default counter events, until the counters module lists them.
-enum EventListing {
-  static var text: String { "Counter events: see `sepbench counters`." }
 }

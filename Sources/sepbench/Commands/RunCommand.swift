@@ -24,7 +24,7 @@ struct RunCommand: ParsableCommand {
 
   @Option(
     name: .customLong("min-time"),
-    help: ArgumentHelp("Shortest timed sample (ns, us, ms or s).", valueName: "duration"),
+    help: ArgumentHelp("Shortest timed sample (ns, us, ms or s; default 5ms).", valueName: "duration"),
     transform: { try DurationOption.nanoseconds($0, option: "--min-time") })
   var minTime: UInt64 = 5_000_000
 
@@ -33,11 +33,12 @@ struct RunCommand: ParsableCommand {
 
   @Option(
     name: .customLong("max-case-time"),
-    help: ArgumentHelp("Time budget for the samples of one case.", valueName: "duration"),
+    help: ArgumentHelp("Time budget for the samples of one case (default 1s).", valueName: "duration"),
     transform: { try DurationOption.nanoseconds($0, option: "--max-case-time") })
   var maxCaseTime: UInt64 = 1_000_000_000
 
-  @Option(help: "Result folder (created if needed; existing result files are replaced).")
+  @Option(
+    help: "Result folder (created if needed; existing result files are replaced; default sepbench-results/<suite>-<time>).")
   var out: String?
 
   @Option(

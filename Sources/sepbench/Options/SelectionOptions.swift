@@ -14,7 +14,7 @@ struct SelectionOptions: ParsableArguments {
   var shapes: [ConvProblem] = []
 
   @Option(
-    help: ArgumentHelp("Operators, comma-separated: conv, dw, pw, sep_block, conv_block.", valueName: "ops"),
+    help: ArgumentHelp("Operators, comma-separated: conv, dw, pw, sep_block, conv_block (default: all).", valueName: "ops"),
     transform: { try CommaList.parse($0, as: Op.self, what: "operator") })
   var ops: [Op] = Op.allCases
 
@@ -26,12 +26,12 @@ struct SelectionOptions: ParsableArguments {
   var variants: [String]?
 
   @Option(
-    help: ArgumentHelp("Layouts, comma-separated: nchw, nhwc.", valueName: "layouts"),
+    help: ArgumentHelp("Layouts, comma-separated: nchw, nhwc (default: both).", valueName: "layouts"),
     transform: { try CommaList.parse($0, as: Layout.self, what: "layout") })
   var layouts: [Layout] = Layout.allCases
 
   @Option(
-    help: ArgumentHelp("Thread counts, comma-separated, each 1 to 256.", valueName: "counts"),
+    help: ArgumentHelp("Thread counts, comma-separated, each 1 to 256 (default: 1; validate: 1,2).", valueName: "counts"),
     transform: { try CommaList.threads($0) })
   var threads: [Int] = [1]
 
