@@ -11,8 +11,11 @@
 /// Registers: 8 output vectors (8 x 8 pixels of the strip, taken row-major across the strip,
 /// so even a 7x7 plane gives 7 independent FMA chains) share each broadcast weight; each FMA
 /// reads its input from memory.
-/// Tail: a vector that extends past the row end is computed from zero margins and only its
-/// valid lanes are stored; nothing is written outside the output.
+/// Tail: rows of 8 or more pixels end with a vector that overlaps the previous one, so every
+/// store is a full vector. Narrower rows (7x7) are computed from zero margins; with contiguous
+/// rows (`rowPitch == outWidth`) they store 8 lanes, the extra ones landing on the next row
+/// before it is stored, and only the last row of the range stores its valid lanes (4/2/1-lane
+/// stores). Nothing outside the output is ever written, nor any output another call owns.
 /// Arithmetic: every output is `0`, then one FMA per tap in (kh, kw) order (padding taps
 /// multiply zeros), whatever strip or thread computed it.
 ///
@@ -127,8 +130,14 @@ package final class DepthwiseRowsNCHW {
       while oh < rows.upperBound {
         let count = min(Self.stripRows, rows.upperBound - oh)
         fillStrip(strip, srcPlane, firstRow: oh * stride - pad, rows: (count - 1) * stride + kernelH)
+        // A row narrower than 8 may store all 8 lanes when the rows it spills into follow it
+        // directly and are computed later by this call (they overwrite the extra lanes): strip
+        // row j may when the range has at least ceil(8 / outWidth) rows from j on.
+        let remaining = rows.upperBound - oh
+        let spillRows =
+          rowPitch == outWidth ? max(0, remaining - (8 + outWidth - 1) / outWidth + 1) : 0
         computeStrip(
-          strip, rows: count, weights: weights.pointer + c * kernelH * kernelW,
+          strip, rows: count, spillRows: spillRows, weights: weights.pointer + c * kernelH * kernelW,
           dstPlane + (oh - rows.lowerBound) * rowPitch, rowPitch: rowPitch, channel: c, epi)
         oh += count
       }
@@ -184,14 +193,15 @@ package final class DepthwiseRowsNCHW {
 
   /// All output vectors of `rows` strip rows, 8 at a time (row-major across the strip).
   private func computeStrip(
-    _ strip: UnsafeMutablePointer<Float>, rows: Int, weights wei: UnsafePointer<Float>,
+    _ strip: UnsafeMutablePointer<Float>, rows: Int, spillRows: Int, weights wei: UnsafePointer<Float>,
     _ dst: UnsafeMutablePointer<Float>, rowPitch: Int, channel c: Int, _ epi: DepthwiseEpilogue
   ) {
     let vectorsPerRow = (outWidth + 7) / 8
     let total = rows * vectorsPerRow
     var cursor = StripCursor(
       strip: UnsafePointer(strip), dst: dst, vectorsPerRow: vectorsPerRow,
-      inputRowStep: stride * rowLength, rowPitch: rowPitch, outWidth: outWidth)
+      inputRowStep: stride * rowLength, rowPitch: rowPitch, outWidth: outWidth,
+      spillRows: spillRows)
     var done = 0
     while done < total {
       let n = min(8, total - done)
@@ -217,6 +227,11 @@ package final class DepthwiseRowsNCHW {
 /// Walks the output vectors of a strip row-major, without divisions. Past the last vector it
 /// repeats the previous one with `lanes = 0` (computed, not stored), so a tile never reads
 /// outside the strip.
+/// Partial vectors: with `outWidth >= 8` the last vector of a row starts at `outWidth - 8`,
+/// overlapping the previous one (the shared pixels are recomputed bitwise the same), so every
+/// store is a full vector. Narrower rows store 8 lanes on the first `spillRows` rows of the
+/// strip (the extra lanes land on the following rows of the range, which are stored later) and
+/// `outWidth` lanes on the others.
 private struct StripCursor {
   let strip: UnsafePointer<Float>
   let dst: UnsafeMutablePointer<Float>
@@ -224,14 +239,16 @@ private struct StripCursor {
   let inputRowStep: Int
   let rowPitch: Int
   let outWidth: Int
+  let spillRows: Int
   var row = 0
   var column = 0
   var previous: (src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>, lanes: Int)
 
   init(
     strip: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>, vectorsPerRow: Int,
-    inputRowStep: Int, rowPitch: Int, outWidth: Int
+    inputRowStep: Int, rowPitch: Int, outWidth: Int, spillRows: Int
   ) {
+    self.spillRows = spillRows
     self.strip = strip
     self.dst = dst
     self.vectorsPerRow = vectorsPerRow
@@ -246,14 +263,15 @@ private struct StripCursor {
     src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>, lanes: Int
   ) {
     guard valid else { return (previous.src, previous.dst, 0) }
+    let x = outWidth >= 8 ? min(column &* 8, outWidth &- 8) : 0
     let result = (
-      src: strip + row * inputRowStep + column * 8, dst: dst + row * rowPitch + column * 8,
-      lanes: min(8, outWidth - column * 8))
+      src: strip + (row &* inputRowStep &+ x), dst: dst + (row &* rowPitch &+ x),
+      lanes: outWidth >= 8 || row < spillRows ? 8 : outWidth)
     previous = result
-    column += 1
+    column &+= 1
     if column == vectorsPerRow {
       column = 0
-      row += 1
+      row &+= 1
     }
     return result
   }
@@ -326,12 +344,25 @@ private func nchwTile8(
   nchwStore(epi.apply(vacc7, broadcastChannel: c), dst.7, lanes.7)
 }
 
-/// Stores the first `lanes` (0...8) pixels of `v`.
+/// Stores the first `lanes` (0...8) pixels of `v`: 4, 2 and 1 lanes at a time below 8.
 @inline(__always)
 private func nchwStore(_ v: SIMD8<Float>, _ dst: UnsafeMutablePointer<Float>, _ lanes: Int) {
   if lanes == 8 {
     v.store(to: dst)
-  } else {
-    for i in 0..<lanes { dst[i] = v[i] }
+    return
   }
+  var d = UnsafeMutableRawPointer(dst)
+  var rest = v.lowHalf
+  if lanes & 4 != 0 {
+    d.storeBytes(of: rest, as: SIMD4<Float>.self)
+    rest = v.highHalf
+    d += 16
+  }
+  var two = rest.lowHalf
+  if lanes & 2 != 0 {
+    d.storeBytes(of: two, as: SIMD2<Float>.self)
+    two = rest.highHalf
+    d += 8
+  }
+  if lanes & 1 != 0 { d.storeBytes(of: two[0], as: Float.self) }
 }

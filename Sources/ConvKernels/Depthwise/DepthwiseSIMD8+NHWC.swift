@@ -114,6 +114,15 @@ package final class DepthwiseRowsNHWC {
     precondition(cs.lowerBound % 8 == 0 && cs.lowerBound >= 0 && cs.upperBound <= channels, "channels \(cs)")
     precondition(pixelPitch >= channels && rowPitch >= outWidth * pixelPitch, "pitches")
     let epi = epilogue
+    var cs = cs
+    if kernelH == 3 && kernelW == 3 && (stride == 1 || stride == 2) {
+      let vectorEnd = cs.lowerBound + (cs.count / 8) * 8
+      compute3x3(
+        rows: rows, vectorChannels: cs.lowerBound..<vectorEnd, src: src, dst: dst,
+        rowPitch: rowPitch, pixelPitch: pixelPitch, epi)
+      cs = vectorEnd..<cs.upperBound
+      if cs.isEmpty { return }
+    }
     let cp = paddedChannels
     let srcRowStep = width * channels
     let weiRowStep = kernelW * cp
@@ -294,8 +303,8 @@ private func nhwcTile4(
 }
 
 /// One pixel whose tap range is clipped to the image (`src`/`wei` at its first tap) x 32,
-/// then 8 channels per step.
-private func nhwcPixel(
+/// then 8 channels per step. Also the border path of the 3x3 kernels.
+func nhwcPixel(
   _ src: UnsafePointer<Float>, _ wei: UnsafePointer<Float>, taps: Int, _ g: NHWCTapGeometry,
   _ dst: UnsafeMutablePointer<Float>, channels: Range<Int>, _ epi: DepthwiseEpilogue
 ) {

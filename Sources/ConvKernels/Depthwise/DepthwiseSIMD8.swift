@@ -2,6 +2,8 @@
 ///
 /// - NHWC (`DepthwiseRowsNHWC`): 8 channels per FMA, 8 (or 4) output pixels of a row per
 ///   register block, weights packed `[kh][kw][c]`; borders through a one-pixel SIMD path.
+///   3x3 at stride 1 and 2 (all of MobileNetV1) takes a sliding-window path that loads each
+///   input vector once per kernel row (`DepthwiseSIMD8+NHWC3x3.swift`).
 /// - NCHW (`DepthwiseRowsNCHW`): 8 output pixels along W per FMA, 8 output vectors per
 ///   register block; input rows copied per 8-row strip into a zero-margined, L1-sized scratch
 ///   (deinterleaved for stride 2), so borders and small images (7x7) need no scalar path.
@@ -18,7 +20,7 @@ struct DepthwiseSIMD8: KernelVariant {
   static let isThreaded = true  // threads own disjoint (rows x channels) output blocks
   static let requires: CPUFeatures = [.avx2, .fma]
   static let summary =
-    "any-K dw, 8-wide FMAs: NHWC 8 px x 8 ch blocks, NCHW 8 vectors along W from a padded strip"
+    "any-K dw, 8-wide FMAs: NHWC 8 px x 8 ch blocks (3x3 s1/s2: sliding window), NCHW 8 vectors along W from a padded strip"
   let layout: Layout
   let threads: Int
 

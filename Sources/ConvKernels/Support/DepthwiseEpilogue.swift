@@ -9,6 +9,9 @@ struct DepthwiseEpilogue {
   /// `max(0, x)` after the affine step.
   let relu: Bool
 
+  /// True when `apply` returns its argument unchanged.
+  var isIdentity: Bool { scale == nil && !relu }
+
   /// Channels `c ..< c + 8` (NHWC).
   @inline(__always)
   func apply(_ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {

@@ -68,4 +68,45 @@ struct DepthwiseRowsTests {
     }
     #expect(written == 7 * 2 * 5)
   }
+
+  /// Contiguous rows narrower than 8 (7x7) store 8 lanes into the next row before it is
+  /// stored; rows outside the range and the planes of other channels stay untouched.
+  @Test(arguments: [1, 2])
+  func nchwContiguousNarrowRowRangesWriteOnlyTheirRows(stride: Int) throws {
+    let h = stride == 1 ? 7 : 13
+    let problem = try ConvProblem.depthwise(channels: 5, h: h, w: h, kernel: 3, stride: stride, pad: 1)
+    let (oh, ow) = (problem.outHeight, problem.outWidth)
+    #expect(ow == 7)
+    let weights = (0..<problem.weightCount).map { Float($0 % 5 - 2) }
+    let src = (0..<problem.inputCount).map { Float($0 % 7 - 3) }
+    let rows = DepthwiseRowsNCHW(problem, weights: weights)
+    let plane = oh * ow
+    var full = [Float](repeating: .nan, count: 5 * plane)
+    src.withUnsafeBufferPointer { s in
+      full.withUnsafeMutableBufferPointer { d in
+        rows.compute(
+          rows: 0..<oh, channels: 0..<5, src: s.baseAddress!, dst: d.baseAddress!, rowPitch: ow,
+          planePitch: plane, scratch: rows.makeScratch())
+      }
+    }
+    #expect(full.allSatisfy { $0.isFinite })
+    for range in [2..<5, 0..<1, 6..<7] {
+      var part = [Float](repeating: .nan, count: 5 * plane)
+      src.withUnsafeBufferPointer { s in
+        part.withUnsafeMutableBufferPointer { d in
+          rows.compute(
+            rows: range, channels: 1..<4, src: s.baseAddress!,
+            dst: d.baseAddress! + plane + range.lowerBound * ow, rowPitch: ow, planePitch: plane,
+            scratch: rows.makeScratch())
+        }
+      }
+      var wrong = 0
+      for (i, value) in part.enumerated() {
+        let (c, r) = (i / plane, i % plane / ow)
+        let owned = (1..<4).contains(c) && range.contains(r)
+        if owned ? value.bitPattern != full[i].bitPattern : !value.isNaN { wrong += 1 }
+      }
+      #expect(wrong == 0, "rows \(range)")
+    }
+  }
 }
