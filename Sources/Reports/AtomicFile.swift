@@ -7,7 +7,8 @@ public enum AtomicFile {
   /// - Throws: `FileError.unwritable` naming the path.
   public static func write(_ text: String, to url: URL) throws {
     let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+      .appendingPathComponent(
+        ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
     do {
       try Data(text.utf8).write(to: temporary)
       if rename(temporary.path, url.path) != 0 {

@@ -23,8 +23,11 @@ public struct ConsoleSummary {
     for row in rows {
       let p = row.problem
       table.append(
-        [row.caseName, String(row.threads), "\(p.inChannels)->\(p.outChannels) \(p.height)x\(p.width) s\(p.stride)",
-         String(format: "%.4f", row.macRatio)]
+        [
+          row.caseName, String(row.threads),
+          "\(p.inChannels)->\(p.outChannels) \(p.height)x\(p.width) s\(p.stride)",
+          String(format: "%.4f", row.macRatio),
+        ]
           + ms(row.standard) + ms(row.separable)
           + [
             number(row.measuredSpeedup, "%.2fx"), String(format: "%.2fx", row.theoreticalSpeedup),
@@ -39,7 +42,8 @@ public struct ConsoleSummary {
       }.joined(separator: "  ")
     }
     let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
-    let footer = "\(counts[.ok] ?? 0) cases timed, \(counts[.failed] ?? 0) failed validation, \(counts[.skipped] ?? 0) skipped"
+    let footer =
+      "\(counts[.ok] ?? 0) cases timed, \(counts[.failed] ?? 0) failed validation, \(counts[.skipped] ?? 0) skipped"
     return (lines + [footer]).joined(separator: "\n")
   }
 }
@@ -48,7 +52,8 @@ public struct ConsoleSummary {
 public enum CeilingsSummary {
   public static func text(_ c: MachineCeilings) -> String {
     String(
-      format: "Ceilings: FMA peak %.1f GFLOP/s (1 thread), %.1f (%d threads); triad %.1f GB/s to memory (1 thread), %.1f (%d threads), %.1f in L2",
+      format:
+        "Ceilings: FMA peak %.1f GFLOP/s (1 thread), %.1f (%d threads); triad %.1f GB/s to memory (1 thread), %.1f (%d threads), %.1f in L2",
       c.peakGFLOPSOneThread, c.peakGFLOPSAllThreads, c.threads, c.memoryGBPSOneThread,
       c.memoryGBPSAllThreads, c.threads, c.l2GBPSOneThread)
   }

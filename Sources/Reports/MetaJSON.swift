@@ -1,5 +1,5 @@
-import Foundation
 import Counters
+import Foundation
 import Harness
 
 /// The contents of `meta.json`: where, when, how and with what a result folder was made.

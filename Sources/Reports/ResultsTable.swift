@@ -28,7 +28,8 @@ public struct ResultsTable: Sendable {
   public func cells(_ row: CaseResult) -> [String] {
     var cells = ResultsColumn.allCases.map { $0.cell(row) }
     if let ceilings, let gflops = row.gflops, let gbps = row.gbps {
-      cells.append(Decimal.text(100 * gflops / ceilings.peakGFLOPS(threads: row.threads), digits: 2))
+      cells.append(
+        Decimal.text(100 * gflops / ceilings.peakGFLOPS(threads: row.threads), digits: 2))
       cells.append(Decimal.text(100 * gbps / ceilings.memoryGBPS(threads: row.threads), digits: 2))
     } else {
       cells += ["", ""]

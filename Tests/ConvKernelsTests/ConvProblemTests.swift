@@ -168,7 +168,8 @@ import Testing
 
   @Test func countsBeyondSixtyFourBitsAreRejected() throws {
     // 1e5 * 1e5 * 1e5 * 1e5 * 9 * 8 overflows Int64 though every field is in range.
-    #expect(throws: ProblemError.countOverflow(descriptor: "n1c100000h100000w100000o100000k3s1p1")) {
+    #expect(throws: ProblemError.countOverflow(descriptor: "n1c100000h100000w100000o100000k3s1p1"))
+    {
       try ConvProblem(descriptor: "c100000h100000o100000")
     }
     #expect(throws: Never.self) { try ConvProblem(descriptor: "c1024h1024o1024") }

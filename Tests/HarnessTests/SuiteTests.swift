@@ -6,8 +6,14 @@ import Testing
   @Test func mobileNetSuiteHasThirteenBlocksWithPaperChannels() {
     let cases = Suite.mobileNetV1.cases
     #expect(cases.count == 13)
-    #expect(cases.map(\.problem.inChannels) == [32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024])
-    #expect(cases.map(\.problem.outChannels) == [64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024])
+    #expect(
+      cases.map(\.problem.inChannels) == [
+        32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024,
+      ])
+    #expect(
+      cases.map(\.problem.outChannels) == [
+        64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024,
+      ])
     #expect(cases.map(\.problem.height) == [112, 112, 56, 56, 28, 28, 14, 14, 14, 14, 14, 14, 7])
     #expect(cases.map(\.problem.stride) == [1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1])
   }

@@ -20,10 +20,13 @@ private struct BrokenDepthwise: KernelVariant {
 
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
 
-  func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool) -> any PreparedKernel {
+  func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
+    -> any PreparedKernel
+  {
     let naive = VariantRegistry.family(op: .dw, named: "naive")!.init(layout: layout, threads: 1)
     return Kernel(
-      inner: naive.prepare(problem, parameters, pool: pool), count: problem.part(for: .dw).outputCount,
+      inner: naive.prepare(problem, parameters, pool: pool),
+      count: problem.part(for: .dw).outputCount,
       fault: fault)
   }
 

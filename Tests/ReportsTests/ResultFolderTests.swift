@@ -10,7 +10,9 @@ import Testing
     .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
 
   static func temporaryFolder() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("sepbench-test-\(UUID().uuidString)").path
+    FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sepbench-test-\(UUID().uuidString)"
+    ).path
   }
 
   static func sampleResults() throws -> [CaseResult] {

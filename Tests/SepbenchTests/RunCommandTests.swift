@@ -5,7 +5,8 @@ import Testing
 /// `sepbench run` and `validate`, run as subprocesses.
 @Suite struct RunCommandTests {
   static func temporaryFolder() -> URL {
-    FileManager.default.temporaryDirectory.appendingPathComponent("sepbench-cli-\(UUID().uuidString)")
+    FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sepbench-cli-\(UUID().uuidString)")
   }
 
   /// Fast settings: naive kernels, short samples, no calibration, no counters.
@@ -53,7 +54,8 @@ import Testing
     let file = Self.temporaryFolder()
     try Data("x".utf8).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    let result = try SepbenchProcess.run(["run", "--suite", "quick", "--out", file.path] + Self.fast)
+    let result = try SepbenchProcess.run(
+      ["run", "--suite", "quick", "--out", file.path] + Self.fast)
     #expect(result.exitCode == 2)
     #expect(result.stderr.contains("is a file, not a folder"))
     #expect(try String(contentsOf: file, encoding: .utf8) == "x")
@@ -63,7 +65,10 @@ import Testing
     let out = Self.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: out) }
     let result = try SepbenchProcess.run(
-      ["run", "--suite", "quick", "--ops", "dw,sep_block,conv_block", "--layouts", "nhwc", "--out", out.path]
+      [
+        "run", "--suite", "quick", "--ops", "dw,sep_block,conv_block", "--layouts", "nhwc", "--out",
+        out.path,
+      ]
         + Self.fast)
     #expect(result.exitCode == 0, "\(result.stderr)")
     let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
@@ -75,11 +80,13 @@ import Testing
     #expect(rows.dropFirst().allSatisfy { $0.hasPrefix("1,quick,q.") && $0.contains(",ok,") })
     let samples = try String(contentsOf: out.appendingPathComponent("samples.csv"), encoding: .utf8)
     #expect(samples.split(separator: "\n").count == 1 + 12 * 3)
-    let comparison = try String(contentsOf: out.appendingPathComponent("comparison.csv"), encoding: .utf8)
+    let comparison = try String(
+      contentsOf: out.appendingPathComponent("comparison.csv"), encoding: .utf8)
     #expect(comparison.split(separator: "\n").count == 1 + 4)
 
-    let meta = try JSONSerialization.jsonObject(
-      with: Data(contentsOf: out.appendingPathComponent("meta.json"))) as! [String: Any]
+    let meta =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: out.appendingPathComponent("meta.json"))) as! [String: Any]
     #expect(meta["completed"] as? Bool == true)
     #expect(meta["endTime"] is String)
     #expect(result.stdout.contains("12 cases timed, 0 failed validation, 0 skipped"))
@@ -111,8 +118,9 @@ import Testing
     process.waitUntilExit()
 
     #expect(process.terminationStatus == 130)
-    let meta = try JSONSerialization.jsonObject(
-      with: Data(contentsOf: out.appendingPathComponent("meta.json"))) as! [String: Any]
+    let meta =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: out.appendingPathComponent("meta.json"))) as! [String: Any]
     #expect(meta["completed"] as? Bool == false)
     let results = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
     let cases = results.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[2] }
@@ -120,7 +128,9 @@ import Testing
     let perShape = Dictionary(grouping: cases, by: { $0 }).mapValues(\.count)
     #expect(perShape.count >= 1 && perShape.count < 4)
     #expect(perShape.values.allSatisfy { $0 == 10 })
-    let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") }
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.path).filter {
+      $0.hasPrefix(".")
+    }
     #expect(leftovers.isEmpty)
   }
 

@@ -23,11 +23,6 @@ struct ConvDirectSIMD: KernelVariant {
   let layout: Layout
   let threads: Int
 
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
-
   func unsupportedReason(_ problem: ConvProblem) -> String? {
     problem.groups == 1 ? nil : "needs groups = 1, got \(problem.groups)"
   }

@@ -12,11 +12,6 @@ struct ConvIm2colGEMM: KernelVariant {
   let layout: Layout
   let threads: Int
 
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
-
   func unsupportedReason(_ problem: ConvProblem) -> String? {
     problem.groups == 1 ? nil : "needs groups = 1, got \(problem.groups)"
   }

@@ -7,16 +7,13 @@ struct DepthwiseNaive: KernelVariant {
   let layout: Layout
   let threads: Int
 
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
-
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
 
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
     -> any PreparedKernel
   {
-    NaiveStageKernel(layout: layout, stages: [PreparedStage(problem.part(for: Self.op), weights: parameters.weights, norm: nil)])
+    NaiveStageKernel(
+      layout: layout,
+      stages: [PreparedStage(problem.part(for: Self.op), weights: parameters.weights, norm: nil)])
   }
 }

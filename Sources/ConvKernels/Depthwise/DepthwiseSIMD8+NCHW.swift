@@ -100,7 +100,8 @@ package final class DepthwiseRowsNCHW {
 
   var epilogue: DepthwiseEpilogue {
     DepthwiseEpilogue(
-      scale: scale.map { UnsafePointer($0.pointer) }, shift: shift.map { UnsafePointer($0.pointer) },
+      scale: scale.map { UnsafePointer($0.pointer) },
+      shift: shift.map { UnsafePointer($0.pointer) },
       relu: relu)
   }
 
@@ -129,7 +130,8 @@ package final class DepthwiseRowsNCHW {
       var oh = rows.lowerBound
       while oh < rows.upperBound {
         let count = min(Self.stripRows, rows.upperBound - oh)
-        fillStrip(strip, srcPlane, firstRow: oh * stride - pad, rows: (count - 1) * stride + kernelH)
+        fillStrip(
+          strip, srcPlane, firstRow: oh * stride - pad, rows: (count - 1) * stride + kernelH)
         // A row narrower than 8 may store all 8 lanes when the rows it spills into follow it
         // directly and are computed later by this call (they overwrite the extra lanes): strip
         // row j may when the range has at least ceil(8 / outWidth) rows from j on.
@@ -137,7 +139,8 @@ package final class DepthwiseRowsNCHW {
         let spillRows =
           rowPitch == outWidth ? max(0, remaining - (8 + outWidth - 1) / outWidth + 1) : 0
         computeStrip(
-          strip, rows: count, spillRows: spillRows, weights: weights.pointer + c * kernelH * kernelW,
+          strip, rows: count, spillRows: spillRows,
+          weights: weights.pointer + c * kernelH * kernelW,
           dstPlane + (oh - rows.lowerBound) * rowPitch, rowPitch: rowPitch, channel: c, epi)
         oh += count
       }
@@ -154,7 +157,9 @@ package final class DepthwiseRowsNCHW {
       let ih = firstRow + j
       let row = strip + j * rowLength + margin
       if ih < 0 || ih >= height {
-        for r in 0..<s { (row + r * phaseLength).update(repeating: 0, count: (width - r + s - 1) / s) }
+        for r in 0..<s {
+          (row + r * phaseLength).update(repeating: 0, count: (width - r + s - 1) / s)
+        }
         continue
       }
       let input = src + ih * width
@@ -193,7 +198,8 @@ package final class DepthwiseRowsNCHW {
 
   /// All output vectors of `rows` strip rows, 8 at a time (row-major across the strip).
   private func computeStrip(
-    _ strip: UnsafeMutablePointer<Float>, rows: Int, spillRows: Int, weights wei: UnsafePointer<Float>,
+    _ strip: UnsafeMutablePointer<Float>, rows: Int, spillRows: Int,
+    weights wei: UnsafePointer<Float>,
     _ dst: UnsafeMutablePointer<Float>, rowPitch: Int, channel c: Int, _ epi: DepthwiseEpilogue
   ) {
     let vectorsPerRow = (outWidth + 7) / 8
@@ -266,7 +272,8 @@ private struct StripCursor {
     let x = outWidth >= 8 ? min(column &* 8, outWidth &- 8) : 0
     let result = (
       src: strip + (row &* inputRowStep &+ x), dst: dst + (row &* rowPitch &+ x),
-      lanes: outWidth >= 8 || row < spillRows ? 8 : outWidth)
+      lanes: outWidth >= 8 || row < spillRows ? 8 : outWidth
+    )
     previous = result
     column &+= 1
     if column == vectorsPerRow {

@@ -71,7 +71,9 @@ package final class DepthwiseRowsNHWC {
     }
     func padded(_ values: [Float]?) -> AlignedBuffer? {
       guard let values else { return nil }
-      precondition(values.count == problem.outChannels, "\(values.count) values for C = \(problem.outChannels)")
+      precondition(
+        values.count == problem.outChannels, "\(values.count) values for C = \(problem.outChannels)"
+      )
       let buffer = AlignedBuffer(count: (problem.outChannels + 7) / 8 * 8)
       for (c, value) in values.enumerated() { buffer.pointer[c] = value }
       return buffer
@@ -83,7 +85,8 @@ package final class DepthwiseRowsNHWC {
 
   var epilogue: DepthwiseEpilogue {
     DepthwiseEpilogue(
-      scale: scale.map { UnsafePointer($0.pointer) }, shift: shift.map { UnsafePointer($0.pointer) },
+      scale: scale.map { UnsafePointer($0.pointer) },
+      shift: shift.map { UnsafePointer($0.pointer) },
       relu: relu)
   }
 
@@ -111,7 +114,8 @@ package final class DepthwiseRowsNHWC {
     dst: UnsafeMutablePointer<Float>, rowPitch: Int, pixelPitch: Int
   ) {
     precondition(rows.lowerBound >= 0 && rows.upperBound <= problem.outHeight, "rows \(rows)")
-    precondition(cs.lowerBound % 8 == 0 && cs.lowerBound >= 0 && cs.upperBound <= channels, "channels \(cs)")
+    precondition(
+      cs.lowerBound % 8 == 0 && cs.lowerBound >= 0 && cs.upperBound <= channels, "channels \(cs)")
     precondition(pixelPitch >= channels && rowPitch >= outWidth * pixelPitch, "pitches")
     let epi = epilogue
     var cs = cs

@@ -17,14 +17,10 @@ struct DepthwiseTiled: KernelVariant {
   static let family = "tiled"
   static let layouts: Set<Layout> = [.nchw, .nhwc]
   static let isThreaded = true  // threads own disjoint (rows x channels) output blocks
-  static let summary = "any-K dw, one output row per block in L1, per-tap axpy loops (auto-vectorised)"
+  static let summary =
+    "any-K dw, one output row per block in L1, per-tap axpy loops (auto-vectorised)"
   let layout: Layout
   let threads: Int
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
 

@@ -12,11 +12,6 @@ struct PointwisePackedGEMM: KernelVariant {
   let layout: Layout
   let threads: Int
 
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
-
   func unsupportedReason(_ problem: ConvProblem) -> String? {
     problem.isPointwise ? nil : "needs a 1x1, stride-1, unpadded problem, got \(problem.descriptor)"
   }

@@ -47,7 +47,8 @@ extension ConvProblem {
       return OpCost(
         macs: p.macs, flops: 2 * p.macs + 3 * p.outputCount, params: p.weightCount,
         bnParams: 4 * p.outChannels,
-        bytesMin: bytesPerFloat * (p.inputCount + p.weightCount + 2 * p.outChannels + p.outputCount))
+        bytesMin: bytesPerFloat * (p.inputCount + p.weightCount + 2 * p.outChannels + p.outputCount)
+      )
     case .sepBlock:
       let dw = p.depthwisePart
       let pw = p.pointwisePart

@@ -11,7 +11,8 @@ extension ConvProblem {
   public var descriptor: String {
     let kernel = kernelH == kernelW ? "\(kernelH)" : "\(kernelH)x\(kernelW)"
     let groupPart = groups == 1 ? "" : "g\(groups)"
-    return "n\(batch)c\(inChannels)h\(height)w\(width)o\(outChannels)k\(kernel)s\(stride)p\(pad)\(groupPart)"
+    return
+      "n\(batch)c\(inChannels)h\(height)w\(width)o\(outChannels)k\(kernel)s\(stride)p\(pad)\(groupPart)"
   }
 
   /// Parses a descriptor.

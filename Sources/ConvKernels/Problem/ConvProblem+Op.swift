@@ -46,7 +46,10 @@ extension ConvProblem {
     case .dw:
       guard isDepthwise else {
         throw ProblemError.wrongShapeForOp(
-          op: op, reason: "needs groups = c_in = c_out, got groups \(groups), c_in \(inChannels), c_out \(outChannels)")
+          op: op,
+          reason:
+            "needs groups = c_in = c_out, got groups \(groups), c_in \(inChannels), c_out \(outChannels)"
+        )
       }
     case .pw:
       guard isPointwise else {

@@ -46,11 +46,13 @@ public struct ConvProblem: Hashable, Sendable, Codable {
     }
     guard kernelH <= height + 2 * pad else {
       throw ProblemError.invalidField(
-        field: "kh", value: kernelH, allowed: "at most the padded height h + 2*pad = \(height + 2 * pad)")
+        field: "kh", value: kernelH,
+        allowed: "at most the padded height h + 2*pad = \(height + 2 * pad)")
     }
     guard kernelW <= width + 2 * pad else {
       throw ProblemError.invalidField(
-        field: "kw", value: kernelW, allowed: "at most the padded width w + 2*pad = \(width + 2 * pad)")
+        field: "kw", value: kernelW,
+        allowed: "at most the padded width w + 2*pad = \(width + 2 * pad)")
     }
     guard pad < kernelH && pad < kernelW else {
       throw ProblemError.invalidField(
@@ -107,7 +109,9 @@ public struct ConvProblem: Hashable, Sendable, Codable {
   /// True when groups == C_in == C_out (channel multiplier 1).
   public var isDepthwise: Bool { groups == inChannels && outChannels == inChannels }
   /// True for a 1x1, stride-1, unpadded, ungrouped convolution.
-  public var isPointwise: Bool { kernelH == 1 && kernelW == 1 && stride == 1 && pad == 0 && groups == 1 }
+  public var isPointwise: Bool {
+    kernelH == 1 && kernelW == 1 && stride == 1 && pad == 0 && groups == 1
+  }
 
   /// Number of input elements (N*C_in*H*W).
   public var inputCount: Int { batch * inChannels * height * width }

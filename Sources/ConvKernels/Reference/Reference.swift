@@ -13,11 +13,14 @@ public enum Reference {
     case .conv, .dw, .pw:
       return convolution(p, x, parameters.weights)
     case .convBlock:
-      return relu(batchNorm(convolution(p, x, parameters.weights), parameters.norm!, p.outputShape(for: op)))
+      return relu(
+        batchNorm(convolution(p, x, parameters.weights), parameters.norm!, p.outputShape(for: op)))
     case .sepBlock:
       let dw = p.depthwisePart
       let pw = p.pointwisePart
-      let mid = relu(batchNorm(convolution(dw, x, parameters.weights), parameters.norm!, dw.outputShape(for: .dw)))
+      let mid = relu(
+        batchNorm(
+          convolution(dw, x, parameters.weights), parameters.norm!, dw.outputShape(for: .dw)))
       let out = convolution(pw, mid, parameters.pointwiseWeights!)
       return relu(batchNorm(out, parameters.pointwiseNorm!, pw.outputShape(for: .pw)))
     }

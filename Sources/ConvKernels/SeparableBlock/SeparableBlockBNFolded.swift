@@ -13,11 +13,6 @@ struct SeparableBlockBNFolded: KernelVariant {
   let layout: Layout
   let threads: Int
 
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
-
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
 
   func note(for problem: ConvProblem) -> String? {

@@ -26,11 +26,6 @@ struct SeparableBlockFused: KernelVariant {
   let layout: Layout
   let threads: Int
 
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
-
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
 
   func note(for problem: ConvProblem) -> String? {

@@ -7,11 +7,6 @@ struct SeparableBlockNaive: KernelVariant {
   let layout: Layout
   let threads: Int
 
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
-
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
 
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
@@ -22,7 +17,8 @@ struct SeparableBlockNaive: KernelVariant {
       stages: [
         PreparedStage(problem.depthwisePart, weights: parameters.weights, norm: parameters.norm),
         PreparedStage(
-          problem.pointwisePart, weights: parameters.pointwiseWeights!, norm: parameters.pointwiseNorm),
+          problem.pointwisePart, weights: parameters.pointwiseWeights!,
+          norm: parameters.pointwiseNorm),
       ])
   }
 }

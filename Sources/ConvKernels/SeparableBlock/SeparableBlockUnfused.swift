@@ -9,14 +9,10 @@ struct SeparableBlockUnfused: KernelVariant {
   static let layouts: Set<Layout> = [.nchw, .nhwc]
   static let isThreaded = true
   static let requires: CPUFeatures = [.avx2, .fma]
-  static let summary = "dw.simd8, BN+ReLU pass, pw.packed-gemm, BN+ReLU pass; full intermediate tensor"
+  static let summary =
+    "dw.simd8, BN+ReLU pass, pw.packed-gemm, BN+ReLU pass; full intermediate tensor"
   let layout: Layout
   let threads: Int
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
 

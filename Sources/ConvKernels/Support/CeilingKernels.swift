@@ -12,9 +12,18 @@ public enum CeilingKernels {
   public static func fmaChains(iterations: Int, a: Float, b: Float) -> Float {
     let va = SIMD8<Float>(repeating: a)
     let vb = SIMD8<Float>(repeating: b)
-    var acc0 = SIMD8<Float>(repeating: 0), acc1 = acc0, acc2 = acc0, acc3 = acc0
-    var acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0
-    var acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0
+    var acc0 = SIMD8<Float>(repeating: 0)
+    var acc1 = acc0
+    var acc2 = acc0
+    var acc3 = acc0
+    var acc4 = acc0
+    var acc5 = acc0
+    var acc6 = acc0
+    var acc7 = acc0
+    var acc8 = acc0
+    var acc9 = acc0
+    var acc10 = acc0
+    var acc11 = acc0
     for _ in 0..<iterations {
       acc0.addProduct(va, vb)
       acc1.addProduct(va, vb)
@@ -29,7 +38,8 @@ public enum CeilingKernels {
       acc10.addProduct(va, vb)
       acc11.addProduct(va, vb)
     }
-    let sum = ((acc0 + acc1) + (acc2 + acc3)) + ((acc4 + acc5) + (acc6 + acc7))
+    let sum =
+      ((acc0 + acc1) + (acc2 + acc3)) + ((acc4 + acc5) + (acc6 + acc7))
       + ((acc8 + acc9) + (acc10 + acc11))
     return sum.sum()
   }

@@ -45,7 +45,8 @@ public final class WorkerPool: @unchecked Sendable {
 
   /// The pool shared by every kernel of this process, sized to the CPUs reported online
   /// (at least 2, so two-thread variants can be validated on any machine).
-  public static let shared = WorkerPool(threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
+  public static let shared = WorkerPool(
+    threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
 
   private static let poolsByThreadCount = Mutex<[Int: WorkerPool]>([:])
 

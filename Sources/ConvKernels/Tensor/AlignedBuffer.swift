@@ -36,5 +36,7 @@ public final class AlignedBuffer: @unchecked Sendable {
   public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 
   /// A read-only view of the contents.
-  public var buffer: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: pointer, count: count) }
+  public var buffer: UnsafeBufferPointer<Float> {
+    UnsafeBufferPointer(start: pointer, count: count)
+  }
 }

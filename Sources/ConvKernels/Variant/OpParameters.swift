@@ -7,7 +7,9 @@ public struct BatchNorm: Hashable, Sendable {
   public var variance: [Float]
   public var epsilon: Float
 
-  public init(gamma: [Float], beta: [Float], mean: [Float], variance: [Float], epsilon: Float = 1e-5) {
+  public init(
+    gamma: [Float], beta: [Float], mean: [Float], variance: [Float], epsilon: Float = 1e-5
+  ) {
     precondition(
       [beta.count, mean.count, variance.count].allSatisfy { $0 == gamma.count },
       "batch norm arrays differ in length")

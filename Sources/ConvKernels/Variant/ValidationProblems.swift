@@ -28,9 +28,15 @@ public enum ValidationProblems {
   /// Fixed shapes every validation includes: the smallest, and a tail-heavy SIMD case.
   public static let fixedShapes: [ConvProblem] = [
     try! ConvProblem(inChannels: 1, height: 1, width: 1, outChannels: 1, kernelH: 1, kernelW: 1),
-    try! ConvProblem(inChannels: 1, height: 3, width: 3, outChannels: 1, kernelH: 3, kernelW: 3, pad: 1),
-    try! ConvProblem(inChannels: 19, height: 9, width: 11, outChannels: 21, kernelH: 3, kernelW: 3, stride: 2, pad: 1),
-    try! ConvProblem(inChannels: 24, height: 17, width: 19, outChannels: 40, kernelH: 3, kernelW: 3, pad: 1),
-    try! ConvProblem(batch: 2, inChannels: 16, height: 8, width: 16, outChannels: 16, kernelH: 3, kernelW: 3, pad: 1),
+    try! ConvProblem(
+      inChannels: 1, height: 3, width: 3, outChannels: 1, kernelH: 3, kernelW: 3, pad: 1),
+    try! ConvProblem(
+      inChannels: 19, height: 9, width: 11, outChannels: 21, kernelH: 3, kernelW: 3, stride: 2,
+      pad: 1),
+    try! ConvProblem(
+      inChannels: 24, height: 17, width: 19, outChannels: 40, kernelH: 3, kernelW: 3, pad: 1),
+    try! ConvProblem(
+      batch: 2, inChannels: 16, height: 8, width: 16, outChannels: 16, kernelH: 3, kernelW: 3,
+      pad: 1),
   ]
 }

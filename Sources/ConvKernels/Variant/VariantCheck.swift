@@ -20,7 +20,8 @@ public struct ReferenceCase: Sendable {
     self.problem = problem
     self.seed = seed
     parameters = OpParameters.random(for: op, problem: problem, seed: seed &+ 1)
-    input = Tensor.random(shape: problem.part(for: op).inputShape(for: op), layout: .nchw, seed: seed)
+    input = Tensor.random(
+      shape: problem.part(for: op).inputShape(for: op), layout: .nchw, seed: seed)
     expected = Reference.run(op: op, problem: problem, parameters: parameters, input: input.values)
     magnitude = max(1, expected.lazy.map(abs).max() ?? 1)
   }

@@ -42,7 +42,9 @@ public enum VariantRegistry {
   ) -> [any KernelVariant] {
     families.flatMap { family in
       layouts.filter(family.layouts.contains).flatMap { layout in
-        threads.filter { family.isThreaded || $0 == 1 }.map { family.init(layout: layout, threads: $0) }
+        threads.filter { family.isThreaded || $0 == 1 }.map {
+          family.init(layout: layout, threads: $0)
+        }
       }
     }
   }

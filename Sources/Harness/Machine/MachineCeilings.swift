@@ -27,7 +27,9 @@ public struct MachineCeilings: Codable, Sendable, Equatable {
 
   /// Peak GFLOP/s for a kernel on `threads` threads (linear between 1 and all).
   public func peakGFLOPS(threads: Int) -> Double {
-    threads <= 1 ? peakGFLOPSOneThread : peakGFLOPSAllThreads * Double(min(threads, self.threads)) / Double(self.threads)
+    threads <= 1
+      ? peakGFLOPSOneThread
+      : peakGFLOPSAllThreads * Double(min(threads, self.threads)) / Double(self.threads)
   }
 
   /// Memory bandwidth in GB/s for a kernel on `threads` threads.

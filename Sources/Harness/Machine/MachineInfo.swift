@@ -20,7 +20,8 @@ public struct MachineInfo: Codable, Sendable, Equatable {
   /// Reads the current machine.
   public static func current() -> MachineInfo {
     let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-    let model = cpuinfo.split(separator: "\n")
+    let model =
+      cpuinfo.split(separator: "\n")
       .first { $0.hasPrefix("model name") }
       .flatMap { $0.split(separator: ":", maxSplits: 1).last }
       .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""

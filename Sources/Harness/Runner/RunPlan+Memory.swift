@@ -11,8 +11,10 @@ extension RunPlan {
       let part = problem.part(for: op)
       let variantCount = max(1, variants(for: op).count)
       let (input, inputOK) = part.inputCount.multipliedReportingOverflow(by: 4 * (1 + layoutCount))
-      let (output, outputOK) = part.outputCount.multipliedReportingOverflow(by: 8 + 4 * (layoutCount + 2))
-      let (weights, weightsOK) = problem.cost(for: op).params.multipliedReportingOverflow(by: 4 * (2 + variantCount))
+      let (output, outputOK) = part.outputCount.multipliedReportingOverflow(
+        by: 8 + 4 * (layoutCount + 2))
+      let (weights, weightsOK) = problem.cost(for: op).params.multipliedReportingOverflow(
+        by: 4 * (2 + variantCount))
       let (im2col, im2colOK) = (part.kernelH * part.kernelW * part.inChannels)
         .multipliedReportingOverflow(by: 4 * part.outHeight * part.outWidth * part.batch)
       if inputOK || outputOK || weightsOK || im2colOK { return Int.max }

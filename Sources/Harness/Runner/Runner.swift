@@ -58,9 +58,10 @@ public struct Runner {
         row.note = variant.note(for: part) ?? ""
         guard check.passed else {
           row.status = .failed
-          row.note = ValidationFailure(
-            variant: variant, op: op, problem: suiteCase.problem, seed: plan.seed, check: check
-          ).description
+          row.note =
+            ValidationFailure(
+              variant: variant, op: op, problem: suiteCase.problem, seed: plan.seed, check: check
+            ).description
           rows.append(row)
           continue
         }

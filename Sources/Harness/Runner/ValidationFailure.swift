@@ -11,7 +11,9 @@ public struct ValidationFailure: Sendable, CustomStringConvertible {
   public let tolerance: Double
   public let nonFiniteOutputs: Int
 
-  public init(variant: any KernelVariant, op: Op, problem: ConvProblem, seed: UInt64, check: VariantCheck) {
+  public init(
+    variant: any KernelVariant, op: Op, problem: ConvProblem, seed: UInt64, check: VariantCheck
+  ) {
     variantID = variant.id
     family = type(of: variant).family
     self.op = op
@@ -29,7 +31,9 @@ public struct ValidationFailure: Sendable, CustomStringConvertible {
 
   public var description: String {
     var what = "max error \(maxAbsError) > tolerance \(tolerance)"
-    if nonFiniteOutputs > 0 { what = "\(nonFiniteOutputs) outputs not finite (unwritten?); " + what }
+    if nonFiniteOutputs > 0 {
+      what = "\(nonFiniteOutputs) outputs not finite (unwritten?); " + what
+    }
     return "\(variantID) on \(problem.descriptor): \(what); reproduce: \(reproducer)"
   }
 }

@@ -24,7 +24,9 @@ public struct Suite: Sendable {
   /// full MobileNet take about 20 s per iteration).
   public let excludedByDefault: Set<String>
 
-  public init(name: String, summary: String, cases: [SuiteCase], excludedByDefault: Set<String> = []) {
+  public init(
+    name: String, summary: String, cases: [SuiteCase], excludedByDefault: Set<String> = []
+  ) {
     self.name = name
     self.summary = summary
     self.cases = cases

@@ -14,7 +14,8 @@ public struct CSVWriter: Sendable {
   /// Appends one record. It must have as many fields as the header (the file stays
   /// rectangular).
   public mutating func append(_ fields: [String]) {
-    precondition(fields.count == header.count, "record has \(fields.count) fields, header \(header.count)")
+    precondition(
+      fields.count == header.count, "record has \(fields.count) fields, header \(header.count)")
     lines.append(Self.record(fields))
   }
 

@@ -38,7 +38,8 @@ struct ListCommand: ParsableCommand {
           ].joined(separator: " "))
       }
     case .events:
-      print("Default events of `sepbench run` (any PAPI preset or native name works with --events):")
+      print(
+        "Default events of `sepbench run` (any PAPI preset or native name works with --events):")
       for probe in EventProbe.probe(EventProbe.defaultEvents) {
         let status = probe.isAvailable ? "available" : "unavailable here"
         print("  \(probe.event.padding(toLength: 28, withPad: " ", startingAt: 0)) \(status)")

@@ -17,14 +17,16 @@ struct RunCommand: ParsableCommand {
       shape and leaves a valid folder of the finished shapes, marked incomplete (exit 130).
       """)
 
-  @Option(help: "Suite: \(Suite.builtIn.map(\.name).joined(separator: ", ")). Ignored with --shape.")
+  @Option(
+    help: "Suite: \(Suite.builtIn.map(\.name).joined(separator: ", ")). Ignored with --shape.")
   var suite = "mobilenet-v1"
 
   @OptionGroup var selection: SelectionOptions
 
   @Option(
     name: .customLong("min-time"),
-    help: ArgumentHelp("Shortest timed sample (ns, us, ms or s; default 5ms).", valueName: "duration"),
+    help: ArgumentHelp(
+      "Shortest timed sample (ns, us, ms or s; default 5ms).", valueName: "duration"),
     transform: { try DurationOption.nanoseconds($0, option: "--min-time") })
   var minTime: UInt64 = 5_000_000
 
@@ -33,12 +35,15 @@ struct RunCommand: ParsableCommand {
 
   @Option(
     name: .customLong("max-case-time"),
-    help: ArgumentHelp("Time budget for the samples of one case (default 1s).", valueName: "duration"),
+    help: ArgumentHelp(
+      "Time budget for the samples of one case (default 1s).", valueName: "duration"),
     transform: { try DurationOption.nanoseconds($0, option: "--max-case-time") })
   var maxCaseTime: UInt64 = 1_000_000_000
 
   @Option(
-    help: "Result folder (created if needed; existing result files are replaced; default sepbench-results/<suite>-<time>).")
+    help:
+      "Result folder (created if needed; existing result files are replaced; default sepbench-results/<suite>-<time>)."
+  )
   var out: String?
 
   @Option(
@@ -49,7 +54,9 @@ struct RunCommand: ParsableCommand {
 
   @Flag(
     inversion: .prefixedNo,
-    help: "Measure this machine's FMA peak and memory bandwidth first (about 2 s), for pct_peak_* columns.")
+    help:
+      "Measure this machine's FMA peak and memory bandwidth first (about 2 s), for pct_peak_* columns."
+  )
   var ceilings = true
 
   func run() throws {
@@ -78,7 +85,8 @@ struct RunCommand: ParsableCommand {
     var results: [CaseResult] = []
     var progress = ProgressDisplay(total: plan.caseCount)
     var lastCheckpoint = MonotonicClock.now()
-    try folder.write(results: results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings)
+    try folder.write(
+      results: results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings)
     let outcome = Runner(plan: plan, counting: counting).run(
       caseDone: { rows in
         results += rows
@@ -94,12 +102,14 @@ struct RunCommand: ParsableCommand {
     metadata.endTime = RunMetadata.timestamp(Date())
     metadata.completed = outcome.completed
     try folder.write(
-      results: outcome.results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings)
+      results: outcome.results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings
+    )
 
     print(ConsoleSummary(results: outcome.results).text)
     print("Results: \(folder.url.path)")
     if !outcome.completed {
-      FileHandle.standardError.write(Data("interrupted: \(folder.url.path) holds the finished shapes, marked incomplete\n".utf8))
+      FileHandle.standardError.write(
+        Data("interrupted: \(folder.url.path) holds the finished shapes, marked incomplete\n".utf8))
       throw ExitCode(ExitStatus.interrupted.rawValue)
     }
     let failed = outcome.results.filter { $0.status == .failed }

@@ -36,7 +36,8 @@ struct ValidateCommand: ParsableCommand {
       print(
         "\(verdict) \(outcome.variantID.padding(toLength: 34, withPad: " ", startingAt: 0)) "
           + "worst error \(String(format: "%.3g", outcome.worstError)) "
-          + "(\(String(format: "%.3f", outcome.worstErrorRatio)) of tolerance) on \(outcome.checked) problems\(skipped)")
+          + "(\(String(format: "%.3f", outcome.worstErrorRatio)) of tolerance) on \(outcome.checked) problems\(skipped)"
+      )
       for failure in outcome.failures.prefix(3) { print("     \(failure)") }
     }
     let failed = outcomes.filter { !$0.passed }

@@ -10,6 +10,8 @@ enum DurationOption {
       }
       break
     }
-    throw UsageError("\(option) '\(text)' is not allowed; use a positive duration up to 1 hour with a unit: ns, us, ms or s (e.g. 5ms)")
+    throw UsageError(
+      "\(option) '\(text)' is not allowed; use a positive duration up to 1 hour with a unit: ns, us, ms or s (e.g. 5ms)"
+    )
   }
 }

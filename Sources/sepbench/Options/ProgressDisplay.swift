@@ -14,7 +14,9 @@ struct ProgressDisplay {
   mutating func advance(_ rows: [CaseResult]) {
     for row in rows {
       done += 1
-      if !isTerminal { Self.write("[\(done)/\(total)] \(row.caseName) \(row.variantID): \(Self.outcome(row))\n") }
+      if !isTerminal {
+        Self.write("[\(done)/\(total)] \(row.caseName) \(row.variantID): \(Self.outcome(row))\n")
+      }
     }
     if isTerminal, let last = rows.last { drawBar(current: last.caseName) }
   }

@@ -8,13 +8,16 @@ struct SelectionOptions: ParsableArguments {
     name: .customLong("shape"),
     help: ArgumentHelp(
       "An ad-hoc block shape, e.g. n1c128h56w56o128k3s1p1 (repeatable).",
-      discussion: "Fields in any order: n batch, c in-channels, h, w, o out-channels, k kernel (k3 or k3x5), s stride, p pad (or psame), g groups.",
+      discussion:
+        "Fields in any order: n batch, c in-channels, h, w, o out-channels, k kernel (k3 or k3x5), s stride, p pad (or psame), g groups.",
       valueName: "descriptor"),
     transform: { try ConvProblem(descriptor: $0) })
   var shapes: [ConvProblem] = []
 
   @Option(
-    help: ArgumentHelp("Operators, comma-separated: conv, dw, pw, sep_block, conv_block (default: all).", valueName: "ops"),
+    help: ArgumentHelp(
+      "Operators, comma-separated: conv, dw, pw, sep_block, conv_block (default: all).",
+      valueName: "ops"),
     transform: { try CommaList.parse($0, as: Op.self, what: "operator") })
   var ops: [Op] = Op.allCases
 
@@ -26,12 +29,15 @@ struct SelectionOptions: ParsableArguments {
   var variants: [String]?
 
   @Option(
-    help: ArgumentHelp("Layouts, comma-separated: nchw, nhwc (default: both).", valueName: "layouts"),
+    help: ArgumentHelp(
+      "Layouts, comma-separated: nchw, nhwc (default: both).", valueName: "layouts"),
     transform: { try CommaList.parse($0, as: Layout.self, what: "layout") })
   var layouts: [Layout] = Layout.allCases
 
   @Option(
-    help: ArgumentHelp("Thread counts, comma-separated, each 1 to 256 (default: 1; validate: 1,2).", valueName: "counts"),
+    help: ArgumentHelp(
+      "Thread counts, comma-separated, each 1 to 256 (default: 1; validate: 1,2).",
+      valueName: "counts"),
     transform: { try CommaList.threads($0) })
   var threads: [Int] = [1]
 
@@ -64,7 +70,8 @@ enum CommaList {
     let known = VariantRegistry.familyNames
     guard !names.isEmpty else { throw UsageError("no variant family given in '\(text)'") }
     for name in names where !known.contains(name) {
-      throw UsageError("unknown variant family '\(name)'; allowed: \(known.joined(separator: ", "))")
+      throw UsageError(
+        "unknown variant family '\(name)'; allowed: \(known.joined(separator: ", "))")
     }
     return names
   }

@@ -7,7 +7,8 @@ import Testing
 /// scale 0.5, shift -3 and ReLU it becomes max(0, 0.5 * that - 3). All values are exact.
 @Suite(.enabled(if: DepthwiseTestCases.canRun("simd8"), "needs AVX2 + FMA"))
 struct DepthwiseRowsTests {
-  static let problem = try! ConvProblem.depthwise(channels: 9, h: 4, w: 5, kernel: 3, stride: 1, pad: 1)
+  static let problem = try! ConvProblem.depthwise(
+    channels: 9, h: 4, w: 5, kernel: 3, stride: 1, pad: 1)
   static let weights = (0..<9).flatMap { c in [Float](repeating: Float(c + 1), count: 9) }
 
   static func expected(c: Int, oh: Int, ow: Int) -> Float {
@@ -31,7 +32,9 @@ struct DepthwiseRowsTests {
     for r in 0..<2 {
       for ow in 0..<5 {
         for c in 0..<9 {
-          #expect(dst[r * rowPitch + ow * 9 + c] == Self.expected(c: c, oh: r + 1, ow: ow), "oh \(r + 1) ow \(ow) c \(c)")
+          #expect(
+            dst[r * rowPitch + ow * 9 + c] == Self.expected(c: c, oh: r + 1, ow: ow),
+            "oh \(r + 1) ow \(ow) c \(c)")
         }
       }
       let padding = dst[(r * rowPitch + 45)..<(r * rowPitch + 50)]
@@ -74,7 +77,8 @@ struct DepthwiseRowsTests {
   @Test(arguments: [1, 2])
   func nchwContiguousNarrowRowRangesWriteOnlyTheirRows(stride: Int) throws {
     let h = stride == 1 ? 7 : 13
-    let problem = try ConvProblem.depthwise(channels: 5, h: h, w: h, kernel: 3, stride: stride, pad: 1)
+    let problem = try ConvProblem.depthwise(
+      channels: 5, h: h, w: h, kernel: 3, stride: stride, pad: 1)
     let (oh, ow) = (problem.outHeight, problem.outWidth)
     #expect(ow == 7)
     let weights = (0..<problem.weightCount).map { Float($0 % 5 - 2) }

@@ -1,13 +1,14 @@
 import ConvKernels
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.enabled(if: DepthwiseTestCases.canRun("simd8"), "needs AVX2 + FMA"))
 struct DepthwiseSIMD8Tests {
   @Test(arguments: Layout.allCases)
   func validationShapesMatchReference(layout: Layout) {
     for problem in DepthwiseTestCases.validationShapes {
-      let check = KernelTester(.dw, problem, seed: 3).run(DepthwiseTestCases.variant("simd8", layout))
+      let check = KernelTester(.dw, problem, seed: 3).run(
+        DepthwiseTestCases.variant("simd8", layout))
       #expect(check.nonFiniteOutputs == 0, "\(problem) \(layout)")
       #expect(check.maxAbsError <= check.tolerance, "\(problem) \(layout) at \(check.worstIndex)")
     }
@@ -18,7 +19,8 @@ struct DepthwiseSIMD8Tests {
     let shapes = DepthwiseTestCases.tailShapes(channels: channels)
     #expect(shapes.count == 12)  // 1x1: 2, 2x3: 2, 7x7: 8 valid shapes
     for problem in shapes {
-      let check = KernelTester(.dw, problem, seed: 5).run(DepthwiseTestCases.variant("simd8", layout))
+      let check = KernelTester(.dw, problem, seed: 5).run(
+        DepthwiseTestCases.variant("simd8", layout))
       #expect(check.nonFiniteOutputs == 0, "\(problem) \(layout)")
       #expect(check.maxAbsError <= check.tolerance, "\(problem) \(layout) at \(check.worstIndex)")
     }
