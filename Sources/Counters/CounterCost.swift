@@ -1,4 +1,4 @@
-/// What PAPI calls cost here, like `papi_cost`: the median of many timed calls on the
+/// What counter calls cost here, like `papi_cost`: the median of many timed calls on the
 /// calling thread, measured with `PAPI_get_real_nsec`.
 public struct CounterCost: Sendable {
   /// One measured operation.
@@ -15,17 +15,36 @@ public struct CounterCost: Sendable {
 
   /// The events in the measured event set (the first group of the plan).
   public let events: [String]
+  /// What counts them.
+  public let source: CounterSource
   /// The measured operations, in the order `papi_cost` reports them.
   public let items: [Item]
 
-  /// Measures, on the calling thread: `PAPI_create_eventset` + `PAPI_add_named_event` for
-  /// `events` + `PAPI_destroy_eventset` (`createSamples` times); `PAPI_start` + `PAPI_stop`
-  /// and `PAPI_read` (`samples` times each). Events that cannot be counted together make the
-  /// later items unmeasured, with the reason.
-  public init(events: [String], samples: Int = 2000, createSamples: Int = 100) {
+  /// Measures, on the calling thread, for `source == .papi` (the default):
+  /// `PAPI_create_eventset` + `PAPI_add_named_event` for `events` + `PAPI_destroy_eventset`
+  /// (`createSamples` times); `PAPI_start` + `PAPI_stop` and `PAPI_read` (`samples` times
+  /// each). For `.perfEventOpen` the same three with `perf_event_open` + `close`, RESET +
+  /// ENABLE + DISABLE + read, and a group `read`. Events that cannot be counted together make
+  /// the later items unmeasured, with the reason.
+  public init(
+    events: [String], source: CounterSource = .papi, samples: Int = 2000,
+    createSamples: Int = 100
+  ) {
     self.events = events
-    var items: [Item] = []
+    self.source = source
     let label = events.isEmpty ? "empty event set" : "\(events.count) events"
+    switch source {
+    case .papi:
+      items = Self.papiItems(events, label, samples, createSamples)
+    case .perfEventOpen:
+      items = Self.perfItems(events, label, samples, createSamples)
+    }
+  }
+
+  private static func papiItems(
+    _ events: [String], _ label: String, _ samples: Int, _ createSamples: Int
+  ) -> [Item] {
+    var items: [Item] = []
     let create = Self.median(createSamples) { () -> Result<Void, PAPIError> in
       PAPICalls.createEventSet().flatMap { set in
         defer { _ = PAPICalls.destroyEventSet(set) }
@@ -36,31 +55,61 @@ public struct CounterCost: Sendable {
       }
     }
     items.append(Self.item("create + add + destroy (\(label))", create, createSamples))
-    guard !events.isEmpty else {
-      let note = "no event can be counted here, so start/stop/read cannot be timed"
-      items.append(Item(operation: "PAPI_start + PAPI_stop", medianNanoseconds: nil, samples: 0, note: note))
-      items.append(Item(operation: "PAPI_read", medianNanoseconds: nil, samples: 0, note: note))
-      self.items = items
-      return
-    }
+    let startStop = "PAPI_start + PAPI_stop"
+    let read = "PAPI_read"
+    guard !events.isEmpty else { return items + unmeasured([startStop, read], emptyNote) }
     let backend = PAPIBackend(multiplexed: false)
     switch backend.create(events: events) {
     case .failure(let error):
-      let note = error.description
-      items.append(Item(operation: "PAPI_start + PAPI_stop", medianNanoseconds: nil, samples: 0, note: note))
-      items.append(Item(operation: "PAPI_read", medianNanoseconds: nil, samples: 0, note: note))
+      return items + unmeasured([startStop, read], error.description)
     case .success(let set):
       defer { backend.destroy(set) }
-      let startStop = Self.median(samples) {
+      let cycle = Self.median(samples) {
         PAPICalls.start(set).flatMap { PAPICalls.stop(set, count: events.count) }.map { _ in }
       }
-      items.append(Self.item("PAPI_start + PAPI_stop", startStop, samples))
+      items.append(Self.item(startStop, cycle, samples))
       _ = PAPICalls.start(set)
-      let read = Self.median(samples) { PAPICalls.read(set, count: events.count).map { _ in } }
+      let reads = Self.median(samples) { PAPICalls.read(set, count: events.count).map { _ in } }
       _ = PAPICalls.stop(set, count: events.count)
-      items.append(Self.item("PAPI_read", read, samples))
+      items.append(Self.item(read, reads, samples))
     }
-    self.items = items
+    return items
+  }
+
+  private static func perfItems(
+    _ events: [String], _ label: String, _ samples: Int, _ createSamples: Int
+  ) -> [Item] {
+    let backend = PerfEventBackend()
+    let create = Self.median(createSamples) {
+      backend.create(events: events).map { backend.destroy($0) }
+    }
+    var items = [Self.item("perf_event_open + close (\(label))", create, createSamples)]
+    let startStop = "RESET + ENABLE + DISABLE + read"
+    let read = "read (perf_event group)"
+    guard !events.isEmpty else { return items + unmeasured([startStop, read], emptyNote) }
+    switch backend.create(events: events) {
+    case .failure(let error):
+      return items + unmeasured([startStop, read], error.description)
+    case .success(let set):
+      defer { backend.destroy(set) }
+      let cycle = Self.median(samples) {
+        backend.start(set).flatMap { backend.stop(set, count: events.count) }.map { _ in }
+      }
+      items.append(Self.item(startStop, cycle, samples))
+      _ = backend.start(set)
+      let reads = Self.median(samples) {
+        PerfEventCalls.read(set, count: events.count).map { _ in }
+      }
+      _ = backend.stop(set, count: events.count)
+      items.append(Self.item(read, reads, samples))
+    }
+    return items
+  }
+
+  private static let emptyNote = "no event can be counted here, so start/stop/read cannot be timed"
+
+  private static func unmeasured(_ operations: [String], _ note: String) -> [Item] {
+    operations.map { Item(operation: $0, medianNanoseconds: nil, samples: 0, note: note) }
   }
 
   private static func item(_ operation: String, _ result: Result<Double, PAPIError>, _ n: Int)

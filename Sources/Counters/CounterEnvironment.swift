@@ -51,6 +51,14 @@ public struct CounterEnvironment: Sendable {
     perfEventParanoid = Self.readInt("/proc/sys/kernel/perf_event_paranoid")
   }
 
+  /// Why PAPI's perf_event component is disabled (the text after `perf_event: ` in
+  /// `disabledComponents`), or nil when it is enabled. When set, the perf software events are
+  /// counted with `perf_event_open` directly (`CounterSource.perfEventOpen`).
+  public var perfEventDisabledReason: String? {
+    disabledComponents.first { $0.hasPrefix("perf_event:") }
+      .map { String($0.dropFirst("perf_event:".count)).trimmingCharacters(in: .whitespaces) }
+  }
+
   /// One line of context appended to an unavailable event's reason, e.g.
   /// `"VM (KVM), perf_event_paranoid=2, perf_event: Error libpfm4 no default PMU found"`.
   public var contextNote: String {

@@ -3,7 +3,14 @@
 /// Events that do not fit in one event set (too few hardware counters, or conflicting
 /// constraints) are split into groups, each counted on its own repetitions (likwid-style), so
 /// every count is exact rather than extrapolated. With `multiplex: true` and a PAPI that can
-/// multiplex here, all events go in one multiplexed set instead.
+/// multiplex here, all PAPI events go in one multiplexed set instead.
+///
+/// Perf software events counted with `perf_event_open` directly (PAPI's perf_event component
+/// disabled, `CounterSource.perfEventOpen`) never share a group with PAPI events: they form
+/// group(s) of their own after the PAPI groups, counted on a repetition of their own like any
+/// other group. (Counting both around the same body would save that repetition, but where the
+/// fallback applies PAPI has no perf_event component and so, in practice, no other event to
+/// count beside them.)
 public struct CounterPlan: Sendable {
   /// The requested events, in order.
   public let events: [String]
@@ -11,8 +18,11 @@ public struct CounterPlan: Sendable {
   public let availability: [EventAvailability]
   /// The available events, split into event sets that can be counted together. Group `g` is
   /// counted with `CounterSession.start(worker:group:)`; empty when nothing is available.
+  /// PAPI groups come first, then the `perf_event_open` ones (`groupSources`).
   public let groups: [[String]]
-  /// True when `groups` is one multiplexed set.
+  /// What counts each group, parallel to `groups`.
+  public let groupSources: [CounterSource]
+  /// True when the PAPI events are one multiplexed set (group 0).
   public let isMultiplexed: Bool
   /// Why multiplexing was not used or is impossible here, e.g.
   /// `PAPI_assign_eventset_component failed: ...`; nil when multiplexed.
@@ -22,10 +32,13 @@ public struct CounterPlan: Sendable {
 
   /// Probes `events` (`EventProbe.probe`) and groups the available ones by trying them in
   /// real event sets on the calling thread (`PAPI_add_named_event` fails with `PAPI_ECNFLCT`
-  /// when a set is full). `multiplex` (default false) asks for one multiplexed set instead.
+  /// when a set is full; `perf_event_open` groups for the fallback events). `multiplex`
+  /// (default false) asks for one multiplexed set of the PAPI events instead.
   public init(events: [String], multiplex: Bool = false) {
     let availability = EventProbe.probe(events)
-    let available = availability.filter(\.isAvailable).map(\.event)
+    let available = availability.filter { $0.isAvailable && $0.source == .papi }.map(\.event)
+    let direct = availability.filter { $0.isAvailable && $0.source == .perfEventOpen }
+      .map(\.event)
     var groups: [[String]] = []
     var rejected: [String: String] = [:]
     var multiplexed = false
@@ -39,6 +52,8 @@ public struct CounterPlan: Sendable {
         groups = [available]
         multiplexed = true
       }
+    } else if multiplex {
+      note = "multiplexing requested, but PAPI counts none of the events here"
     } else if let error = CounterEnvironment.current.multiplexingError {
       note = "multiplexing not requested; unavailable here anyway: \(error)"
     } else {
@@ -51,23 +66,41 @@ public struct CounterPlan: Sendable {
         rejected[event] = "counts alone but not beside other events (resource conflict)"
       }
     }
+    var sources = Array(repeating: CounterSource.papi, count: groups.count)
+    let backend = PerfEventBackend()
+    let directSplit = Self.group(direct) { backend.tryCounting($0).isSuccess }
+    groups += directSplit.groups
+    sources += Array(repeating: .perfEventOpen, count: directSplit.groups.count)
+    for event in directSplit.rejected {
+      rejected[event] = "opens alone but not in a perf_event_open group with the others"
+    }
     self.init(
       events: events, availability: availability, groups: groups, isMultiplexed: multiplexed,
-      multiplexingNote: note, rejected: rejected)
+      multiplexingNote: note, rejected: rejected, groupSources: sources)
   }
 
-  /// Assembles a plan from parts (tests and `init(events:multiplex:)`).
+  /// Assembles a plan from parts (tests and `init(events:multiplex:)`). `groupSources`
+  /// defaults to PAPI for every group.
   package init(
     events: [String], availability: [EventAvailability], groups: [[String]],
-    isMultiplexed: Bool, multiplexingNote: String?, rejected: [String: String] = [:]
+    isMultiplexed: Bool, multiplexingNote: String?, rejected: [String: String] = [:],
+    groupSources: [CounterSource]? = nil
   ) {
+    let sources = groupSources ?? Array(repeating: .papi, count: groups.count)
+    precondition(sources.count == groups.count, "one source per group")
     self.events = events
     self.availability = availability
     self.groups = groups
+    self.groupSources = sources
     self.isMultiplexed = isMultiplexed
     self.multiplexingNote = multiplexingNote
     self.measurements = availability.map { probe in
       if let index = groups.firstIndex(where: { $0.contains(probe.event) }) {
+        if sources[index] == .perfEventOpen {
+          return EventMeasurement(
+            event: probe.event, method: .perfEventOpen, group: index,
+            reason: probe.reason.isEmpty ? CounterReason.perfEventOpen : probe.reason)
+        }
         return EventMeasurement(
           event: probe.event, method: isMultiplexed ? .multiplexed : .group, group: index,
           reason: nil)

@@ -9,4 +9,12 @@ public enum CounterReason {
   /// Prefix of the reason for a native name PAPI cannot look up because the component that
   /// would own it (perf_event) is disabled; the name may be valid on another machine.
   public static let componentDisabled = "cannot be looked up: PAPI component disabled"
+  /// Reason of an event counted with `perf_event_open` directly (`CounterSource.perfEventOpen`),
+  /// followed by the disabled component's text.
+  public static let perfEventOpen =
+    "counted with perf_event_open directly because PAPI's perf_event component is disabled"
+  /// Prefix of the reason for a perf software event PAPI cannot reach (component disabled) and
+  /// `perf_event_open` refuses too.
+  public static let perfEventOpenFailed =
+    "PAPI's perf_event component is disabled and perf_event_open failed"
 }

@@ -5,9 +5,12 @@ import Synchronization
 
 /// Counts the events of a `CounterPlan` on every thread of a multithreaded kernel.
 ///
-/// A PAPI event set counts only the thread that created it, so each worker gets its own sets,
-/// created lazily on that worker's thread at its first `start` (about 0.25 ms for 4 events)
-/// and reused afterwards (start+stop about 6 µs). Call `start(worker:group:)` and
+/// A PAPI event set (and a `perf_event_open` descriptor) counts only the thread that created
+/// it, so each worker gets its own sets, created lazily on that worker's thread at its first
+/// `start` (PAPI: about 0.25 ms for 4 events) and reused afterwards (start+stop about 6 µs).
+/// Groups of perf software events that PAPI cannot reach here (`CounterSource.perfEventOpen`)
+/// are counted the same way with `perf_event_open` descriptors: opened on the worker's thread
+/// at its first `start`, RESET+ENABLE to start, DISABLE+read to stop, closed by `release`. Call `start(worker:group:)` and
 /// `stop(worker:group:)` ON the worker's own thread, e.g. through
 /// `WorkerPool.onEachWorker`, around the counted repetition; then `totals(group:)` sums the
 /// counts over workers. `count(group:onEachWorker:_:)` does all three.
@@ -33,32 +36,49 @@ public final class CounterSession: Sendable {
   /// Number of workers (valid `worker` indices are `0..<workers`).
   public let workers: Int
 
-  private let backend: any EventSetBackend
+  /// The backend of each group, parallel to `plan.groups`.
+  private let backends: [any EventSetBackend]
   private let slots: [SlotBox]
 
-  /// A session for `plan` on `workers` threads (at least 1), counting through PAPI
-  /// (multiplexed sets when `plan.isMultiplexed`).
+  /// A session for `plan` on `workers` threads (at least 1). Each group is counted by its
+  /// `plan.groupSources` entry: PAPI event sets (multiplexed when `plan.isMultiplexed`), or
+  /// `perf_event_open` groups for perf software events PAPI cannot reach here.
   public convenience init(plan: CounterPlan, workers: Int) {
-    self.init(plan: plan, workers: workers, backend: PAPIBackend(multiplexed: plan.isMultiplexed))
+    let papi = PAPIBackend(multiplexed: plan.isMultiplexed)
+    let perf = PerfEventBackend()
+    self.init(
+      plan: plan, workers: workers,
+      backends: plan.groupSources.map { source -> any EventSetBackend in
+        source == .perfEventOpen ? perf : papi
+      })
   }
 
-  /// A session counting through `backend` (tests).
-  package init(plan: CounterPlan, workers: Int, backend: any EventSetBackend) {
+  /// A session counting every group through `backend` (tests).
+  package convenience init(plan: CounterPlan, workers: Int, backend: any EventSetBackend) {
+    self.init(
+      plan: plan, workers: workers,
+      backends: Array(repeating: backend, count: plan.groups.count))
+  }
+
+  /// A session counting group `g` through `backends[g]`.
+  package init(plan: CounterPlan, workers: Int, backends: [any EventSetBackend]) {
     precondition(workers >= 1, "a counter session needs at least one worker")
+    precondition(backends.count == plan.groups.count, "one backend per group")
     self.plan = plan
     self.workers = workers
-    self.backend = backend
+    self.backends = backends
     self.slots = (0..<workers).map { _ in SlotBox(groups: plan.groups.count) }
   }
 
   /// Starts counting `group` on the calling thread, which must be worker `worker`'s thread.
   /// Creates the worker's event set for this thread on first use (`PAPI_create_eventset`,
-  /// `PAPI_add_named_event`), then `PAPI_start`. Errors are kept and reported by `totals`.
+  /// `PAPI_add_named_event`; or `perf_event_open`), then `PAPI_start` (or RESET + ENABLE). Errors are kept and reported by `totals`.
   public func start(worker: Int, group: Int) {
     precondition(slots.indices.contains(worker), "worker \(worker) outside 0..<\(workers)")
     precondition(plan.groups.indices.contains(group), "group \(group) outside the plan")
     let thread = Self.currentThread()
     let events = plan.groups[group]
+    let backend = backends[group]
     slots[worker].state.withLock { slot in
       slot.results[group] = nil
       let set: Result<Int32, PAPIError>
@@ -75,7 +95,7 @@ public final class CounterSession: Sendable {
     }
   }
 
-  /// Stops counting `group` on the calling thread (`PAPI_stop`) and keeps the worker's counts
+  /// Stops counting `group` on the calling thread (`PAPI_stop`, or DISABLE + read) and keeps the worker's counts
   /// for `totals`. Must run on the thread that called `start` for this worker.
   public func stop(worker: Int, group: Int) {
     precondition(slots.indices.contains(worker), "worker \(worker) outside 0..<\(workers)")
@@ -99,7 +119,7 @@ public final class CounterSession: Sendable {
             text: "worker \(worker) stopped on another thread than it started on"))
         return
       }
-      slot.results[group] = backend.stop(set, count: count)
+      slot.results[group] = backends[group].stop(set, count: count)
     }
   }
 
@@ -151,13 +171,13 @@ public final class CounterSession: Sendable {
   }
 
   /// Destroys the event sets worker `worker` created on the calling thread
-  /// (`PAPI_cleanup_eventset`, `PAPI_destroy_eventset`). Call through `onEachWorker` when done;
+  /// (`PAPI_cleanup_eventset`, `PAPI_destroy_eventset`; `close` for `perf_event_open` ones). Call through `onEachWorker` when done;
   /// without it the sets live until the process exits (a few KB each).
   public func release(worker: Int) {
     let thread = Self.currentThread()
     slots[worker].state.withLock { slot in
       for (key, set) in slot.sets where key.thread == thread {
-        if case .success(let s) = set { backend.destroy(s) }
+        if case .success(let s) = set { backends[key.group].destroy(s) }
         slot.sets[key] = nil
       }
     }

@@ -8,6 +8,11 @@ public struct EventMeasurement: Equatable, Sendable, Codable {
     case multiplexed
     /// Not measured; see `reason`.
     case unavailable
+    /// In event group `group`, counted on its own repetitions with the `perf_event_open`
+    /// system call directly, not through PAPI: a perf software event while PAPI's perf_event
+    /// component is disabled (`reason` says so, with the component's text). Same names and
+    /// counting domain as PAPI (`CounterSource.perfEventOpen`).
+    case perfEventOpen = "perf_event_open"
   }
 
   /// The event name, e.g. `perf::TASK-CLOCK`.
@@ -16,9 +21,11 @@ public struct EventMeasurement: Equatable, Sendable, Codable {
   public let column: String
   /// How it is measured.
   public let method: Method
-  /// The group index (0-based) for `.group` and `.multiplexed` (always 0), else nil.
+  /// The group index (0-based) for `.group`, `.perfEventOpen` and `.multiplexed` (always 0),
+  /// else nil.
   public let group: Int?
-  /// Why it is unavailable (the probe's reason), else nil.
+  /// Why it is unavailable (the probe's reason); for `.perfEventOpen`, why PAPI is bypassed
+  /// (`CounterReason.perfEventOpen` and the disabled component's text); else nil.
   public let reason: String?
 
   /// Makes a record; `column` is derived from `event`.

@@ -47,6 +47,30 @@ import Testing
     #expect(plan.measurements[3].column == "ctr_PAPI_TOT_CYC")
   }
 
+  @Test func perfEventOpenGroupsRecordTheirMethodAndWhyPAPIIsBypassed() {
+    let note = CounterReason.perfEventOpen + " (Error libpfm4 no default PMU found)"
+    let plan = CounterPlan(
+      events: ["A", "perf::TASK-CLOCK", "perf::PAGE-FAULTS"],
+      availability: [
+        EventAvailability(event: "A", status: .available, papiError: nil, reason: ""),
+        EventAvailability(
+          event: "perf::TASK-CLOCK", status: .available, papiError: nil, reason: note,
+          source: .perfEventOpen),
+        EventAvailability(
+          event: "perf::PAGE-FAULTS", status: .available, papiError: nil, reason: note,
+          source: .perfEventOpen),
+      ],
+      groups: [["A"], ["perf::TASK-CLOCK", "perf::PAGE-FAULTS"]], isMultiplexed: true,
+      multiplexingNote: nil, groupSources: [.papi, .perfEventOpen])
+    #expect(
+      plan.measurements == [
+        EventMeasurement(event: "A", method: .multiplexed, group: 0, reason: nil),
+        EventMeasurement(event: "perf::TASK-CLOCK", method: .perfEventOpen, group: 1, reason: note),
+        EventMeasurement(event: "perf::PAGE-FAULTS", method: .perfEventOpen, group: 1, reason: note),
+      ])
+    #expect(EventMeasurement.Method.perfEventOpen.rawValue == "perf_event_open")
+  }
+
   @Test func realPlanRecordsEveryRequestedEvent() {
     let plan = CounterPlan(events: EventProbe.defaultEvents)
     #expect(plan.measurements.map(\.event) == EventProbe.defaultEvents)

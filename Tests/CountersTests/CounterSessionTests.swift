@@ -31,24 +31,34 @@ private func countBusyLoop(
   return (counts, rusage.value)
 }
 
-/// `WorkerPool` traps on its first multi-thread dispatch at bf795c0 (see `TestWorkers`); the
-/// tests run on `TestWorkers` and, once that is fixed, also on `WorkerPool`.
-private let workerPoolWorks = false
+/// `WorkerPool` trapped on its first multi-thread dispatch at bf795c0 (fixed in 12fc6b7, see
+/// `TestWorkers`); the tests run on both `WorkerPool` (what the harness uses) and `TestWorkers`.
+private let workerPoolWorks = true
 
 private func pool(_ threads: Int, real: Bool) -> any WorkerThreads {
   real ? WorkerPool(threads: threads) : TestWorkers(threads: threads)
 }
 
-private let taskClockAvailable = EventProbe.probe("perf::TASK-CLOCK").isAvailable
-private let pageFaultsAvailable = EventProbe.probe("perf::PAGE-FAULTS").isAvailable
+/// The real plans, as the harness makes them: through PAPI where its perf_event component
+/// works, else through the perf_event_open fallback.
+private let taskClockPlan = CounterPlan(events: ["perf::TASK-CLOCK"])
+private let pageFaultsPlan = CounterPlan(events: ["perf::PAGE-FAULTS"])
+private let taskClockAvailable = taskClockPlan.groups.count == 1
+private let pageFaultsAvailable = pageFaultsPlan.groups.count == 1
+private let neitherCounts =
+  "perf::TASK-CLOCK cannot be counted here, neither through PAPI nor with perf_event_open: "
+  + (taskClockPlan.availability.first?.reason ?? "")
+private let pageFaultsUnavailable =
+  "perf::PAGE-FAULTS cannot be counted here, neither through PAPI nor with perf_event_open: "
+  + (pageFaultsPlan.availability.first?.reason ?? "")
 
 @Suite struct CounterSessionTests {
   @Test(
-    .enabled(if: taskClockAvailable, "perf::TASK-CLOCK cannot be counted here"),
+    .enabled(if: taskClockAvailable, Comment(rawValue: neitherCounts)),
     arguments: [1, 2], workerPoolWorks ? [false, true] : [false])
   func summedTaskClockMatchesRusage(threads: Int, realPool: Bool) throws {
     let pool = pool(threads, real: realPool)
-    let session = CounterSession(plan: plan(["perf::TASK-CLOCK"]), workers: threads)
+    let session = CounterSession(plan: taskClockPlan, workers: threads)
     _ = countBusyLoop(session, pool: pool, perThread: 1_000_000)  // creates the sets
     let (counts, rusage) = countBusyLoop(session, pool: pool, perThread: 200_000_000)
     let taskClock = try #require(counts["perf::TASK-CLOCK"]?.count)
@@ -56,14 +66,14 @@ private let pageFaultsAvailable = EventProbe.probe("perf::PAGE-FAULTS").isAvaila
     pool.onEachWorker { session.release(worker: $0) }
   }
 
-  @Test(.enabled(if: pageFaultsAvailable, "perf::PAGE-FAULTS cannot be counted here"))
+  @Test(.enabled(if: pageFaultsAvailable, Comment(rawValue: pageFaultsUnavailable)))
   func pageFaultsRiseWhenTouchingFreshMemory() throws {
     let bytes = 64 << 20
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
     let memory = try #require(
       mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
     defer { munmap(memory, bytes) }
-    let session = CounterSession(plan: plan(["perf::PAGE-FAULTS"]), workers: 1)
+    let session = CounterSession(plan: pageFaultsPlan, workers: 1)
     let buffer = memory.assumingMemoryBound(to: UInt8.self)
     session.start(worker: 0, group: 0)
     for offset in stride(from: 0, to: bytes, by: page) { buffer[offset] = 1 }

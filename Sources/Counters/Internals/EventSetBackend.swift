@@ -1,5 +1,6 @@
 /// What `CounterSession` needs from a counting library: event sets bound to the thread that
-/// creates them. The real one is `PAPIBackend`; tests substitute a thread-CPU-clock backend so
+/// creates them. The real ones are `PAPIBackend` and `PerfEventBackend` (perf software events
+/// when PAPI's perf_event component is disabled); tests substitute a thread-CPU-clock backend so
 /// the per-thread bookkeeping is exercised even on machines where PAPI counts nothing.
 package protocol EventSetBackend: Sendable {
   /// Creates an event set holding `events` on the calling thread; counts only this thread.

@@ -29,8 +29,10 @@ struct CountersCommand: ParsableCommand {
     print(CountersReport.table(probe))
     print(CountersReport.explanation(environment, probe))
     if cost {
-      let countable = CounterPlan(events: probe.filter(\.isAvailable).map(\.event)).groups.first ?? []
-      print(CountersReport.cost(CounterCost(events: countable)))
+      let plan = CounterPlan(events: probe.filter(\.isAvailable).map(\.event))
+      print(
+        CountersReport.cost(
+          CounterCost(events: plan.groups.first ?? [], source: plan.groupSources.first ?? .papi)))
     }
   }
 }
@@ -72,20 +74,51 @@ enum CountersReport {
   static func table(_ probe: [EventAvailability]) -> String {
     let width = max(probe.map(\.event.count).max() ?? 0, "EVENT".count) + 2
     let statusWidth = 20
+    let viaWidth = 17
     func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(n - s.count, 1)) }
-    var lines = [pad("EVENT", width) + pad("STATUS", statusWidth) + "WHY"]
+    var lines = [
+      pad("EVENT", width) + pad("STATUS", statusWidth) + pad("VIA", viaWidth) + "WHY"
+    ]
     for item in probe {
-      // The full reason (with the machine context printed once above) goes to meta.json.
-      let why =
-        item.isAvailable
-        ? "counts on this machine"
-        : item.status == .noPAPI
-          ? item.reason : "\(item.papiError?.text ?? item.reason) (\(item.papiError?.call ?? "PAPI"))"
-      lines.append(pad(item.event, width) + pad(item.status.rawValue, statusWidth) + why)
+      let via =
+        item.status == .available || item.status == .cannotCount ? item.source.rawValue : "-"
+      lines.append(
+        pad(item.event, width) + pad(item.status.rawValue, statusWidth) + pad(via, viaWidth)
+          + why(item))
     }
     let available = probe.filter(\.isAvailable).count
     lines.append("\n\(available) of \(probe.count) events can be counted here.")
     return lines.joined(separator: "\n")
+  }
+
+  /// The WHY cell: short, since the machine context is printed once above; the full reason
+  /// goes to meta.json.
+  private static func why(_ item: EventAvailability) -> String {
+    switch (item.status, item.source) {
+    case (.available, .papi):
+      return "counts on this machine"
+    case (.available, .perfEventOpen):
+      return "counts here; PAPI's perf_event component is disabled, so read directly"
+    case (.noPAPI, _):
+      return item.reason
+    case (.cannotCount, .perfEventOpen):
+      let error = item.papiError.map { "\($0.text) (\($0.call))" } ?? item.reason
+      guard case .success(let event) = SoftwareEvent.parse(item.event),
+        let code = item.papiError?.code,
+        let hint = EventProbe.hint(
+          event, errno: code, paranoid: CounterEnvironment.current.perfEventParanoid)
+      else { return error }
+      return "\(error); \(hint)"
+    case (.componentDisabled, _):
+      let base = "\(item.papiError?.text ?? item.reason) (\(item.papiError?.call ?? "PAPI"))"
+      if case .failure(let parse) = SoftwareEvent.parse(item.event) {
+        if case .notASoftwareEvent = parse { return base }
+        return "\(base); \(parse)"
+      }
+      return base
+    default:
+      return "\(item.papiError?.text ?? item.reason) (\(item.papiError?.call ?? "PAPI"))"
+    }
   }
 
   static func explanation(_ env: CounterEnvironment, _ probe: [EventAvailability]) -> String {
@@ -104,10 +137,24 @@ enum CountersReport {
           + " the PMU through, so PAPI finds no hardware counters. Timings are still valid;"
           + " counter columns in results.csv stay empty, with the reason in meta.json.")
     }
-    if env.disabledComponents.contains(where: { $0.hasPrefix("perf_event:") }) {
-      text.append(
-        "  PAPI's perf_event component is disabled (line above), so even the kernel's software"
-          + " events (perf::TASK-CLOCK, perf::PAGE-FAULTS) cannot be read through PAPI here.")
+    if env.perfEventDisabledReason != nil {
+      let direct = probe.filter { $0.source == .perfEventOpen }
+      let counted = direct.filter(\.isAvailable).map(\.event)
+      var line =
+        "  PAPI's perf_event component is disabled (line above), so PAPI cannot read even the"
+        + " kernel's software events here."
+      if !counted.isEmpty {
+        line +=
+          " The kernel still counts them for a thread that asks about itself, so sepbench reads"
+          + " the software events (\(counted.joined(separator: ", "))) straight from the kernel"
+          + " with the perf_event_open system call, on every worker thread, with PAPI's names"
+          + " and PAPI's user/kernel domain (user mode only unless :k=1). meta.json records"
+          + " their method as \"perf_event_open\"."
+      }
+      if direct.contains(where: { !$0.isAvailable }) {
+        line += " perf_event_open refused some of them as well; WHY says why."
+      }
+      text.append(line)
     }
     text.append(
       "  On bare metal (or a VM with PMU passthrough, e.g. KVM `-cpu host,pmu=on`):"
