@@ -105,7 +105,8 @@ public struct CounterPlan: Sendable {
           event: probe.event, method: isMultiplexed ? .multiplexed : .group, group: index,
           reason: nil)
       }
-      let reason = probe.isAvailable ? (rejected[probe.event] ?? "not placed in any group") : probe.reason
+      let reason =
+        probe.isAvailable ? (rejected[probe.event] ?? "not placed in any group") : probe.reason
       return EventMeasurement(event: probe.event, method: .unavailable, group: nil, reason: reason)
     }
   }

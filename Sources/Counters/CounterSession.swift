@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import Synchronization
 
 /// Counts the events of a `CounterPlan` on every thread of a multithreaded kernel.
 ///
@@ -105,7 +106,8 @@ public final class CounterSession: Sendable {
       guard let running = slot.running, running.group == group else {
         if slot.results[group] == nil {
           slot.results[group] = .failure(
-            PAPIError(code: 0, call: "CounterSession.stop", text: "worker \(worker) was not started"))
+            PAPIError(
+              code: 0, call: "CounterSession.stop", text: "worker \(worker) was not started"))
         }
         return
       }

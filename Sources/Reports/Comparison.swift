@@ -1,6 +1,18 @@
 import ConvKernels
 import Harness
 
+/// The fastest validated variant of one operator: its id and median time per iteration.
+public struct BestVariant: Sendable, Equatable {
+  public var variant: String
+  /// Median ns per iteration.
+  public var time: Double
+
+  public init(variant: String, time: Double) {
+    self.variant = variant
+    self.time = time
+  }
+}
+
 /// Standard vs separable, one row per suite case and thread count, from the best (lowest
 /// median) validated variant of each operator.
 public struct ComparisonRow: Sendable, Equatable {
@@ -11,12 +23,12 @@ public struct ComparisonRow: Sendable, Equatable {
   /// MACs of the separable block / MACs of the standard block (1/C_out + 1/K²).
   public var macRatio: Double
   /// Best conv_block variant and its median ns, if any ran.
-  public var standard: (variant: String, time: Double)?
+  public var standard: BestVariant?
   /// Best sep_block variant and its median ns, if any ran.
-  public var separable: (variant: String, time: Double)?
-  public var conv: (variant: String, time: Double)?
-  public var dw: (variant: String, time: Double)?
-  public var pw: (variant: String, time: Double)?
+  public var separable: BestVariant?
+  public var conv: BestVariant?
+  public var dw: BestVariant?
+  public var pw: BestVariant?
 
   /// The speedup the arithmetic promises: 1 / macRatio.
   public var theoreticalSpeedup: Double { 1 / macRatio }
@@ -35,13 +47,6 @@ public struct ComparisonRow: Sendable, Equatable {
     return dw.time / (dw.time + pw.time)
   }
 
-  public static func == (a: ComparisonRow, b: ComparisonRow) -> Bool {
-    a.suite == b.suite && a.caseName == b.caseName && a.threads == b.threads
-      && a.problem == b.problem && a.standard?.variant == b.standard?.variant
-      && a.standard?.time == b.standard?.time && a.separable?.variant == b.separable?.variant
-      && a.separable?.time == b.separable?.time
-  }
-
   /// The comparison rows of a set of results, in suite-case order, then by threads.
   public static func rows(from results: [CaseResult]) -> [ComparisonRow] {
     var order: [String] = []
@@ -53,10 +58,12 @@ public struct ComparisonRow: Sendable, Equatable {
     }
     return order.map { key in
       let rows = groups[key]!
-      func best(_ op: Op) -> (variant: String, time: Double)? {
+      func best(_ op: Op) -> BestVariant? {
         rows.filter { $0.op == op && $0.status == .ok }
-          .compactMap { row in row.statistics.map { (row.variantID, $0.median) } }
-          .min { $0.1 < $1.1 }
+          .compactMap { row in
+            row.statistics.map { BestVariant(variant: row.variantID, time: $0.median) }
+          }
+          .min { $0.time < $1.time }
       }
       let first = rows[0]
       return ComparisonRow(
@@ -69,7 +76,8 @@ public struct ComparisonRow: Sendable, Equatable {
 
   /// Column names of `comparison.csv`.
   public static let header = [
-    "schema", "suite", "case", "threads", "n", "c_in", "c_out", "h", "w", "k", "stride",
+    "schema", "suite", "case", "threads", "n", "c_in", "c_out", "h", "w", "kh", "kw", "stride",
+    "pad",
     "mac_ratio", "theoretical_speedup", "std_variant", "std_time_ns", "sep_variant",
     "sep_time_ns", "measured_speedup", "efficiency", "dw_share", "conv_variant", "conv_time_ns",
     "dw_variant", "dw_time_ns", "pw_variant", "pw_time_ns",
@@ -78,13 +86,14 @@ public struct ComparisonRow: Sendable, Equatable {
   /// This row's cells, in `header` order.
   public var cells: [String] {
     let p = problem
-    func pair(_ value: (variant: String, time: Double)?) -> [String] {
+    func pair(_ value: BestVariant?) -> [String] {
       [value?.variant ?? "", Decimal.text(value?.time, digits: 1)]
     }
     return [
       String(ResultsColumn.schemaVersion), suite, caseName, String(threads), String(p.batch),
       String(p.inChannels), String(p.outChannels), String(p.height), String(p.width),
-      String(p.kernelH), String(p.stride), Decimal.text(macRatio, digits: 6),
+      String(p.kernelH), String(p.kernelW), String(p.stride), String(p.pad),
+      Decimal.text(macRatio, digits: 6),
       Decimal.text(theoreticalSpeedup, digits: 4),
     ] + pair(standard) + pair(separable) + [
       Decimal.text(measuredSpeedup, digits: 4), Decimal.text(efficiency, digits: 4),

@@ -13,7 +13,7 @@ public struct ConsoleSummary {
       "case", "thr", "shape", "MAC ratio", "std best", "ms", "sep best", "ms", "speedup",
       "theory", "effic.", "dw share",
     ]
-    func ms(_ value: (variant: String, time: Double)?) -> [String] {
+    func ms(_ value: BestVariant?) -> [String] {
       [value?.variant ?? "-", value.map { String(format: "%.3f", $0.time / 1e6) } ?? "-"]
     }
     func number(_ value: Double?, _ format: String) -> String {

@@ -44,6 +44,36 @@ import Testing
     }
   }
 
+  /// A prepared kernel runs many times in a benchmark: its second call, on other data, must be
+  /// as right as its first (no scratch state left stale).
+  @Test(arguments: Op.allCases)
+  func preparedKernelStaysCorrectOnItsSecondCallWithNewInput(op: Op) throws {
+    let problems = [
+      try ConvProblem(descriptor: "n2c13h9w7o21k3s2p1"),
+      try ConvProblem(descriptor: "c24h7o40k3s1p1"),
+    ]
+    for problem in problems {
+      let first = ReferenceCase(op: op, problem: problem, seed: 1)
+      let part = problem.part(for: op)
+      let secondInput = Tensor.random(shape: part.inputShape(for: op), layout: .nchw, seed: 99)
+      let expected = Reference.run(
+        op: op, problem: problem, parameters: first.parameters, input: secondInput.values)
+      for variant in Self.variants.filter({ type(of: $0).op == op })
+      where VariantRegistry.skipReason(variant, on: part) == nil {
+        let kernel = variant.prepare(
+          problem, first.parameters, pool: .with(threads: variant.threads))
+        #expect(first.check(kernel, layout: variant.layout).passed, "\(variant.id) first call")
+        let src = secondInput.converted(to: variant.layout)
+        let dst = Tensor(shape: part.outputShape(for: op), layout: variant.layout, value: .nan)
+        kernel.run(src.pointer, dst.pointer)
+        let got = dst.converted(to: .nchw).values
+        #expect(got.allSatisfy { $0.isFinite }, "\(variant.id) left outputs unwritten")
+        let worst = zip(got, expected).map { abs(Double($0) - $1) }.max() ?? .nan
+        #expect(worst <= first.tolerance, "\(variant.id) second call on \(problem.descriptor)")
+      }
+    }
+  }
+
   @Test func everyFamilyHasASummaryAndAtLeastOneLayout() {
     for family in VariantRegistry.families {
       #expect(!family.summary.isEmpty, "\(family.family)")

@@ -10,14 +10,16 @@ import Testing
   @Test func tooManyHardwareEventsAreSplitIntoGroupsInOrder() {
     let events = (1...9).map { "HW\($0)" }
     let split = CounterPlan.group(events, fits: fitsFourCounters)
-    #expect(split.groups == [["HW1", "HW2", "HW3", "HW4"], ["HW5", "HW6", "HW7", "HW8"], ["HW9"]])
+    #expect(
+      split.groups == [["HW1", "HW2", "HW3", "HW4"], ["HW5", "HW6", "HW7", "HW8"], ["HW9"]])
     #expect(split.rejected.isEmpty)
   }
 
   @Test func softwareEventsJoinTheFirstGroup() {
     let events = ["A", "B", "C", "D", "E", "perf::TASK-CLOCK", "perf::PAGE-FAULTS"]
     let split = CounterPlan.group(events, fits: fitsFourCounters)
-    #expect(split.groups == [["A", "B", "C", "D", "perf::TASK-CLOCK", "perf::PAGE-FAULTS"], ["E"]])
+    #expect(
+      split.groups == [["A", "B", "C", "D", "perf::TASK-CLOCK", "perf::PAGE-FAULTS"], ["E"]])
   }
 
   @Test func anEventThatNeverFitsIsRejected() {
@@ -66,7 +68,8 @@ import Testing
       plan.measurements == [
         EventMeasurement(event: "A", method: .multiplexed, group: 0, reason: nil),
         EventMeasurement(event: "perf::TASK-CLOCK", method: .perfEventOpen, group: 1, reason: note),
-        EventMeasurement(event: "perf::PAGE-FAULTS", method: .perfEventOpen, group: 1, reason: note),
+        EventMeasurement(
+          event: "perf::PAGE-FAULTS", method: .perfEventOpen, group: 1, reason: note),
       ])
     #expect(EventMeasurement.Method.perfEventOpen.rawValue == "perf_event_open")
   }

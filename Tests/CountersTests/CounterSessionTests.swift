@@ -62,7 +62,8 @@ private let pageFaultsUnavailable =
     _ = countBusyLoop(session, pool: pool, perThread: 1_000_000)  // creates the sets
     let (counts, rusage) = countBusyLoop(session, pool: pool, perThread: 200_000_000)
     let taskClock = try #require(counts["perf::TASK-CLOCK"]?.count)
-    #expect(abs(Double(taskClock) - Double(rusage)) <= 0.1 * Double(rusage), "\(taskClock) vs \(rusage)")
+    #expect(
+      abs(Double(taskClock) - Double(rusage)) <= 0.1 * Double(rusage), "\(taskClock) vs \(rusage)")
     pool.onEachWorker { session.release(worker: $0) }
   }
 

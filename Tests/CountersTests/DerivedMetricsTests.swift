@@ -26,15 +26,17 @@ import Testing
     #expect(m.l2MissesPer1000MACs == nil)
     #expect(m.fpOpsRatio == nil)
     #expect(m.achievedGHz == nil)
-    #expect(m.columns.map(\.name) == [
-      "ipc", "instructions_per_mac", "l1_misses_per_kmac", "l2_misses_per_kmac", "fp_ops_ratio",
-      "achieved_ghz",
-    ])
+    #expect(
+      m.columns.map(\.name) == [
+        "ipc", "instructions_per_mac", "l1_misses_per_kmac", "l2_misses_per_kmac", "fp_ops_ratio",
+        "achieved_ghz",
+      ])
   }
 
   @Test func zeroDenominatorsGiveNil() {
     let m = DerivedMetrics(
       counters: ["PAPI_TOT_CYC": 0, "PAPI_TOT_INS": 5], macs: 0, flops: 0, timeNanoseconds: 0)
-    #expect(m.ipc == nil && m.instructionsPerMAC == nil && m.fpOpsRatio == nil && m.achievedGHz == nil)
+    #expect(
+      m.ipc == nil && m.instructionsPerMAC == nil && m.fpOpsRatio == nil && m.achievedGHz == nil)
   }
 }

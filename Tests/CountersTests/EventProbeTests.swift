@@ -81,7 +81,9 @@ private let hasPAPITools = FileManager.default.isExecutableFile(
       #expect(environment.papiVersion?.hasPrefix("7.") == true || environment.papiVersion != nil)
       let paranoid = try? String(
         contentsOfFile: "/proc/sys/kernel/perf_event_paranoid", encoding: .utf8)
-      #expect(environment.perfEventParanoid == paranoid.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+      #expect(
+        environment.perfEventParanoid
+          == paranoid.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
     }
   #else
     @Test func everyEventIsUnavailableBuiltWithoutPAPI() {
@@ -97,7 +99,8 @@ private let hasPAPITools = FileManager.default.isExecutableFile(
       let plan = CounterPlan(
         events: ["perf::TASK-CLOCK"],
         availability: [
-          EventAvailability(event: "perf::TASK-CLOCK", status: .available, papiError: nil, reason: "")
+          EventAvailability(
+            event: "perf::TASK-CLOCK", status: .available, papiError: nil, reason: "")
         ],
         groups: [["perf::TASK-CLOCK"]], isMultiplexed: false, multiplexingNote: nil)
       let session = CounterSession(plan: plan, workers: 1)

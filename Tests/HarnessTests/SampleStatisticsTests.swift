@@ -31,8 +31,8 @@ import Testing
 
   @Test func medianIntervalOfHundredSamplesUsesOrderStatisticRanks() {
     let s = SampleStatistics((1...100).map(Double.init))
-    // ranks floor(50 - 9.8) = 40 and ceil(51 + 9.8) - 1 = 60 (0-based) -> values 41 and 61
-    #expect(s.medianLow == 41)
+    // 1-based ranks floor(50 - 9.8) = 40 and ceil(51 + 9.8) = 61 -> values 40 and 61
+    #expect(s.medianLow == 40)
     #expect(s.medianHigh == 61)
   }
 }

@@ -32,3 +32,18 @@ import Testing
     #expect(one.schedule(iterationTime: 10).repetitions == 1)
   }
 }
+
+@Suite struct RoundSpreadTests {
+  @Test(arguments: [(3, 10), (1, 10), (5, 10), (4, 7), (10, 10), (2, 2), (3, 1000)])
+  func reducedKernelSamplesExactlyItsRepetitionsSpreadOverTheRounds(repetitions: Int, rounds: Int) {
+    let chosen = (0..<rounds).filter { Sampler.samples(repetitions, inRound: $0, of: rounds) }
+    #expect(chosen.count == min(repetitions, rounds))
+    #expect(chosen.first == 0)
+    if repetitions > 1 { #expect(chosen.last == rounds - 1) }
+  }
+
+  @Test func threeOfTenAreFirstMiddleAndLast() {
+    let chosen = (0..<10).filter { Sampler.samples(3, inRound: $0, of: 10) }
+    #expect(chosen == [0, 5, 9])
+  }
+}

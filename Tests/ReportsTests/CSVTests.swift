@@ -21,6 +21,13 @@ import Testing
     #expect(CSVWriter.field("plain") == "plain")
   }
 
+  @Test func fieldWithCRLFIsQuotedAndRoundTrips() throws {
+    #expect(CSVWriter.field("a\r\nb") == "\"a\r\nb\"")
+    var writer = CSVWriter(header: ["x", "y"])
+    writer.append(["line one\r\nline two", "z"])
+    #expect(try CSVTable(parsing: writer.text).rows == [["line one\r\nline two", "z"]])
+  }
+
   @Test func documentEndsEveryRecordWithNewline() {
     var writer = CSVWriter(header: ["x"])
     writer.append(["1"])

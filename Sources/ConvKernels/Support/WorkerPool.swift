@@ -12,7 +12,8 @@ import Synchronization
 /// `run`/`onEachWorker`, while every worker is idle; a worker reads them only after it sees
 /// the new `generation` (acquire), and `run` returns only after all workers have decremented
 /// `pending` (release/acquire). So the job closure never outlives the call that installed it.
-/// Calls to `run` from several threads at once are serialised by `callerLock`.
+/// Calls to `run` from several threads at once are serialised by `callerLock`; a job must not
+/// call `run` on its own pool (the lock is not recursive).
 public final class WorkerPool: @unchecked Sendable {
   /// Threads that run tasks, including the caller.
   public let threadCount: Int
@@ -26,7 +27,7 @@ public final class WorkerPool: @unchecked Sendable {
   private var perWorker = false
   private let nextTask = Atomic<Int>(0)
 
-  /// Spin iterations before a worker sleeps (about 50 µs on a 3 GHz core).
+  /// Spin iterations (relaxed loads, a few microseconds in all) before a worker sleeps.
   private static let spinLimit = 20_000
 
   /// A pool of `threads` threads (the caller plus `threads - 1` workers). The workers live as

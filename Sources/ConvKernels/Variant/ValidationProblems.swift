@@ -25,7 +25,8 @@ public enum ValidationProblems {
     return result
   }
 
-  /// Fixed shapes every validation includes: the smallest, and a tail-heavy SIMD case.
+  /// Fixed shapes every validation includes: the smallest, tail-heavy SIMD cases, and shapes
+  /// past the GEMM's 256-deep K blocks and 256-wide column blocks.
   public static let fixedShapes: [ConvProblem] = [
     try! ConvProblem(inChannels: 1, height: 1, width: 1, outChannels: 1, kernelH: 1, kernelW: 1),
     try! ConvProblem(
@@ -38,5 +39,10 @@ public enum ValidationProblems {
     try! ConvProblem(
       batch: 2, inChannels: 16, height: 8, width: 16, outChannels: 16, kernelH: 3, kernelW: 3,
       pad: 1),
+    try! ConvProblem(
+      inChannels: 300, height: 6, width: 9, outChannels: 270, kernelH: 3, kernelW: 3, pad: 1),
+    try! ConvProblem(
+      batch: 2, inChannels: 40, height: 7, width: 23, outChannels: 20, kernelH: 3, kernelW: 3,
+      stride: 2, pad: 1),
   ]
 }

@@ -22,7 +22,8 @@ package struct PAPIBackend: EventSetBackend {
 
   package func create(events: [String]) -> Result<Int32, PAPIError> {
     PAPICalls.createEventSet().flatMap { set in
-      var result: Result<Void, PAPIError> = multiplexed ? PAPICalls.makeMultiplexed(set) : .success(())
+      var result: Result<Void, PAPIError> =
+        multiplexed ? PAPICalls.makeMultiplexed(set) : .success(())
       for event in events {
         result = result.flatMap { PAPICalls.addEvent(set, event) }
       }

@@ -164,7 +164,8 @@ package enum PAPICalls {
       let rc = values.withUnsafeMutableBufferPointer { buffer in
         buffer.withMemoryRebound(to: CLongLong.self) { PAPI_stop(set, $0.baseAddress) }
       }
-      return rc == PAPI_OK ? .success(Array(values.prefix(count))) : .failure(error(rc, "PAPI_stop"))
+      return rc == PAPI_OK
+        ? .success(Array(values.prefix(count))) : .failure(error(rc, "PAPI_stop"))
     #else
       return .failure(.builtWithoutPAPI)
     #endif
@@ -177,7 +178,8 @@ package enum PAPICalls {
       let rc = values.withUnsafeMutableBufferPointer { buffer in
         buffer.withMemoryRebound(to: CLongLong.self) { PAPI_read(set, $0.baseAddress) }
       }
-      return rc == PAPI_OK ? .success(Array(values.prefix(count))) : .failure(error(rc, "PAPI_read"))
+      return rc == PAPI_OK
+        ? .success(Array(values.prefix(count))) : .failure(error(rc, "PAPI_read"))
     #else
       return .failure(.builtWithoutPAPI)
     #endif

@@ -38,9 +38,9 @@ public struct Calibration: Sendable {
     let flopsPerThread = Double(iterations * CeilingKernels.fmaAccumulators * 16)
     var best = 0.0
     var sink: Float = 0
+    var results = [Float](repeating: 0, count: pool.threadCount)
     for _ in 0..<samples {
       let start = MonotonicClock.now()
-      var results = [Float](repeating: 0, count: pool.threadCount)
       results.withUnsafeMutableBufferPointer { out in
         pool.onEachWorker { worker in
           out[worker] = CeilingKernels.fmaChains(iterations: iterations, a: 0.5, b: 0.25)

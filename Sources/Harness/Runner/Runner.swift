@@ -35,11 +35,13 @@ public struct Runner {
   public func measure(_ suiteCase: SuiteCase) -> [CaseResult] {
     var rows: [CaseResult] = []
     var contenders: [Contender] = []
+    var references: [Op: ReferenceCase] = [:]
     for op in plan.ops {
       let part = suiteCase.problem.part(for: op)
       let variants = plan.variants(for: op)
       guard !variants.isEmpty else { continue }
       let reference = ReferenceCase(op: op, problem: suiteCase.problem, seed: plan.seed)
+      references[op] = reference
       let buffers = OperandBuffers(reference: reference, layouts: Set(variants.map(\.layout)))
       for variant in variants {
         var row = CaseResult(
@@ -68,7 +70,7 @@ public struct Runner {
         row.status = .ok
         contenders.append(
           Contender(
-            row: rows.count, kernel: kernel, pool: pool,
+            row: rows.count, op: op, kernel: kernel, pool: pool,
             src: buffers.input[variant.layout]!, dst: buffers.output[variant.layout]!))
         rows.append(row)
       }
@@ -78,6 +80,15 @@ public struct Runner {
       caseBudgetNanoseconds: plan.caseBudgetNanoseconds)
     let timings = sampler.sampleRoundRobin(contenders.map(\.timed))
     for (contender, timing) in zip(contenders, timings) {
+      // The output of the last timed iteration must still be right: a kernel whose scratch
+      // state goes stale between calls fails here, not only on its first run.
+      let after = references[contender.op]!.compare(contender.dst)
+      if !after.passed {
+        rows[contender.row].status = .failed
+        rows[contender.row].note =
+          "wrong output after timing (max error \(after.maxAbsError), \(after.nonFiniteOutputs) not finite); reproduce: sepbench run --shape \(suiteCase.problem.descriptor) --ops \(contender.op.rawValue) --variants \(rows[contender.row].family)"
+        continue
+      }
       rows[contender.row].iterations = timing.iterations
       rows[contender.row].samples = timing.samples
       rows[contender.row].statistics = SampleStatistics(timing.samples)
@@ -93,6 +104,7 @@ public struct Runner {
 /// A validated kernel waiting to be timed, and where its row is.
 private struct Contender {
   let row: Int
+  let op: Op
   let kernel: any PreparedKernel
   let pool: WorkerPool
   let src: Tensor

@@ -49,14 +49,17 @@ public struct Sampler: Sendable {
     return (iterations, min(repetitions, max(3, affordable)))
   }
 
-  /// Warms each kernel up, schedules it, then takes samples round-robin: round r takes one
-  /// sample of every kernel that still needs an r-th sample.
+  /// Warms each kernel up, schedules it, then takes samples round-robin: every round takes one
+  /// sample of each kernel, except that a kernel given fewer repetitions than there are rounds
+  /// (by the time budget) takes its samples in rounds spread evenly over the whole run, so its
+  /// samples too sit beside its contenders'.
   public func sampleRoundRobin(_ kernels: [TimedKernel]) -> [Timing] {
     let schedules = kernels.map { schedule(iterationTime: warmUp($0)) }
     var samples = [[Double]](repeating: [], count: kernels.count)
     let rounds = schedules.map(\.repetitions).max() ?? 0
     for round in 0..<rounds {
-      for (index, kernel) in kernels.enumerated() where schedules[index].repetitions > round {
+      for (index, kernel) in kernels.enumerated()
+      where Self.samples(schedules[index].repetitions, inRound: round, of: rounds) {
         let iterations = schedules[index].iterations
         let start = MonotonicClock.now()
         kernel.run(iterations: iterations)
@@ -65,6 +68,16 @@ public struct Sampler: Sendable {
       }
     }
     return zip(schedules, samples).map { Timing(iterations: $0.iterations, samples: $1) }
+  }
+
+  /// Whether a kernel with `repetitions` samples takes one in `round` of `rounds`: exactly
+  /// `repetitions` of the rounds say yes, evenly spaced, the first and the last among them.
+  public static func samples(_ repetitions: Int, inRound round: Int, of rounds: Int) -> Bool {
+    guard repetitions < rounds else { return true }
+    guard repetitions > 1 else { return round == 0 }
+    // Round r is the k-th chosen one when r == round(k * (rounds - 1) / (repetitions - 1)).
+    let k = (round * (repetitions - 1) + (rounds - 1) / 2) / (rounds - 1)
+    return (k * (rounds - 1) * 2 + (repetitions - 1)) / (2 * (repetitions - 1)) == round
   }
 
   /// Runs `kernel` until `minSampleNanoseconds` have passed (at least once) and returns the

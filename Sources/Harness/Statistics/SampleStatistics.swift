@@ -9,8 +9,9 @@ public struct SampleStatistics: Hashable, Sendable, Codable {
   /// Sample standard deviation (n - 1 in the denominator; 0 for one sample).
   public let standardDeviation: Double
   /// Distribution-free 95% confidence interval of the median, from the order statistics at
-  /// ranks `n/2 -+ 0.98 * sqrt(n)` (normal approximation to the binomial). With fewer than 6
-  /// samples it is the full sample range.
+  /// 1-based ranks `floor(n/2 - 0.98 * sqrt(n))` and `ceil(n/2 + 1 + 0.98 * sqrt(n))` (normal
+  /// approximation to the binomial), clamped to the sample; with 7 or fewer samples it is the
+  /// full sample range.
   public let medianLow: Double
   public let medianHigh: Double
 
@@ -31,7 +32,8 @@ public struct SampleStatistics: Hashable, Sendable, Codable {
       standardDeviation = 0
     }
     let half = 0.98 * Double(count).squareRoot()
-    let low = Int((Double(count) / 2 - half).rounded(.down))
+    // 1-based ranks floor(n/2 - half) and ceil(n/2 + 1 + half), as 0-based indices.
+    let low = Int((Double(count) / 2 - half).rounded(.down)) - 1
     let high = Int((Double(count) / 2 + 1 + half).rounded(.up)) - 1
     medianLow = sorted[Swift.max(0, Swift.min(low, count - 1))]
     medianHigh = sorted[Swift.min(count - 1, Swift.max(high, 0))]

@@ -24,7 +24,8 @@ public struct CSVWriter: Sendable {
 
   /// One field, quoted when needed.
   public static func field(_ value: String) -> String {
-    guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+    // `isNewline` also catches "\r\n", which Swift treats as one Character.
+    guard value.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else {
       return value
     }
     return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -18,7 +18,8 @@ struct CountersCommand: ParsableCommand {
   var cost = false
 
   func run() throws {
-    let names = events.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    let names =
+      events.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
       ?? EventProbe.defaultEvents
     let probe = EventProbe.probe(names.filter { !$0.isEmpty })
     if let unknown = probe.first(where: { $0.status == .unknownName }) {
@@ -48,7 +49,6 @@ struct UnknownEventError: BadInput {
   }
 }
 
-
 /// Text of `sepbench counters`: plain tables and a short explanation for newcomers.
 enum CountersReport {
   static func header(_ env: CounterEnvironment) -> String {
@@ -60,7 +60,8 @@ enum CountersReport {
     } else {
       lines.append("PAPI:                 \(env.papiVersion ?? "unknown version")")
     }
-    lines.append("virtual machine:      \(env.virtualMachine.map { "yes (\($0))" } ?? "not detected")")
+    lines.append(
+      "virtual machine:      \(env.virtualMachine.map { "yes (\($0))" } ?? "not detected")")
     lines.append("perf_event_paranoid:  \(env.perfEventParanoid.map(String.init) ?? "unreadable")")
     for component in env.disabledComponents where component.hasPrefix("perf_event") {
       lines.append("disabled component:   \(component)")
@@ -75,7 +76,9 @@ enum CountersReport {
     let width = max(probe.map(\.event.count).max() ?? 0, "EVENT".count) + 2
     let statusWidth = 20
     let viaWidth = 17
-    func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(n - s.count, 1)) }
+    func pad(_ s: String, _ n: Int) -> String {
+      s + String(repeating: " ", count: max(n - s.count, 1))
+    }
     var lines = [
       pad("EVENT", width) + pad("STATUS", statusWidth) + pad("VIA", viaWidth) + "WHY"
     ]
@@ -187,7 +190,8 @@ enum CountersReport {
 
   static func cost(_ cost: CounterCost) -> String {
     var lines = [
-      "", "Overhead (median on this thread; event set: "
+      "",
+      "Overhead (median on this thread; event set: "
         + (cost.events.isEmpty ? "none countable" : cost.events.joined(separator: ", ")) + ")",
     ]
     for item in cost.items {

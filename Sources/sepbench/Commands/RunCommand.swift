@@ -36,7 +36,8 @@ struct RunCommand: ParsableCommand {
   @Option(
     name: .customLong("max-case-time"),
     help: ArgumentHelp(
-      "Time budget for the samples of one case (default 1s).", valueName: "duration"),
+      "Time budget for the timed samples of one case: one variant on one shape (default 1s).",
+      valueName: "duration"),
     transform: { try DurationOption.nanoseconds($0, option: "--max-case-time") })
   var maxCaseTime: UInt64 = 1_000_000_000
 
@@ -133,7 +134,7 @@ struct RunCommand: ParsableCommand {
     for problem in selection.shapes { try problem.validate(for: .convBlock) }
     return RunPlan(
       suite: chosen, ops: selection.ops, families: selection.variants, layouts: selection.layouts,
-      threads: selection.threads, minSampleNanoseconds: minTime, repetitions: repetitions,
+      threads: selection.threads ?? [1], minSampleNanoseconds: minTime, repetitions: repetitions,
       caseBudgetNanoseconds: maxCaseTime, seed: selection.seed)
   }
 

@@ -25,7 +25,7 @@ struct ValidateCommand: ParsableCommand {
     let problems =
       selection.shapes.isEmpty
       ? Validation.standardProblems(quick: quick, seed: selection.seed) : selection.shapes
-    let threads = selection.threads == [1] ? [1, 2] : selection.threads
+    let threads = selection.threads ?? [1, 2]
     let validation = Validation(
       problems: problems, ops: selection.ops, families: selection.variants,
       layouts: selection.layouts, threads: threads, seed: selection.seed)

@@ -39,7 +39,7 @@ struct SelectionOptions: ParsableArguments {
       "Thread counts, comma-separated, each 1 to 256 (default: 1; validate: 1,2).",
       valueName: "counts"),
     transform: { try CommaList.threads($0) })
-  var threads: [Int] = [1]
+  var threads: [Int]?
 
   @Option(help: "Seed of the random data, parameters and problems.")
   var seed: UInt64 = 7
