@@ -1,19 +1,11 @@
 /// Depthwise convolution as direct loops with Float accumulation.
-struct DepthwiseNaive: KernelVariant {
+struct DepthwiseNaive: NaiveFamily {
   static let op = Op.dw
-  static let family = "naive"
-  static let layouts: Set<Layout> = [.nchw, .nhwc]
   static let summary = "direct loops over channels, pixels and taps, scalar Float accumulation"
   let layout: Layout
   let threads: Int
 
-  func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
-
-  func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
-    -> any PreparedKernel
-  {
-    NaiveStageKernel(
-      layout: layout,
-      stages: [PreparedStage(problem.part(for: Self.op), weights: parameters.weights, norm: nil)])
+  static func stages(_ problem: ConvProblem, _ parameters: OpParameters) -> [PreparedStage] {
+    [PreparedStage(problem.depthwisePart, weights: parameters.weights, norm: nil)]
   }
 }
