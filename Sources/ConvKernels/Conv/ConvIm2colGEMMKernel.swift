@@ -73,16 +73,31 @@ final class ConvIm2colGEMMKernel: PreparedKernel {
     let fit = max(quantum, blockBudget / depth / quantum * quantum)
     switch layout {
     case .nhwc:
+      // Columns when the weights outweigh the pixels (as in `ConvDirectKernel.split`), so each
+      // thread streams only its share of the weights.
+      let pixels = problem.batch * plane
       let split = OutputSplit(
-        rows: problem.batch * plane, rowQuantum: GEMM.mr, columns: problem.outChannels,
-        columnQuantum: GEMM.nr, threads: threads)
-      let block = min(fit, (split.rowRange(0).count + quantum - 1) / quantum * quantum)
+        rows: pixels, rowQuantum: GEMM.mr, columns: problem.outChannels,
+        columnQuantum: GEMM.nr, threads: threads,
+        prefer: problem.outChannels * 4 >= pixels ? .columns : .rows)
+      // Every block streams all the task's weights through `GEMM.multiply`, so when they do
+      // not fit in L2 a block needs >= 96 pixels: at 7x7 1024->1024 the 384 KiB budget gave
+      // 6-pixel blocks that read the 38 MB of weights 9 times (20 GFLOP/s; direct-simd: 43).
+      // Blocks are equal, so no block is a short tail that pays a full weight read.
+      let taskRows = split.rowRange(0).count
+      let target = depth * problem.outChannels > 256 * 1024 ? max(fit, 96) : fit
+      let blocks = max(1, (taskRows + target - 1) / target)
+      let block = ((taskRows + blocks - 1) / blocks + quantum - 1) / quantum * quantum
       return (split, block, block * depth)
     case .nchw:
       let split = OutputSplit(
         rows: problem.outChannels, rowQuantum: GEMM.mr, columns: plane, columnQuantum: GEMM.nr,
         threads: threads, prefer: .columns)
-      let block = min(fit, (split.columnRange(0).count + quantum - 1) / quantum * quantum)
+      // As for NHWC, with A = the weights: >= 64 pixels per block when they exceed L2.
+      let taskPixels = split.columnRange(0).count
+      let target = depth * problem.outChannels > 256 * 1024 ? max(fit, 64) : fit
+      let blocks = max(1, (taskPixels + target - 1) / target)
+      let block = ((taskPixels + blocks - 1) / blocks + quantum - 1) / quantum * quantum
       return (split, block, GEMMPanels.floatCount(depth: depth, columns: block))
     }
   }
