@@ -16,7 +16,7 @@ struct SeparableBlockBNFolded: KernelVariant {
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
 
   func note(for problem: ConvProblem) -> String? {
-    "intermediate \(ByteCount(4 * problem.depthwisePart.outputCount))"
+    SeparableStages.intermediateNote(problem)
   }
 
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)

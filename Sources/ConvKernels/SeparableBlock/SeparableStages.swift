@@ -40,4 +40,9 @@ enum SeparableStages {
       problem.pointwisePart, layout: layout, threads: threads, pool: pool,
       weights: folded?.weights ?? weights, bias: folded?.bias, relu: norm != nil)
   }
+
+  /// The note of a family that keeps the full depthwise output between its passes.
+  static func intermediateNote(_ problem: ConvProblem) -> String {
+    "intermediate \(ByteCount(4 * problem.depthwisePart.outputCount))"
+  }
 }
