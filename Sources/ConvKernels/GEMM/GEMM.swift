@@ -21,7 +21,7 @@
 /// Blocking. Register tile 6x16 (`GEMMTile6x16`, 12 ymm accumulators). K is split into
 /// `ceil(depth / 256)` nearly equal blocks (`kc <= 256`): one A tile (6 x kc floats, <= 6 KiB)
 /// stays in L1 while a B block streams from L2. Columns are blocked by `nc = 256` so that a B
-/// block (kc x nc floats, <= 256 KiB) stays in L2 (512 KiB on Zen 3, 2 MiB on this host).
+/// block (kc x nc floats, <= 256 KiB) stays in L2 (512 KiB on Zen 3, 2 MiB on Sapphire Rapids).
 /// Loop order: column block, K block, 6-row tile, 16-column panel. Partial K sums are kept in
 /// C between K blocks.
 ///
