@@ -57,4 +57,30 @@ import Testing
     let plan = RunPlan(suite: huge, ops: [.conv])
     #expect(throws: ProblemError.self) { try plan.checkMemory(limit: 1 << 30) }
   }
+
+  @Test func variantFailingTheRandomPreflightIsNeverTimed() {
+    let plan = Self.plan(ops: [.dw])
+    let runner = Runner(
+      plan: plan,
+      variants: { _ in [BrokenDepthwise(layout: .nchw, threads: 1), DepthwiseNaiveNCHW.make()] })
+    #expect(runner.preflight().keys.sorted() == ["dw.broken.nchw"])
+    let (results, completed) = runner.run()
+    #expect(completed)
+    let broken = results.filter { $0.family == "broken" }
+    #expect(broken.count == 2)
+    for row in broken {
+      #expect(row.status == .failed)
+      #expect(row.samples.isEmpty)
+      #expect(row.note.contains("failed validation on a random problem"))
+      #expect(row.note.contains("sepbench validate --shape"))
+    }
+    #expect(results.filter { $0.family == "naive" }.allSatisfy { $0.status == .ok })
+  }
+}
+
+/// The registered naive depthwise variant in NCHW.
+enum DepthwiseNaiveNCHW {
+  static func make() -> any KernelVariant {
+    VariantRegistry.family(op: .dw, named: "naive")!.init(layout: .nchw, threads: 1)
+  }
 }

@@ -1,44 +1,78 @@
 import ConvKernels
 
-/// Turns a `RunPlan` into results: for each suite case, every selected variant of every
-/// operator is prepared and validated against the reference (a wrong variant is reported
-/// `failed` and never timed), then all validated variants of that case are timed
-/// round-robin — one sample of each in turn, `repetitions` rounds — so that drift in machine
-/// speed hits every contender alike and ratios taken within the case are fair.
+/// Turns a `RunPlan` into results. First every selected variant is checked against the
+/// reference on the random validation problems (`Validation.standardProblems(quick: true)`:
+/// odd sizes, stride 2, padding, one and several channels); a variant that fails any of them
+/// is reported `failed` on every shape and never timed. Then, for each suite case, every
+/// remaining variant is prepared and checked once more on that very shape, and all that pass
+/// are timed round-robin — one sample of each in turn, `repetitions` rounds — so that drift
+/// in machine speed hits every contender alike and ratios taken within the case are fair.
 public struct Runner {
   public let plan: RunPlan
   /// Reads counters on extra, untimed repetitions; nil when no events were asked for.
   public let counting: CaseCounting?
+  /// The variants of an operator (the plan's selection; tests substitute their own).
+  let variants: @Sendable (Op) -> [any KernelVariant]
 
   public init(plan: RunPlan, counting: CaseCounting? = nil) {
-    self.plan = plan
-    self.counting = counting
+    self.init(plan: plan, counting: counting, variants: { [plan] in plan.variants(for: $0) })
   }
 
-  /// Runs every case. After each suite case, `caseDone` gets that case's rows. Between suite
-  /// cases `shouldStop` is polled; when it returns true the run ends early and `completed`
-  /// is false. Rows of an interrupted suite case are dropped, never half-measured.
+  /// A runner over explicit variants instead of the registry's.
+  package init(
+    plan: RunPlan, counting: CaseCounting? = nil,
+    variants: @escaping @Sendable (Op) -> [any KernelVariant]
+  ) {
+    self.plan = plan
+    self.counting = counting
+    self.variants = variants
+  }
+
+  /// Checks every selected variant on the random validation problems; the failures by
+  /// variant id.
+  public func preflight() -> [String: ValidationFailure] {
+    let validation = Validation(
+      problems: Validation.standardProblems(quick: true, seed: plan.seed), seed: plan.seed)
+    var failures: [String: ValidationFailure] = [:]
+    for op in plan.ops {
+      for outcome in validation.check(variants(op), op: op) {
+        if let failure = outcome.failures.first { failures[outcome.variantID] = failure }
+      }
+    }
+    return failures
+  }
+
+  /// Runs every case after the preflight check. After each suite case, `caseDone` gets that
+  /// case's rows. Between suite cases `shouldStop` is polled; when it returns true the run
+  /// ends early and `completed` is false. Rows of an interrupted suite case are dropped,
+  /// never half-measured.
+  /// `preflightFailures`, when given, is the result of an earlier `preflight()`.
   public func run(
+    preflightFailures: [String: ValidationFailure]? = nil,
     caseDone: ([CaseResult]) -> Void = { _ in }, shouldStop: () -> Bool = { false }
   ) -> (results: [CaseResult], completed: Bool) {
+    let failures = preflightFailures ?? preflight()
     var results: [CaseResult] = []
     for suiteCase in plan.suite.cases {
       if shouldStop() { return (results, false) }
-      let rows = measure(suiteCase)
+      let rows = measure(suiteCase, preflightFailures: failures)
       results += rows
       caseDone(rows)
     }
     return (results, true)
   }
 
-  /// Validates and times every selected variant on one suite case.
-  public func measure(_ suiteCase: SuiteCase) -> [CaseResult] {
+  /// Validates and times every selected variant on one suite case; variants in
+  /// `preflightFailures` are reported failed without running.
+  public func measure(
+    _ suiteCase: SuiteCase, preflightFailures: [String: ValidationFailure] = [:]
+  ) -> [CaseResult] {
     var rows: [CaseResult] = []
     var contenders: [Contender] = []
     var references: [Op: ReferenceCase] = [:]
     for op in plan.ops {
       let part = suiteCase.problem.part(for: op)
-      let variants = plan.variants(for: op)
+      let variants = self.variants(op)
       guard !variants.isEmpty else { continue }
       let reference = ReferenceCase(op: op, problem: suiteCase.problem, seed: plan.seed)
       references[op] = reference
@@ -50,6 +84,12 @@ public struct Runner {
           blockProblem: suiteCase.problem, status: .skipped)
         if let reason = VariantRegistry.skipReason(variant, on: part) {
           row.note = reason
+          rows.append(row)
+          continue
+        }
+        if let failure = preflightFailures[variant.id] {
+          row.status = .failed
+          row.note = "failed validation on a random problem: \(failure)"
           rows.append(row)
           continue
         }

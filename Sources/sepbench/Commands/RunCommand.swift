@@ -88,7 +88,15 @@ struct RunCommand: ParsableCommand {
     var lastCheckpoint = MonotonicClock.now()
     try folder.write(
       results: results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings)
-    let outcome = Runner(plan: plan, counting: counting).run(
+    let runner = Runner(plan: plan, counting: counting)
+    let preflight = runner.preflight()
+    let checked = plan.ops.reduce(0) { $0 + plan.variants(for: $1).count }
+    FileHandle.standardError.write(
+      Data(
+        "Preflight: \(checked) variants checked against the reference on \(Validation.standardProblems(quick: true, seed: plan.seed).count) random problems, \(preflight.count) failed\n"
+          .utf8))
+    let outcome = runner.run(
+      preflightFailures: preflight,
       caseDone: { rows in
         results += rows
         progress.advance(rows)
