@@ -6,7 +6,7 @@ import PackageDescription
 /// relies on it also checks the CPU at run time (`CPUFeatures`).
 #if arch(x86_64)
 let kernelCodeGeneration: [SwiftSetting] = [
-  .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"])
+  .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])
 ]
 #else
 let kernelCodeGeneration: [SwiftSetting] = []

@@ -87,17 +87,17 @@ public struct ComparisonRow: Sendable, Equatable {
   public var cells: [String] {
     let p = problem
     func pair(_ value: BestVariant?) -> [String] {
-      [value?.variant ?? "", Decimal.text(value?.time, digits: 1)]
+      [value?.variant ?? "", DecimalText.text(value?.time, digits: 1)]
     }
     return [
       String(ResultsColumn.schemaVersion), suite, caseName, String(threads), String(p.batch),
       String(p.inChannels), String(p.outChannels), String(p.height), String(p.width),
       String(p.kernelH), String(p.kernelW), String(p.stride), String(p.pad),
-      Decimal.text(macRatio, digits: 6),
-      Decimal.text(theoreticalSpeedup, digits: 4),
+      DecimalText.text(macRatio, digits: 6),
+      DecimalText.text(theoreticalSpeedup, digits: 4),
     ] + pair(standard) + pair(separable) + [
-      Decimal.text(measuredSpeedup, digits: 4), Decimal.text(efficiency, digits: 4),
-      Decimal.text(depthwiseShare, digits: 4),
+      DecimalText.text(measuredSpeedup, digits: 4), DecimalText.text(efficiency, digits: 4),
+      DecimalText.text(depthwiseShare, digits: 4),
     ] + pair(conv) + pair(dw) + pair(pw)
   }
 }

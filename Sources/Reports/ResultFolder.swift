@@ -76,7 +76,7 @@ public struct ResultFolder: Sendable {
         writer.append([
           String(ResultsColumn.schemaVersion), row.suite, row.caseName, row.op.rawValue, row.family,
           row.layout.rawValue, String(row.threads), String(rep), String(row.iterations),
-          Decimal.text(time, digits: 1),
+          DecimalText.text(time, digits: 1),
         ])
       }
     }

@@ -121,21 +121,21 @@ public enum ResultsColumn: String, CaseIterable, Sendable {
     case .bytesMin: return String(row.cost.bytesMin)
     case .reps: return String(row.samples.count)
     case .iters: return String(row.iterations)
-    case .timeMinNs: return Decimal.text(s?.min, digits: 1)
-    case .timeMedianNs: return Decimal.text(s?.median, digits: 1)
-    case .timeMeanNs: return Decimal.text(s?.mean, digits: 1)
-    case .timeP90Ns: return Decimal.text(s?.p90, digits: 1)
-    case .timeStddevNs: return Decimal.text(s?.standardDeviation, digits: 1)
-    case .gflops: return Decimal.text(row.gflops, digits: 3)
-    case .gbps: return Decimal.text(row.gbps, digits: 3)
-    case .maxAbsErr: return Decimal.text(row.maxAbsError, digits: 12)
+    case .timeMinNs: return DecimalText.text(s?.min, digits: 1)
+    case .timeMedianNs: return DecimalText.text(s?.median, digits: 1)
+    case .timeMeanNs: return DecimalText.text(s?.mean, digits: 1)
+    case .timeP90Ns: return DecimalText.text(s?.p90, digits: 1)
+    case .timeStddevNs: return DecimalText.text(s?.standardDeviation, digits: 1)
+    case .gflops: return DecimalText.text(row.gflops, digits: 3)
+    case .gbps: return DecimalText.text(row.gbps, digits: 3)
+    case .maxAbsErr: return DecimalText.text(row.maxAbsError, digits: 12)
     case .status: return row.status.rawValue
     case .variantID: return row.variantID
     case .groups: return String(p.groups)
     case .bnParams: return String(row.cost.bnParams)
-    case .arithmeticIntensity: return Decimal.text(row.cost.arithmeticIntensity, digits: 4)
-    case .timeMedianCILowNs: return Decimal.text(s?.medianLow, digits: 1)
-    case .timeMedianCIHighNs: return Decimal.text(s?.medianHigh, digits: 1)
+    case .arithmeticIntensity: return DecimalText.text(row.cost.arithmeticIntensity, digits: 4)
+    case .timeMedianCILowNs: return DecimalText.text(s?.medianLow, digits: 1)
+    case .timeMedianCIHighNs: return DecimalText.text(s?.medianHigh, digits: 1)
     case .note: return row.note
     }
   }

@@ -29,13 +29,13 @@ public struct ResultsTable: Sendable {
     var cells = ResultsColumn.allCases.map { $0.cell(row) }
     if let ceilings, let gflops = row.gflops, let gbps = row.gbps {
       cells.append(
-        Decimal.text(100 * gflops / ceilings.peakGFLOPS(threads: row.threads), digits: 2))
-      cells.append(Decimal.text(100 * gbps / ceilings.memoryGBPS(threads: row.threads), digits: 2))
+        DecimalText.text(100 * gflops / ceilings.peakGFLOPS(threads: row.threads), digits: 2))
+      cells.append(DecimalText.text(100 * gbps / ceilings.memoryGBPS(threads: row.threads), digits: 2))
     } else {
       cells += ["", ""]
     }
-    for event in events { cells.append(Decimal.text(row.counters[event] ?? nil, digits: 3)) }
-    for metric in row.derivedMetrics { cells.append(Decimal.text(metric.value, digits: 4)) }
+    for event in events { cells.append(DecimalText.text(row.counters[event] ?? nil, digits: 3)) }
+    for metric in row.derivedMetrics { cells.append(DecimalText.text(metric.value, digits: 4)) }
     return cells
   }
 

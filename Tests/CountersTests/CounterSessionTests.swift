@@ -20,7 +20,7 @@ private func plan(_ events: [String]) -> CounterPlan {
 /// same threads' CPU time from getrusage(RUSAGE_THREAD) around it. RUSAGE_THREAD, not
 /// RUSAGE_SELF: tests run in parallel, so process time would include other tests' work.
 private func countBusyLoop(
-  _ session: CounterSession, pool: some WorkerThreads, perThread: Int64
+  _ session: CounterSession, pool: WorkerPool, perThread: Int64
 ) -> (counts: [String: CounterValue], rusage: Int64) {
   let rusage = AtomicSum()
   pool.onEachWorker { _ in rusage.add(-threadRusageNanoseconds()) }
@@ -31,13 +31,9 @@ private func countBusyLoop(
   return (counts, rusage.value)
 }
 
-/// `WorkerPool` trapped on its first multi-thread dispatch at bf795c0 (fixed in 12fc6b7, see
-/// `TestWorkers`); the tests run on both `WorkerPool` (what the harness uses) and `TestWorkers`.
-private let workerPoolWorks = true
-
-private func pool(_ threads: Int, real: Bool) -> any WorkerThreads {
-  real ? WorkerPool(threads: threads) : TestWorkers(threads: threads)
-}
+/// A pool of the harness's kind, of its own: tests run in parallel, and a shared pool's
+/// threads would also run other tests' work between the CPU-time reads.
+private func pool(_ threads: Int) -> WorkerPool { WorkerPool(threads: threads) }
 
 /// The real plans, as the harness makes them: through PAPI where its perf_event component
 /// works, else through the perf_event_open fallback.
@@ -55,9 +51,9 @@ private let pageFaultsUnavailable =
 @Suite struct CounterSessionTests {
   @Test(
     .enabled(if: taskClockAvailable, Comment(rawValue: neitherCounts)),
-    arguments: [1, 2], workerPoolWorks ? [false, true] : [false])
-  func summedTaskClockMatchesRusage(threads: Int, realPool: Bool) throws {
-    let pool = pool(threads, real: realPool)
+    arguments: [1, 2])
+  func summedTaskClockMatchesRusage(threads: Int) throws {
+    let pool = pool(threads)
     let session = CounterSession(plan: taskClockPlan, workers: threads)
     _ = countBusyLoop(session, pool: pool, perThread: 1_000_000)  // creates the sets
     let (counts, rusage) = countBusyLoop(session, pool: pool, perThread: 200_000_000)
@@ -84,10 +80,10 @@ private let pageFaultsUnavailable =
     session.release(worker: 0)
   }
 
-  @Test(arguments: [1, 2], workerPoolWorks ? [false, true] : [false])
-  func perWorkerSetsSumToThreadCPUTime(threads: Int, realPool: Bool) throws {
+  @Test(arguments: [1, 2])
+  func perWorkerSetsSumToThreadCPUTime(threads: Int) throws {
     let backend = ThreadClockBackend()
-    let pool = pool(threads, real: realPool)
+    let pool = pool(threads)
     let session = CounterSession(plan: plan(["clock"]), workers: threads, backend: backend)
     for _ in 0..<3 {
       let (counts, rusage) = countBusyLoop(session, pool: pool, perThread: 50_000_000)
@@ -103,7 +99,7 @@ private let pageFaultsUnavailable =
 
   @Test func aFailingWorkerMakesTheTotalUnavailableNotZero() throws {
     let backend = ThreadClockBackend()
-    let pool = TestWorkers(threads: 2)
+    let pool = pool(2)
     let session = CounterSession(plan: plan(["clock"]), workers: 2, backend: backend)
     pool.onEachWorker { worker in
       if worker == 1 { backend.failingThread.store(UInt(pthread_self()), ordering: .relaxed) }

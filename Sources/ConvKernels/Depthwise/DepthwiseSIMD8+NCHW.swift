@@ -42,9 +42,7 @@ package final class DepthwiseRowsNCHW {
   /// Offset of tap kw, within a scratch row, relative to the output column.
   let columnOffsets: UnsafeMutablePointer<Int>
   let weights: AlignedBuffer
-  let scale: AlignedBuffer?
-  let shift: AlignedBuffer?
-  let relu: Bool
+  let epilogueStorage: DepthwiseEpilogueStorage
 
   /// Per-caller workspace: one strip of zero-margined input rows.
   package final class Scratch {
@@ -60,7 +58,6 @@ package final class DepthwiseRowsNCHW {
   ) {
     precondition(problem.isDepthwise, "not a depthwise problem: \(problem)")
     precondition(weights.count == problem.weightCount, "\(weights.count) weights for \(problem)")
-    precondition((scale == nil) == (shift == nil), "scale and shift go together")
     self.problem = problem
     height = problem.height
     width = problem.width
@@ -85,9 +82,8 @@ package final class DepthwiseRowsNCHW {
       columnOffsets[kw] = r * phaseLength + margin + q
     }
     self.weights = AlignedBuffer(weights)
-    self.scale = scale.map { AlignedBuffer($0) }
-    self.shift = shift.map { AlignedBuffer($0) }
-    self.relu = relu
+    epilogueStorage = DepthwiseEpilogueStorage(
+      channels: problem.outChannels, scale: scale, shift: shift, relu: relu)
   }
 
   deinit { columnOffsets.deallocate() }
@@ -98,12 +94,7 @@ package final class DepthwiseRowsNCHW {
     Scratch(count: ((Self.stripRows - 1) * stride + kernelH) * rowLength)
   }
 
-  var epilogue: DepthwiseEpilogue {
-    DepthwiseEpilogue(
-      scale: scale.map { UnsafePointer($0.pointer) },
-      shift: shift.map { UnsafePointer($0.pointer) },
-      relu: relu)
-  }
+  var epilogue: DepthwiseEpilogue { epilogueStorage.epilogue }
 
   /// Computes output rows `rows` of channels `channels` of one image.
   /// - Parameters:

@@ -36,9 +36,7 @@ package final class DepthwiseRowsNHWC {
   /// Output columns whose taps all lie inside the image.
   let interior: Range<Int>
   let packed: AlignedBuffer
-  let scale: AlignedBuffer?
-  let shift: AlignedBuffer?
-  let relu: Bool
+  let epilogueStorage: DepthwiseEpilogueStorage
 
   /// Packs `weights` (OIHW, `[C][1][KH][KW]`) for the depthwise `problem` (any K, stride,
   /// padding). With `scale` and `shift` (C values each) every output becomes
@@ -49,7 +47,6 @@ package final class DepthwiseRowsNHWC {
   ) {
     precondition(problem.isDepthwise, "not a depthwise problem: \(problem)")
     precondition(weights.count == problem.weightCount, "\(weights.count) weights for \(problem)")
-    precondition((scale == nil) == (shift == nil), "scale and shift go together")
     self.problem = problem
     channels = problem.outChannels
     height = problem.height
@@ -69,26 +66,11 @@ package final class DepthwiseRowsNHWC {
     for c in 0..<channels {
       for t in 0..<taps { packed.pointer[t * paddedChannels + c] = weights[c * taps + t] }
     }
-    func padded(_ values: [Float]?) -> AlignedBuffer? {
-      guard let values else { return nil }
-      precondition(
-        values.count == problem.outChannels, "\(values.count) values for C = \(problem.outChannels)"
-      )
-      let buffer = AlignedBuffer(count: (problem.outChannels + 7) / 8 * 8)
-      for (c, value) in values.enumerated() { buffer.pointer[c] = value }
-      return buffer
-    }
-    self.scale = padded(scale)
-    self.shift = padded(shift)
-    self.relu = relu
+    epilogueStorage = DepthwiseEpilogueStorage(
+      channels: problem.outChannels, scale: scale, shift: shift, relu: relu)
   }
 
-  var epilogue: DepthwiseEpilogue {
-    DepthwiseEpilogue(
-      scale: scale.map { UnsafePointer($0.pointer) },
-      shift: shift.map { UnsafePointer($0.pointer) },
-      relu: relu)
-  }
+  var epilogue: DepthwiseEpilogue { epilogueStorage.epilogue }
 
   /// Computes output rows `rows` (each within `0..<outHeight`) of one image, all channels.
   /// - Parameters:

@@ -45,3 +45,34 @@ struct DepthwiseEpilogue {
     return y
   }
 }
+
+/// The owned side of a `DepthwiseEpilogue`: scale and shift copied into buffers zero-padded to
+/// a multiple of 8 channels (so vector paths may load whole vectors), and the ReLU flag. Made
+/// once, in `prepare`; `epilogue` hands the kernels plain pointers.
+final class DepthwiseEpilogueStorage {
+  let scale: AlignedBuffer?
+  let shift: AlignedBuffer?
+  let relu: Bool
+
+  /// - Precondition: `scale` and `shift` are both nil or both hold `channels` values.
+  init(channels: Int, scale: [Float]?, shift: [Float]?, relu: Bool) {
+    precondition((scale == nil) == (shift == nil), "scale and shift go together")
+    func padded(_ values: [Float]?) -> AlignedBuffer? {
+      guard let values else { return nil }
+      precondition(values.count == channels, "\(values.count) values for C = \(channels)")
+      let buffer = AlignedBuffer(count: (channels + 7) / 8 * 8)
+      for (c, value) in values.enumerated() { buffer.pointer[c] = value }
+      return buffer
+    }
+    self.scale = padded(scale)
+    self.shift = padded(shift)
+    self.relu = relu
+  }
+
+  var epilogue: DepthwiseEpilogue {
+    DepthwiseEpilogue(
+      scale: scale.map { UnsafePointer($0.pointer) },
+      shift: shift.map { UnsafePointer($0.pointer) },
+      relu: relu)
+  }
+}

@@ -2,7 +2,7 @@ import Foundation
 
 /// Plain decimal text for CSV cells: `.` separator, no exponent, no thousands separator, so
 /// spreadsheets and pandas read every cell as a number.
-enum Decimal {
+enum DecimalText {
   /// `value` with up to `digits` fractional digits, trailing zeros dropped; empty for nil,
   /// NaN or infinity.
   static func text(_ value: Double?, digits: Int = 3) -> String {
