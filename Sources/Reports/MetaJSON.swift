@@ -12,6 +12,8 @@ public struct RunMetadata: Codable, Sendable, Equatable {
   public var startTime: String
   public var endTime: String?
   /// False while running and after an interrupted run; the CSVs then hold finished cases only.
+  /// `ResultFolder.write` writes it false before it replaces any CSV and true only after the
+  /// last one, so true means that all four files belong to one finished run.
   public var completed: Bool
   public var machine: MachineInfo
   public var toolchain: Toolchain

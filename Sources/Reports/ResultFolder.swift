@@ -4,7 +4,9 @@ import Harness
 /// A result folder: `results.csv`, `samples.csv`, `comparison.csv`, `meta.json`.
 ///
 /// Every file is written atomically (temporary file, then rename), so a reader — or a run
-/// interrupted mid-write — sees either the previous complete file or the new one.
+/// interrupted mid-write — sees either the previous complete file or the new one. The folder
+/// as a whole is finished only when `meta.json` says `"completed": true`: `write` marks it
+/// unfinished before it replaces any CSV and finished after the last one is in place.
 public struct ResultFolder: Sendable {
   public let url: URL
 
@@ -51,17 +53,28 @@ public struct ResultFolder: Sendable {
   public init(url: URL) { self.url = url }
 
   /// Writes all four files. `events` are the requested counter events, in column order.
+  ///
+  /// `meta.json` goes first, saying `"completed": false`, so that from the first replaced CSV
+  /// on no reader — and no run killed between two renames — takes the folder for a finished
+  /// one. When `metadata.completed` is true, `meta.json` is written once more, last.
+  /// - Throws: `FileError.unwritable` naming the file that could not be written.
   public func write(
     results: [CaseResult], metadata: RunMetadata, events: [String],
     ceilings: MachineCeilings? = nil
   ) throws {
+    let metaURL = url.appendingPathComponent(Self.metaFile)
+    var unfinished = metadata
+    unfinished.completed = false
+    try AtomicFile.write(try Self.json(unfinished, path: metaURL.path), to: metaURL)
     let table = ResultsTable(events: events, ceilings: ceilings)
     try AtomicFile.write(table.csv(results), to: url.appendingPathComponent(Self.resultsFile))
     try AtomicFile.write(Self.samplesCSV(results), to: url.appendingPathComponent(Self.samplesFile))
     var comparison = CSVWriter(header: ComparisonRow.header)
     for row in ComparisonRow.rows(from: results) { comparison.append(row.cells) }
     try AtomicFile.write(comparison.text, to: url.appendingPathComponent(Self.comparisonFile))
-    try AtomicFile.write(Self.json(metadata), to: url.appendingPathComponent(Self.metaFile))
+    if metadata.completed {
+      try AtomicFile.write(try Self.json(metadata, path: metaURL.path), to: metaURL)
+    }
   }
 
   /// Column names of `samples.csv`.
@@ -87,6 +100,15 @@ public struct ResultFolder: Sendable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(metadata), as: UTF8.self) + "\n"
+  }
+
+  /// `json(metadata)`, with an encoding failure reported as the file it was meant for.
+  static func json(_ metadata: RunMetadata, path: String) throws -> String {
+    do {
+      return try json(metadata)
+    } catch {
+      throw FileError.unwritable(path: path, reason: reason(error))
+    }
   }
 
   /// Reads `meta.json` back.
