@@ -23,12 +23,14 @@ public struct ResultFolder: Sendable {
     if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
       throw FileError.unwritable(path: path, reason: "it is a file, not a folder")
     }
-    do {
-      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    let made: [URL]
+    do throws(FolderCreation.Failure) {
+      made = try FolderCreation.make(url)
     } catch {
-      throw FileError.unwritable(path: path, reason: Self.reason(error))
+      throw FileError.unwritable(path: path, reason: error.reason)
     }
     guard FileManager.default.isWritableFile(atPath: path) else {
+      FolderCreation.remove(made)
       throw FileError.unwritable(path: path, reason: "permission denied")
     }
     return ResultFolder(url: url)

@@ -117,4 +117,13 @@ import Testing
     }
     #expect(try folder.readMetadata().completed == false)
   }
+
+  @Test func failedCreationRemovesTheFoldersItMade() throws {
+    let parent = Self.temporaryFolder()
+    try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: false)
+    defer { try? FileManager.default.removeItem(atPath: parent) }
+    let path = parent + "/made/" + String(repeating: "x", count: 300)  // NAME_MAX is 255
+    #expect(throws: FileError.self) { try ResultFolder.create(at: path) }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == [])
+  }
 }
