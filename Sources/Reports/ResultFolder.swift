@@ -14,6 +14,8 @@ public struct ResultFolder: Sendable {
   public static let samplesFile = "samples.csv"
   public static let comparisonFile = "comparison.csv"
   public static let metaFile = "meta.json"
+  /// The four files of a result folder.
+  public static let fileNames = [resultsFile, samplesFile, comparisonFile, metaFile]
 
   /// Creates the folder (and its parents) if needed and checks that it can be written.
   /// - Throws: `FileError.unwritable` naming the path and the reason.
@@ -76,6 +78,29 @@ public struct ResultFolder: Sendable {
     try AtomicFile.write(comparison.text, to: url.appendingPathComponent(Self.comparisonFile))
     if metadata.completed {
       try AtomicFile.write(try Self.json(metadata, path: metaURL.path), to: metaURL)
+    }
+  }
+
+  /// The result files (of `fileNames`) that exist in this folder.
+  public func existingResultFiles() -> [String] {
+    Self.fileNames.filter {
+      FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path)
+    }
+  }
+
+  /// True when `meta.json` can be read and says the run completed: only then do the four
+  /// files belong to one finished run.
+  public func isFinished() -> Bool { (try? readMetadata().completed) ?? false }
+
+  /// Removes the temporary files an earlier writer left behind when it was killed between
+  /// writing and renaming (`.results.csv.tmp-<pid>`, …). Call only while holding the folder's
+  /// lock, so that no live writer's file is taken. A file that cannot be removed stays, as it
+  /// would have without this call; the folder's results do not depend on it.
+  public func removeStaleTemporaryFiles() {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+    let prefixes = Self.fileNames.map(AtomicFile.temporaryPrefix)
+    for name in names where prefixes.contains(where: name.hasPrefix) {
+      unlink(url.appendingPathComponent(name).path)
     }
   }
 
