@@ -15,6 +15,16 @@ import Testing
     "--events", "none",
   ]
 
+  /// Slow settings for runs that a test stops: each quick shape takes about a second (1000
+  /// repetitions bounded by a 0.25 s case budget).
+  static let slow = [
+    "--variants", "naive", "--min-time", "1ms", "--repetitions", "1000", "--max-case-time",
+    "250ms", "--no-ceilings", "--events", "none",
+  ]
+
+  /// What a result folder holds once its run has ended.
+  static let resultFiles = ["comparison.csv", "meta.json", "results.csv", "samples.csv"]
+
   static let badArguments: [[String]] = [
     ["--shape", "c0h5"],
     ["--shape", "c8h5o8g3"],
@@ -72,7 +82,7 @@ import Testing
         + Self.fast)
     #expect(result.exitCode == 0, "\(result.stderr)")
     let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-    #expect(files == ["comparison.csv", "meta.json", "results.csv", "samples.csv"])
+    #expect(files == Self.resultFiles)
 
     let results = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
     let rows = results.split(separator: "\n")

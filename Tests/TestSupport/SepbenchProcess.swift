@@ -74,6 +74,14 @@ public enum SepbenchProcess {
       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
   }
 
+  /// Starts `sepbench arguments...` in `directory` and returns at once, so that a test can
+  /// wait for a line on its stderr, signal it, or start another run beside it.
+  public static func start(_ arguments: [String], in directory: URL? = nil) throws
+    -> RunningSepbench
+  {
+    try RunningSepbench(executable: binary(), arguments: arguments, directory: directory)
+  }
+
   /// Folders that may hold the build products: the folder of the running test executable
   /// (Linux: `.build/<triple>/<config>/<Package>PackageTests.xctest`), the folder holding an
   /// `.xctest` bundle (macOS), and their parents.
@@ -98,5 +106,63 @@ public enum SepbenchProcess {
       }
     }
     return folders
+  }
+}
+
+/// A `sepbench` child that is still running. Its stderr comes through a pipe the test reads
+/// (`waitForStderr`, `wait`); its stdout goes to a file.
+public final class RunningSepbench {
+  private let process = Process()
+  private let stderrPipe = Pipe()
+  private let scratch: URL
+  private var stderrSeen = Data()
+
+  init(executable: URL, arguments: [String], directory: URL?) throws {
+    process.executableURL = executable
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sepbench-process-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let outURL = scratch.appendingPathComponent("stdout")
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: outURL)
+    process.standardError = stderrPipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+  }
+
+  deinit {
+    if process.isRunning { process.terminate() }
+    try? FileManager.default.removeItem(at: scratch)
+  }
+
+  /// The child's process id.
+  public var processIdentifier: Int32 { process.processIdentifier }
+
+  /// Reads the child's stderr until it contains `text`; false when the child closed stderr
+  /// (ended) first.
+  @discardableResult
+  public func waitForStderr(containing text: String) -> Bool {
+    while !String(decoding: stderrSeen, as: UTF8.self).contains(text) {
+      let chunk = stderrPipe.fileHandleForReading.availableData
+      if chunk.isEmpty { return false }
+      stderrSeen += chunk
+    }
+    return true
+  }
+
+  /// Sends `signal` (SIGINT, SIGTERM, …) to the child.
+  public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+  /// Waits for the child to exit.
+  public func wait() throws -> SepbenchOutput {
+    stderrSeen += stderrPipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let stdout = try Data(contentsOf: scratch.appendingPathComponent("stdout"))
+    return SepbenchOutput(
+      exitCode: process.terminationStatus,
+      stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderrSeen, as: UTF8.self))
   }
 }
