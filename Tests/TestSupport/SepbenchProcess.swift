@@ -2,8 +2,11 @@ import Foundation
 
 /// What one run of the `sepbench` executable produced.
 public struct SepbenchOutput: Sendable {
-  /// The process exit status.
+  /// The process exit status (for a process killed by a signal: the signal's number, and
+  /// `killedBy` names it).
   public let exitCode: Int32
+  /// The signal that killed the process, nil when it exited.
+  public var killedBy: Int32? = nil
   /// Everything written to standard output.
   public let stdout: String
   /// Everything written to standard error.
@@ -43,9 +46,21 @@ public enum SepbenchProcess {
     throw NotFound(searched: folders.map(\.path))
   }
 
+  /// Where the child's standard output goes.
+  public enum Output: Sendable {
+    /// Into `SepbenchOutput.stdout`.
+    case captured
+    /// Into a pipe whose reading end is closed before the child starts, as in
+    /// `sepbench run … | head` after `head` has exited: every write fails with EPIPE (and
+    /// raises SIGPIPE unless the child ignores it).
+    case closedPipe
+  }
+
   /// Runs `sepbench arguments...` in `directory` (the current directory when nil) and waits
   /// for it to exit.
-  public static func run(_ arguments: [String], in directory: URL? = nil) throws -> SepbenchOutput {
+  public static func run(
+    _ arguments: [String], in directory: URL? = nil, stdout: Output = .captured
+  ) throws -> SepbenchOutput {
     let process = Process()
     process.executableURL = try binary()
     process.arguments = arguments
@@ -61,7 +76,13 @@ public enum SepbenchProcess {
     _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let outHandle = try FileHandle(forWritingTo: outURL)
     let errHandle = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = outHandle
+    switch stdout {
+    case .captured: process.standardOutput = outHandle
+    case .closedPipe:
+      let pipe = Pipe()
+      try pipe.fileHandleForReading.close()
+      process.standardOutput = pipe
+    }
     process.standardError = errHandle
     process.standardInput = FileHandle.nullDevice
     try process.run()
@@ -70,6 +91,7 @@ public enum SepbenchProcess {
     try errHandle.close()
     return SepbenchOutput(
       exitCode: process.terminationStatus,
+      killedBy: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil,
       stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
   }
@@ -162,6 +184,7 @@ public final class RunningSepbench {
     let stdout = try Data(contentsOf: scratch.appendingPathComponent("stdout"))
     return SepbenchOutput(
       exitCode: process.terminationStatus,
+      killedBy: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil,
       stdout: String(decoding: stdout, as: UTF8.self),
       stderr: String(decoding: stderrSeen, as: UTF8.self))
   }

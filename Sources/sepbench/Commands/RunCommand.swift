@@ -13,9 +13,10 @@ struct RunCommand: ParsableCommand {
     discussion: """
       Every variant is checked against the reference first; one that fails is reported as \
       failed and never timed (exit 1). Within each shape, variants are timed round-robin so \
-      ratios are taken under the same machine conditions. Ctrl-C stops after the current \
-      shape and leaves a valid folder of the finished shapes, marked incomplete (exit 130). \
-      The folder is locked while the run writes it; a second run into it is refused (exit 2).
+      ratios are taken under the same machine conditions. Ctrl-C, SIGTERM or SIGHUP stops \
+      after the current shape and leaves a valid folder of the finished shapes, marked \
+      incomplete (exit 128 + signal: 130, 143, 129). The folder is locked while the run \
+      writes it; a second run into it is refused (exit 2).
       """)
 
   @Option(
@@ -69,6 +70,7 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     Interrupt.install()
+    StandardStreams.fillClosed()
     var plan = try makePlan()
     let outPath = out ?? Self.defaultFolder(suite: plan.suite.name)
     try ResultFolder.checkWritable(outPath)
@@ -97,10 +99,9 @@ struct RunCommand: ParsableCommand {
     let runner = Runner(plan: plan, counting: counting)
     let preflight = runner.preflight()
     let checked = plan.ops.reduce(0) { $0 + plan.variants(for: $1).count }
-    FileHandle.standardError.write(
-      Data(
-        "Preflight: \(checked) variants checked against the reference on \(Validation.standardProblems(quick: true, seed: plan.seed).count) random problems, \(preflight.count) failed\n"
-          .utf8))
+    StandardStreams.error(
+      "Preflight: \(checked) variants checked against the reference on \(Validation.standardProblems(quick: true, seed: plan.seed).count) random problems, \(preflight.count) failed\n"
+    )
     var progress = ProgressDisplay(total: plan.caseCount)
     let outcome = runner.run(
       preflightFailures: preflight,
@@ -117,11 +118,11 @@ struct RunCommand: ParsableCommand {
     print(ConsoleSummary(results: outcome.results).text)
     print("Results: \(folder.url.path)")
     if !outcome.completed {
-      FileHandle.standardError.write(Data((folder.interruptedNote + "\n").utf8))
-      throw ExitCode(ExitStatus.interrupted.rawValue)
+      StandardStreams.error(folder.interruptedNote + "\n")
+      throw ExitCode((Interrupt.exitStatus() ?? .interrupted).rawValue)
     }
     let failed = outcome.results.filter { $0.status == .failed }
-    for row in failed { FileHandle.standardError.write(Data("FAILED \(row.note)\n".utf8)) }
+    for row in failed { StandardStreams.error("FAILED \(row.note)\n") }
     if !failed.isEmpty { throw ExitCode(ExitStatus.failed.rawValue) }
   }
 
