@@ -72,6 +72,33 @@ import Testing
         == RunCommandTests.resultFiles)
   }
 
+  @Test func interruptStopsARunStartedWithItIgnoredAsABackgroundJob() throws {
+    let out = RunCommandTests.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let run = try SepbenchProcess.start(
+      ["run", "--suite", "quick", "--out", out.path] + RunCommandTests.slow, ignoring: [SIGINT])
+    #expect(run.waitForStderr(containing: "[1/"))
+    run.send(SIGINT)
+    let result = try run.wait()
+    #expect(result.exitCode == 130, "\(result.stderr)")
+  }
+
+  @Test func hangUpIgnoredByTheParentStaysIgnoredAsUnderNohup() throws {
+    let out = RunCommandTests.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let run = try SepbenchProcess.start(
+      ["run", "--suite", "quick", "--ops", "dw", "--out", out.path] + RunCommandTests.slow,
+      ignoring: [SIGHUP])
+    #expect(run.waitForStderr(containing: "[1/"))
+    run.send(SIGHUP)
+    let result = try run.wait()
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let meta =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: out.appendingPathComponent("meta.json"))) as! [String: Any]
+    #expect(meta["completed"] as? Bool == true)
+  }
+
   @Test func closedStdoutNeitherKillsTheRunNorLosesResults() throws {
     let out = RunCommandTests.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: out) }

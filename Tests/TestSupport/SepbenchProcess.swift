@@ -98,10 +98,19 @@ public enum SepbenchProcess {
 
   /// Starts `sepbench arguments...` in `directory` and returns at once, so that a test can
   /// wait for a line on its stderr, signal it, or start another run beside it.
-  public static func start(_ arguments: [String], in directory: URL? = nil) throws
-    -> RunningSepbench
-  {
-    try RunningSepbench(executable: binary(), arguments: arguments, directory: directory)
+  /// - Parameter ignoring: signals the child starts with set to be ignored, as a shell
+  ///   starts a background job (SIGINT) or `nohup` starts its command (SIGHUP). A `/bin/sh`
+  ///   sets them and then `exec`s the binary, so the child keeps the process id.
+  public static func start(
+    _ arguments: [String], in directory: URL? = nil, ignoring: [Int32] = []
+  ) throws -> RunningSepbench {
+    guard !ignoring.isEmpty else {
+      return try RunningSepbench(executable: binary(), arguments: arguments, directory: directory)
+    }
+    let trap = "trap '' \(ignoring.map(String.init).joined(separator: " ")); exec \"$0\" \"$@\""
+    return try RunningSepbench(
+      executable: URL(fileURLWithPath: "/bin/sh"),
+      arguments: ["-c", trap, try binary().path] + arguments, directory: directory)
   }
 
   /// Folders that may hold the build products: the folder of the running test executable

@@ -21,8 +21,10 @@ enum Interrupt {
 
   /// Installs the handlers and unblocks the stop signals on the calling thread (a parent may
   /// have started us with them blocked). Call before any worker thread exists, so they
-  /// inherit both. A stop signal that the parent set to be ignored (`nohup` does so for
-  /// SIGHUP) stays ignored.
+  /// inherit both. SIGHUP stays ignored when the parent ignored it: that is what `nohup`
+  /// asks for. SIGINT and SIGTERM are handled even then, because a shell script starts
+  /// every background job (`sepbench run … &`) with SIGINT ignored, and its `kill -INT` must
+  /// still stop the run.
   static func install() {
     receivedSignal.store(0, ordering: .relaxed)  // initialises both globals outside a handler
     handledSignals.store(0, ordering: .relaxed)
@@ -32,7 +34,9 @@ enum Interrupt {
     for stop in stopSignals {
       sigaddset(&unblock, stop)
       let previous = signal(stop, Interrupt.handle)
-      if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+      if stop == SIGHUP,
+        unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+      {
         signal(stop, SIG_IGN)
       } else {
         handledSignals.bitwiseOr(1 << UInt64(stop), ordering: .relaxed)
