@@ -45,7 +45,13 @@ public struct MeasuredRun: Sendable {
         isBlocked: false)
     }
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
-      .filter { $0.hasPrefix("block-") }.sorted()
+      .filter { name in
+        var isBlock: ObjCBool = false
+        return name.hasPrefix("block-")
+          && FileManager.default.fileExists(
+            atPath: url.appendingPathComponent(name).path, isDirectory: &isBlock)
+          && isBlock.boolValue
+      }.sorted()
     guard !names.isEmpty else {
       throw RegressionInputError.notAResultFolder(
         path: path, reason: "it has no meta.json and no block-* folders")

@@ -58,7 +58,9 @@ struct VerdictOptions: ParsableArguments {
       }
       options.noiseFloor = floor
     } else if let noiseFolder {
-      options.noiseFloor = try NoiseFloor.read(folder: noiseFolder)
+      let parent = URL(fileURLWithPath: noiseFolder).deletingLastPathComponent().path
+      options.noiseFloor =
+        try NoiseFloor.read(folder: noiseFolder) ?? NoiseFloor.read(folder: parent)
     }
     return options
   }
