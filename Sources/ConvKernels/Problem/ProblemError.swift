@@ -7,7 +7,8 @@ public enum ProblemError: Error, Equatable, CustomStringConvertible, Sendable {
   case malformedDescriptor(String, rest: String)
   /// A problem that is valid on its own but not for the operator asked of it.
   case wrongShapeForOp(op: Op, reason: String)
-  /// The problem's element or operation counts do not fit in 64 bits.
+  /// The element or operation counts of the problem, or of one of its parts, do not fit in
+  /// 64 bits.
   case countOverflow(descriptor: String)
   /// The tensors of the problem do not fit the memory budget.
   case tooLarge(what: String, bytes: Int, limit: Int)
@@ -21,7 +22,7 @@ public enum ProblemError: Error, Equatable, CustomStringConvertible, Sendable {
     case .wrongShapeForOp(let op, let reason):
       "problem does not fit op \(op.rawValue): \(reason)"
     case .countOverflow(let descriptor):
-      "shape \(descriptor) is too large: its element or multiply-accumulate count exceeds 2^63"
+      "shape \(descriptor) is too large: its element or multiply-accumulate counts, or those of its depthwise part, exceed 2^63"
     case .tooLarge(let what, let bytes, let limit):
       "\(what) needs \(bytes) bytes; at most \(limit) bytes are allowed"
     }

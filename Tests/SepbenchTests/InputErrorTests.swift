@@ -1,0 +1,35 @@
+import Foundation
+import Reports
+import TestSupport
+import Testing
+
+/// Input the parser accepts but that cannot run: each ends with exit 2, one line on stderr
+/// that names the value and what is allowed, and no result folder.
+@Suite struct InputErrorTests {
+  static func temporaryFolder() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sepbench-input-\(UUID().uuidString)")
+  }
+
+  /// Fast settings, as in `RunCommandTests`.
+  static let fast = [
+    "--variants", "naive", "--min-time", "100us", "--repetitions", "3", "--no-ceilings",
+    "--events", "none",
+  ]
+
+  /// `run` arguments (after `--out DIR` and the fast settings) and a part of the message.
+  static let badRuns: [([String], String)] = [
+    (["--shape", "n1c1048576h342o1k3s1p1"], "shape n1c1048576h342w342o1k3s1p1 is too large"),
+    (["--shape", "n1c1h1048576w1k3p2"], "h_out = 1048578 is not allowed; h_out must be at most"),
+  ]
+
+  @Test(arguments: badRuns)
+  func badRunExitsTwoWithOneLineAndNoFolder(arguments: [String], message: String) throws {
+    let out = Self.temporaryFolder()
+    let result = try SepbenchProcess.run(["run", "--out", out.path] + Self.fast + arguments)
+    #expect(result.exitCode == 2, "\(arguments): \(result.stderr)")
+    #expect(result.stderrLines.count == 1, "\(arguments): \(result.stderr)")
+    #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path), "\(arguments) created the folder")
+  }
+}
