@@ -21,6 +21,7 @@ import Testing
   static let badRuns: [([String], String)] = [
     (["--shape", "n1c1048576h342o1k3s1p1"], "shape n1c1048576h342w342o1k3s1p1 is too large"),
     (["--shape", "n1c1h1048576w1k3p2"], "h_out = 1048578 is not allowed; h_out must be at most"),
+    (["--shape", "n64c4096h1024w1024o4096k3s1p1"], "GiB of memory; at most"),
   ]
 
   @Test(arguments: badRuns)
@@ -31,5 +32,36 @@ import Testing
     #expect(result.stderrLines.count == 1, "\(arguments): \(result.stderr)")
     #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out.path), "\(arguments) created the folder")
+  }
+
+  @Test func validateOfAShapeTooLargeForMemorySaysHowMuchInGiB() throws {
+    let result = try SepbenchProcess.run(["validate", "--shape", "n64c4096h1024w1024o4096k3s1p1"])
+    #expect(result.exitCode == 2, "\(result.stderr)")
+    #expect(result.stderrLines.count == 1, "\(result.stderr)")
+    #expect(result.stderr.contains("GiB is allowed here"), "\(result.stderr)")
+    #expect(!result.stderr.contains("9223372036854775807"))
+    #expect(result.stdout.isEmpty)
+  }
+
+  @Test func addressSpaceLimitSetsTheMemoryBudget() throws {
+    let out = Self.temporaryFolder()
+    let result = try SepbenchProcess.run(
+      ["run", "--shape", "n1c8h4096o8k1p0", "--ops", "pw", "--out", out.path] + Self.fast,
+      addressSpaceLimitKiB: 1_500_000)
+    #expect(result.exitCode == 2, "\(result.stderr)")
+    #expect(result.stderrLines.count == 1, "\(result.stderr)")
+    #expect(
+      result.stderr.contains("of address space left under RLIMIT_AS, ulimit -v"),
+      "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
+
+  @Test func smallShapeStillRunsUnderTheSameAddressSpaceLimit() throws {
+    let out = Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let result = try SepbenchProcess.run(
+      ["run", "--shape", "c8h8", "--ops", "pw", "--out", out.path] + Self.fast,
+      addressSpaceLimitKiB: 1_500_000)
+    #expect(result.exitCode == 0, "\(result.stderr)")
   }
 }

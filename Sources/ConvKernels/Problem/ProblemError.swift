@@ -10,8 +10,9 @@ public enum ProblemError: Error, Equatable, CustomStringConvertible, Sendable {
   /// The element or operation counts of the problem, or of one of its parts, do not fit in
   /// 64 bits.
   case countOverflow(descriptor: String)
-  /// The tensors of the problem do not fit the memory budget.
-  case tooLarge(what: String, bytes: Int, limit: Int)
+  /// The tensors of the problem do not fit the memory budget: `what` needs `bytes`, at most
+  /// `limit` bytes are allowed, and `limitedBy` says which limit sets the budget.
+  case tooLarge(what: String, bytes: Int, limit: Int, limitedBy: String)
 
   public var description: String {
     switch self {
@@ -23,8 +24,24 @@ public enum ProblemError: Error, Equatable, CustomStringConvertible, Sendable {
       "problem does not fit op \(op.rawValue): \(reason)"
     case .countOverflow(let descriptor):
       "shape \(descriptor) is too large: its element or multiply-accumulate counts, or those of its depthwise part, exceed 2^63"
-    case .tooLarge(let what, let bytes, let limit):
-      "\(what) needs \(bytes) bytes; at most \(limit) bytes are allowed"
+    case .tooLarge(let what, let bytes, let limit, let limitedBy):
+      "\(what) needs about \(Self.gibibytes(bytes)) of memory; at most \(Self.gibibytes(limit)) is allowed here (\(limitedBy))"
     }
+  }
+
+  /// `bytes` in GiB with enough digits to tell small budgets apart: `1024.0 GiB`, `0.25 GiB`,
+  /// `0.0012 GiB`; below 1 MiB in bytes.
+  public static func gibibytes(_ bytes: Int) -> String {
+    guard bytes >= 1 << 20 else { return "\(bytes) bytes" }
+    let value = Double(bytes) / Double(1 << 30)
+    var digits = 1
+    while digits < 6 && value > 0 && value < 10 / pow10(digits) { digits += 1 }
+    let scale = pow10(digits)
+    let rounded = (value * scale).rounded() / scale
+    return "\(rounded) GiB"
+  }
+
+  private static func pow10(_ n: Int) -> Double {
+    (0..<n).reduce(1.0) { value, _ in value * 10 }
   }
 }

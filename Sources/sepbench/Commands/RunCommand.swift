@@ -140,10 +140,12 @@ struct RunCommand: ParsableCommand {
       throw UsageError("--repetitions \(repetitions) is not allowed; use 1 to 100000")
     }
     for problem in selection.shapes { try problem.validate(for: .convBlock) }
-    return RunPlan(
+    let plan = RunPlan(
       suite: chosen, ops: selection.ops, families: selection.variants, layouts: selection.layouts,
       threads: selection.threads ?? [1], minSampleNanoseconds: minTime, repetitions: repetitions,
       caseBudgetNanoseconds: maxCaseTime, seed: selection.seed)
+    try plan.checkMemory()
+    return plan
   }
 
   /// Probes the requested events; an unknown name is bad input.

@@ -29,6 +29,7 @@ struct ValidateCommand: ParsableCommand {
     let validation = Validation(
       problems: problems, ops: selection.ops, families: selection.variants,
       layouts: selection.layouts, threads: threads, seed: selection.seed)
+    try validation.checkMemory()
     print("Checking against the reference on \(problems.count) problems (seed \(selection.seed))")
     let outcomes = validation.run { outcome in
       let verdict = outcome.passed ? "ok  " : "FAIL"
