@@ -64,4 +64,18 @@ import Testing
       addressSpaceLimitKiB: 1_500_000)
     #expect(result.exitCode == 0, "\(result.stderr)")
   }
+
+  @Test(arguments: ["perf::TASK-CLOCK", "PAPI_TOT_CYC"])
+  func eventNamedTwiceGivesOneColumnThatReadsBack(event: String) throws {
+    let out = Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let fast = Self.fast.dropLast(2)  // keep counters on
+    let result = try SepbenchProcess.run(
+      ["run", "--shape", "c8h6", "--ops", "dw", "--layouts", "nhwc", "--out", out.path]
+        + fast + ["--events", "\(event),\(event)"])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let table = try ResultFolder(url: out).readTable(ResultFolder.resultsFile)
+    #expect(table.header.filter { $0.hasPrefix("ctr_") }.count == 1, "\(table.header)")
+    #expect(table.records.count == 1)
+  }
 }
