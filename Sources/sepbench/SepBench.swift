@@ -18,7 +18,8 @@ struct SepBench: ParsableCommand {
 
   static func main() {
     do {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(
+        NegativeNumbers.joined(Array(CommandLine.arguments.dropFirst())))
       try command.run()
     } catch let error as any BadInput {
       fail(error.description)

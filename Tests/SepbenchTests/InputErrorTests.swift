@@ -22,6 +22,11 @@ import Testing
     (["--shape", "n1c1048576h342o1k3s1p1"], "shape n1c1048576h342w342o1k3s1p1 is too large"),
     (["--shape", "n1c1h1048576w1k3p2"], "h_out = 1048578 is not allowed; h_out must be at most"),
     (["--shape", "n64c4096h1024w1024o4096k3s1p1"], "GiB of memory; at most"),
+    (["--threads", "-1"], "thread count '-1' is not allowed; use whole numbers from 1 to 256"),
+    (["--threads", "2,-1"], "thread count '-1' is not allowed"),
+    (["--repetitions", "-5"], "--repetitions -5 is not allowed; use 1 to 100000"),
+    (["--seed", "-1"], "seed '-1' is not allowed; use a whole number from 0 to"),
+    (["--max-case-time", "-1s"], "--max-case-time '-1s' is not allowed"),
   ]
 
   @Test(arguments: badRuns)

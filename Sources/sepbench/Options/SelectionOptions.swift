@@ -41,7 +41,9 @@ struct SelectionOptions: ParsableArguments {
     transform: { try CommaList.threads($0) })
   var threads: [Int]?
 
-  @Option(help: "Seed of the random data, parameters and problems.")
+  @Option(
+    help: "Seed of the random data, parameters and problems (0 to 18446744073709551615).",
+    transform: { try CommaList.seed($0) })
   var seed: UInt64 = 7
 }
 
@@ -74,6 +76,13 @@ enum CommaList {
         "unknown variant family '\(name)'; allowed: \(known.joined(separator: ", "))")
     }
     return names
+  }
+
+  static func seed(_ text: String) throws -> UInt64 {
+    guard let seed = UInt64(text) else {
+      throw UsageError("seed '\(text)' is not allowed; use a whole number from 0 to \(UInt64.max)")
+    }
+    return seed
   }
 
   static func threads(_ text: String) throws -> [Int] {
