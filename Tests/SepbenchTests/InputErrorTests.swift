@@ -27,6 +27,16 @@ import Testing
     (["--repetitions", "-5"], "--repetitions -5 is not allowed; use 1 to 100000"),
     (["--seed", "-1"], "seed '-1' is not allowed; use a whole number from 0 to"),
     (["--max-case-time", "-1s"], "--max-case-time '-1s' is not allowed"),
+    (
+      ["--ops", "dw", "--variants", "packed-gemm"],
+      "--variants packed-gemm selects no variant of --ops dw; families by operator: dw: naive"
+    ),
+    (
+      ["--ops", "conv", "--variants", "direct-simd", "--layouts", "nchw"],
+      "conv.direct-simd runs nhwc"
+    ),
+    (["--suite", "quick", "--shape", "c8h8"], "--suite quick and --shape cannot be combined"),
+    (["--suite", "resnet", "--shape", "c8h8"], "--suite resnet and --shape cannot be combined"),
   ]
 
   @Test(arguments: badRuns)
@@ -46,6 +56,12 @@ import Testing
     #expect(result.stderr.contains("GiB is allowed here"), "\(result.stderr)")
     #expect(!result.stderr.contains("9223372036854775807"))
     #expect(result.stdout.isEmpty)
+  }
+
+  @Test func validateOfASelectionWithoutVariantsIsBadInput() throws {
+    let result = try SepbenchProcess.run(["validate", "--ops", "dw", "--variants", "packed-gemm"])
+    #expect(result.exitCode == 2, "\(result.stderr)")
+    #expect(result.stderr.contains("selects no variant of --ops dw"), "\(result.stderr)")
   }
 
   @Test func addressSpaceLimitSetsTheMemoryBudget() throws {

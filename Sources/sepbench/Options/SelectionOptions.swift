@@ -45,6 +45,46 @@ struct SelectionOptions: ParsableArguments {
     help: "Seed of the random data, parameters and problems (0 to 18446744073709551615).",
     transform: { try CommaList.seed($0) })
   var seed: UInt64 = 7
+
+  /// Checks that the selection names at least one variant of the chosen operators in the
+  /// chosen layouts and thread counts; `excluded` are the families a suite leaves out unless
+  /// `--variants` names them.
+  /// - Throws: `UsageError` saying which families exist for the chosen operators.
+  func checkSelectsAVariant(threads: [Int], excluded: Set<String> = []) throws {
+    let named = ops.map { op in
+      (
+        op,
+        VariantRegistry.families(for: op).filter { family in
+          variants.map { $0.contains(family.family) } ?? !excluded.contains(family.family)
+        }
+      )
+    }
+    let selected = named.flatMap { op, families in
+      VariantRegistry.variants(of: families, layouts: layouts, threads: threads)
+    }
+    guard selected.isEmpty else { return }
+    let opList = ops.map(\.rawValue).joined(separator: ",")
+    let familyList = variants?.joined(separator: ",") ?? "(default)"
+    if named.allSatisfy({ $0.1.isEmpty }) {
+      let offered = ops.map { op in
+        let names = VariantRegistry.families(for: op).map { $0.family }
+        return "\(op.rawValue): \(names.joined(separator: ", "))"
+      }
+      throw UsageError(
+        "--variants \(familyList) selects no variant of --ops \(opList); families by operator: \(offered.joined(separator: "; "))"
+      )
+    }
+    let offered = named.flatMap { op, families in
+      families.map { family in
+        let familyLayouts = family.layouts.sorted().map(\.rawValue).joined(separator: "/")
+        let threadText = family.isThreaded ? "any thread count" : "1 thread only"
+        return "\(op.rawValue).\(family.family) runs \(familyLayouts), \(threadText)"
+      }
+    }
+    throw UsageError(
+      "--ops \(opList) --variants \(familyList) selects no variant in layouts \(layouts.map(\.rawValue).joined(separator: ",")) with threads \(threads.map(String.init).joined(separator: ",")); \(offered.joined(separator: "; "))"
+    )
+  }
 }
 
 /// Parsing of comma-separated option values, with one-line errors naming the bad value.
@@ -70,7 +110,9 @@ enum CommaList {
   static func families(_ text: String) throws -> [String] {
     let names = items(text)
     let known = VariantRegistry.familyNames
-    guard !names.isEmpty else { throw UsageError("no variant family given in '\(text)'") }
+    guard !names.isEmpty else {
+      throw UsageError("no variant family given in '\(text)'")
+    }
     for name in names where !known.contains(name) {
       throw UsageError(
         "unknown variant family '\(name)'; allowed: \(known.joined(separator: ", "))")
@@ -80,17 +122,21 @@ enum CommaList {
 
   static func seed(_ text: String) throws -> UInt64 {
     guard let seed = UInt64(text) else {
-      throw UsageError("seed '\(text)' is not allowed; use a whole number from 0 to \(UInt64.max)")
+      throw UsageError(
+        "seed '\(text)' is not allowed; use a whole number from 0 to \(UInt64.max)")
     }
     return seed
   }
 
   static func threads(_ text: String) throws -> [Int] {
     let values = items(text)
-    guard !values.isEmpty else { throw UsageError("no thread count given in '\(text)'") }
+    guard !values.isEmpty else {
+      throw UsageError("no thread count given in '\(text)'")
+    }
     return try values.map { item in
       guard let count = Int(item), (1...256).contains(count) else {
-        throw UsageError("thread count '\(item)' is not allowed; use whole numbers from 1 to 256")
+        throw UsageError(
+          "thread count '\(item)' is not allowed; use whole numbers from 1 to 256")
       }
       return count
     }
