@@ -86,6 +86,16 @@ import Testing
     #expect(result.exitCode == 0, "\(result.stderr)")
   }
 
+  @Test(arguments: ["--shape", "--variants", "--out"])
+  func hugeValueIsEchoedShort(option: String) throws {
+    let value = "c8h8" + String(repeating: "x", count: 100_000)
+    let result = try SepbenchProcess.run(["run", "--shape", "c8h8"] + Self.fast + [option, value])
+    #expect(result.exitCode == 2)
+    #expect(result.stderrLines.count == 1)
+    #expect(result.stderr.utf8.count < 500, "\(result.stderr.utf8.count) bytes")
+    #expect(result.stderr.contains("… (100004 characters)"), "\(result.stderr.prefix(500))")
+  }
+
   @Test(arguments: ["perf::TASK-CLOCK", "PAPI_TOT_CYC"])
   func eventNamedTwiceGivesOneColumnThatReadsBack(event: String) throws {
     let out = Self.temporaryFolder()

@@ -19,7 +19,7 @@ public enum ProblemError: Error, Equatable, CustomStringConvertible, Sendable {
     case .invalidField(let field, let value, let allowed):
       "\(field) = \(value) is not allowed; \(field) must be \(allowed)"
     case .malformedDescriptor(let text, let rest):
-      "cannot parse shape descriptor '\(text)' at '\(rest)'; expected fields like n1c128h56w56o128k3s1p1"
+      "cannot parse shape descriptor '\(EchoedText(text))' at '\(EchoedText(rest))'; expected fields like n1c128h56w56o128k3s1p1"
     case .wrongShapeForOp(let op, let reason):
       "problem does not fit op \(op.rawValue): \(reason)"
     case .countOverflow(let descriptor):

@@ -136,7 +136,7 @@ struct RunCommand: ParsableCommand {
     let chosen: Suite
     if let suite, !selection.shapes.isEmpty {
       throw UsageError(
-        "--suite \(suite) and --shape cannot be combined; give a suite or shapes, not both"
+        "--suite \(EchoedText(suite)) and --shape cannot be combined; give a suite or shapes, not both"
       )
     } else if !selection.shapes.isEmpty {
       chosen = .adHoc(selection.shapes)
@@ -144,7 +144,7 @@ struct RunCommand: ParsableCommand {
       chosen = named
     } else {
       throw UsageError(
-        "unknown suite '\(suite ?? "")'; allowed: \(Suite.builtIn.map(\.name).joined(separator: ", "))"
+        "unknown suite '\(EchoedText(suite ?? ""))'; allowed: \(Suite.builtIn.map(\.name).joined(separator: ", "))"
       )
     }
     guard (1...100_000).contains(repetitions) else {

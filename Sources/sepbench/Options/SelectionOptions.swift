@@ -97,11 +97,11 @@ enum CommaList {
     throws -> [T] where T.RawValue == String
   {
     let values = items(text)
-    guard !values.isEmpty else { throw UsageError("no \(what) given in '\(text)'") }
+    guard !values.isEmpty else { throw UsageError("no \(what) given in '\(EchoedText(text))'") }
     return try values.map { item in
       guard let value = T(rawValue: item) else {
         let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-        throw UsageError("unknown \(what) '\(item)'; allowed: \(allowed)")
+        throw UsageError("unknown \(what) '\(EchoedText(item))'; allowed: \(allowed)")
       }
       return value
     }
@@ -111,11 +111,11 @@ enum CommaList {
     let names = items(text)
     let known = VariantRegistry.familyNames
     guard !names.isEmpty else {
-      throw UsageError("no variant family given in '\(text)'")
+      throw UsageError("no variant family given in '\(EchoedText(text))'")
     }
     for name in names where !known.contains(name) {
       throw UsageError(
-        "unknown variant family '\(name)'; allowed: \(known.joined(separator: ", "))")
+        "unknown variant family '\(EchoedText(name))'; allowed: \(known.joined(separator: ", "))")
     }
     return names
   }
@@ -123,7 +123,7 @@ enum CommaList {
   static func seed(_ text: String) throws -> UInt64 {
     guard let seed = UInt64(text) else {
       throw UsageError(
-        "seed '\(text)' is not allowed; use a whole number from 0 to \(UInt64.max)")
+        "seed '\(EchoedText(text))' is not allowed; use a whole number from 0 to \(UInt64.max)")
     }
     return seed
   }
@@ -131,12 +131,12 @@ enum CommaList {
   static func threads(_ text: String) throws -> [Int] {
     let values = items(text)
     guard !values.isEmpty else {
-      throw UsageError("no thread count given in '\(text)'")
+      throw UsageError("no thread count given in '\(EchoedText(text))'")
     }
     return try values.map { item in
       guard let count = Int(item), (1...256).contains(count) else {
         throw UsageError(
-          "thread count '\(item)' is not allowed; use whole numbers from 1 to 256")
+          "thread count '\(EchoedText(item))' is not allowed; use whole numbers from 1 to 256")
       }
       return count
     }
