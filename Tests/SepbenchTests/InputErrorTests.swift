@@ -86,6 +86,22 @@ import Testing
     #expect(result.exitCode == 0, "\(result.stderr)")
   }
 
+  @Test(arguments: [
+    ("", "cannot write '': the path is empty"),
+    ("/proc/x", "'/proc' is on the kernel's proc file system"),
+    (
+      "/tmp/" + String(repeating: "a", count: 300),
+      "is 300 bytes long; a file system allows at most 255 bytes per name"
+    ),
+  ])
+  func unusableOutPathSaysWhatIsWrongWithIt(path: String, message: String) throws {
+    let result = try SepbenchProcess.run(["run", "--shape", "c8h8", "--out", path] + Self.fast)
+    #expect(result.exitCode == 2, "\(result.stderr)")
+    #expect(result.stderrLines.count == 1, "\(result.stderr)")
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+    #expect(!result.stderr.contains("The file"), "\(result.stderr)")
+  }
+
   @Test(arguments: ["--shape", "--variants", "--out"])
   func hugeValueIsEchoedShort(option: String) throws {
     let value = "c8h8" + String(repeating: "x", count: 100_000)
