@@ -21,7 +21,7 @@ public struct CounterCost: Sendable {
   public let items: [Item]
 
   /// Measures, on the calling thread, for `source == .papi` (the default):
-  /// `PAPI_create_eventset` + `PAPI_add_named_event` for `events` + `PAPI_destroy_eventset`
+  /// `PAPI_create_eventset` + `PAPI_add_event` for `events` + `PAPI_destroy_eventset`
   /// (`createSamples` times); `PAPI_start` + `PAPI_stop` and `PAPI_read` (`samples` times
   /// each). For `.perfEventOpen` the same three with `perf_event_open` + `close`, RESET +
   /// ENABLE + DISABLE + read, and a group `read`. Events that cannot be counted together make

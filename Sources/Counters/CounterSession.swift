@@ -73,7 +73,7 @@ public final class CounterSession: Sendable {
 
   /// Starts counting `group` on the calling thread, which must be worker `worker`'s thread.
   /// Creates the worker's event set for this thread on first use (`PAPI_create_eventset`,
-  /// `PAPI_add_named_event`; or `perf_event_open`), then `PAPI_start` (or RESET + ENABLE). Errors are kept and reported by `totals`.
+  /// `PAPI_add_event`; or `perf_event_open`), then `PAPI_start` (or RESET + ENABLE). Errors are kept and reported by `totals`.
   public func start(worker: Int, group: Int) {
     precondition(slots.indices.contains(worker), "worker \(worker) outside 0..<\(workers)")
     precondition(plan.groups.indices.contains(group), "group \(group) outside the plan")

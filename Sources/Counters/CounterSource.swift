@@ -1,6 +1,6 @@
 /// Which library reads an event's counts.
 public enum CounterSource: String, Equatable, Sendable, Codable {
-  /// PAPI event sets (`PAPI_add_named_event`, `PAPI_start`, `PAPI_stop`).
+  /// PAPI event sets (`PAPI_add_event`, `PAPI_start`, `PAPI_stop`).
   case papi
   /// The `perf_event_open` system call directly, for the kernel's perf software events
   /// (`perf::TASK-CLOCK`, `perf::PAGE-FAULTS` ...) when PAPI's perf_event component is

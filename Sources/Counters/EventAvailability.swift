@@ -2,7 +2,7 @@
 public struct EventAvailability: Equatable, Sendable {
   /// The four ways an event can be (un)available.
   public enum Status: String, Equatable, Sendable, Codable {
-    /// `PAPI_add_named_event`, `PAPI_start` and `PAPI_stop` all succeeded on a fresh set.
+    /// `PAPI_add_event`, `PAPI_start` and `PAPI_stop` all succeeded on a fresh set.
     case available
     /// `PAPI_event_name_to_code` failed while the component that would own the name is
     /// active: PAPI does not know the name (probably misspelt). Bad input on the command line.

@@ -6,7 +6,7 @@
 ///
 /// Each event is tried alone on a fresh event set on the calling thread, as
 /// `papi_command_line <event>` does: `PAPI_event_name_to_code`, `PAPI_create_eventset`,
-/// `PAPI_add_named_event`, `PAPI_start`, `PAPI_stop`, `PAPI_destroy_eventset`. About 0.3 ms per
+/// `PAPI_add_event`, `PAPI_start`, `PAPI_stop`, `PAPI_destroy_eventset`. About 0.3 ms per
 /// event.
 ///
 /// When PAPI's perf_event component is disabled (a VM without a PMU), PAPI cannot even look up

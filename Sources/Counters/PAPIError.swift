@@ -7,7 +7,7 @@ public struct PAPIError: Error, Equatable, Sendable, CustomStringConvertible {
   /// PAPI's return code, e.g. -7 for `PAPI_ENOEVNT`. 0 when PAPI was not called at all
   /// (built without PAPI).
   public let code: Int32
-  /// The PAPI function that failed, e.g. `"PAPI_add_named_event"`.
+  /// The PAPI function that failed, e.g. `"PAPI_add_event"`.
   public let call: String
   /// The event name the call was about, or nil.
   public let event: String?
@@ -22,7 +22,7 @@ public struct PAPIError: Error, Equatable, Sendable, CustomStringConvertible {
     self.text = text
   }
 
-  /// `"PAPI_add_named_event(PAPI_TOT_CYC) failed: Event does not exist (-7)"`.
+  /// `"PAPI_add_event(PAPI_TOT_CYC) failed: Event does not exist (-7)"`.
   /// With `code == 0` (PAPI not called) just `text`.
   public var description: String {
     if code == 0 { return text }

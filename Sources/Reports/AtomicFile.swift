@@ -8,7 +8,8 @@ public enum AtomicFile {
   public static func write(_ text: String, to url: URL) throws {
     let temporary = url.deletingLastPathComponent()
       .appendingPathComponent(
-        ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        temporaryPrefix(url.lastPathComponent)
+          + String(ProcessInfo.processInfo.processIdentifier))
     do {
       try Data(text.utf8).write(to: temporary)
       if rename(temporary.path, url.path) != 0 {
@@ -19,20 +20,35 @@ public enum AtomicFile {
       throw error
     } catch {
       try? FileManager.default.removeItem(at: temporary)
-      throw FileError.unwritable(path: url.path, reason: (error as NSError).localizedDescription)
+      throw FileError.unwritable(path: url.path, reason: ResultFolder.reason(error))
     }
   }
+
+  /// The start of the name of every temporary file that `write` makes for a file named
+  /// `name`; the writer's process id follows.
+  public static func temporaryPrefix(_ name: String) -> String { ".\(name).tmp-" }
 }
 
 /// A file or folder that cannot be read or written.
 public enum FileError: Error, Equatable, CustomStringConvertible, Sendable {
   case unwritable(path: String, reason: String)
   case unreadable(path: String, reason: String)
+  /// Another run holds the folder's lock (`pid` when it could be read from the lock file).
+  case inUse(path: String, pid: Int32?)
+  /// The folder holds result files of an earlier run, which a run replaces only when told to.
+  case holdsResults(path: String, files: [String], finished: Bool)
 
   public var description: String {
     switch self {
     case .unwritable(let path, let reason): "cannot write '\(path)': \(reason)"
     case .unreadable(let path, let reason): "cannot read '\(path)': \(reason)"
+    case .inUse(let path, let pid):
+      "'\(path)' is in use by another sepbench run\(pid.map { " (pid \($0))" } ?? ""); "
+        + "wait for it to end or choose another --out"
+    case .holdsResults(let path, let files, let finished):
+      "'\(path)' already holds the \(finished ? "finished" : "unfinished") results of an "
+        + "earlier run (\(files.joined(separator: ", "))); choose another --out, or pass "
+        + "--force to replace them"
     }
   }
 }

@@ -12,8 +12,12 @@ public struct RunMetadata: Codable, Sendable, Equatable {
   public var startTime: String
   public var endTime: String?
   /// False while running and after an interrupted run; the CSVs then hold finished cases only.
+  /// `ResultFolder.write` writes it false before it replaces any CSV and true only after the
+  /// last one, so true means that all four files belong to one finished run.
   public var completed: Bool
   public var machine: MachineInfo
+  /// What must match for times to be compared (nil in folders of older versions).
+  public var fingerprint: MachineFingerprint?
   public var toolchain: Toolchain
   public var gitCommit: String?
   public var plan: PlanSummary
@@ -30,6 +34,7 @@ public struct RunMetadata: Codable, Sendable, Equatable {
     self.startTime = Self.timestamp(startTime)
     self.completed = false
     self.machine = machine
+    self.fingerprint = .current(machine: machine)
     self.toolchain = .current
     self.gitCommit = gitCommit
     self.plan = plan

@@ -5,7 +5,9 @@ import Harness
 /// A result folder: `results.csv`, `samples.csv`, `comparison.csv`, `meta.json`.
 ///
 /// Every file is written atomically (temporary file, then rename), so a reader — or a run
-/// interrupted mid-write — sees either the previous complete file or the new one.
+/// interrupted mid-write — sees either the previous complete file or the new one. The folder
+/// as a whole is finished only when `meta.json` says `"completed": true`: `write` marks it
+/// unfinished before it replaces any CSV and finished after the last one is in place.
 public struct ResultFolder: Sendable {
   public let url: URL
 
@@ -13,6 +15,8 @@ public struct ResultFolder: Sendable {
   public static let samplesFile = "samples.csv"
   public static let comparisonFile = "comparison.csv"
   public static let metaFile = "meta.json"
+  /// The four files of a result folder.
+  public static let fileNames = [resultsFile, samplesFile, comparisonFile, metaFile]
 
   /// Creates the folder (and its parents) if needed and checks that it can be written.
   /// - Throws: `FileError.unwritable` naming the path and the reason.
@@ -22,12 +26,14 @@ public struct ResultFolder: Sendable {
     if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
       throw FileError.unwritable(path: path, reason: "it is a file, not a folder")
     }
-    do {
-      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    let made: [URL]
+    do throws(FolderCreation.Failure) {
+      made = try FolderCreation.make(url)
     } catch {
-      throw FileError.unwritable(path: path, reason: Self.reason(error))
+      throw FileError.unwritable(path: path, reason: error.reason)
     }
     guard FileManager.default.isWritableFile(atPath: path) else {
+      FolderCreation.remove(made)
       throw FileError.unwritable(path: path, reason: "permission denied")
     }
     return ResultFolder(url: url)
@@ -83,17 +89,51 @@ public struct ResultFolder: Sendable {
   public init(url: URL) { self.url = url }
 
   /// Writes all four files. `events` are the requested counter events, in column order.
+  ///
+  /// `meta.json` goes first, saying `"completed": false`, so that from the first replaced CSV
+  /// on no reader — and no run killed between two renames — takes the folder for a finished
+  /// one. When `metadata.completed` is true, `meta.json` is written once more, last.
+  /// - Throws: `FileError.unwritable` naming the file that could not be written.
   public func write(
     results: [CaseResult], metadata: RunMetadata, events: [String],
     ceilings: MachineCeilings? = nil
   ) throws {
+    let metaURL = url.appendingPathComponent(Self.metaFile)
+    var unfinished = metadata
+    unfinished.completed = false
+    try AtomicFile.write(try Self.json(unfinished, path: metaURL.path), to: metaURL)
     let table = ResultsTable(events: events, ceilings: ceilings)
     try AtomicFile.write(table.csv(results), to: url.appendingPathComponent(Self.resultsFile))
     try AtomicFile.write(Self.samplesCSV(results), to: url.appendingPathComponent(Self.samplesFile))
     var comparison = CSVWriter(header: ComparisonRow.header)
     for row in ComparisonRow.rows(from: results) { comparison.append(row.cells) }
     try AtomicFile.write(comparison.text, to: url.appendingPathComponent(Self.comparisonFile))
-    try AtomicFile.write(Self.json(metadata), to: url.appendingPathComponent(Self.metaFile))
+    if metadata.completed {
+      try AtomicFile.write(try Self.json(metadata, path: metaURL.path), to: metaURL)
+    }
+  }
+
+  /// The result files (of `fileNames`) that exist in this folder.
+  public func existingResultFiles() -> [String] {
+    Self.fileNames.filter {
+      FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path)
+    }
+  }
+
+  /// True when `meta.json` can be read and says the run completed: only then do the four
+  /// files belong to one finished run.
+  public func isFinished() -> Bool { (try? readMetadata().completed) ?? false }
+
+  /// Removes the temporary files an earlier writer left behind when it was killed between
+  /// writing and renaming (`.results.csv.tmp-<pid>`, …). Call only while holding the folder's
+  /// lock, so that no live writer's file is taken. A file that cannot be removed stays, as it
+  /// would have without this call; the folder's results do not depend on it.
+  public func removeStaleTemporaryFiles() {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+    let prefixes = Self.fileNames.map(AtomicFile.temporaryPrefix)
+    for name in names where prefixes.contains(where: name.hasPrefix) {
+      unlink(url.appendingPathComponent(name).path)
+    }
   }
 
   /// Column names of `samples.csv`.
@@ -119,6 +159,15 @@ public struct ResultFolder: Sendable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(metadata), as: UTF8.self) + "\n"
+  }
+
+  /// `json(metadata)`, with an encoding failure reported as the file it was meant for.
+  static func json(_ metadata: RunMetadata, path: String) throws -> String {
+    do {
+      return try json(metadata)
+    } catch {
+      throw FileError.unwritable(path: path, reason: reason(error))
+    }
   }
 
   /// Reads `meta.json` back.

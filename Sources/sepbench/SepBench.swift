@@ -13,7 +13,7 @@ struct SepBench: ParsableCommand {
       """,
     subcommands: [
       RunCommand.self, ValidateCommand.self, ListCommand.self, ModelCommand.self,
-      CountersCommand.self,
+      CountersCommand.self, CompareCommand.self, ABCommand.self,
     ])
 
   static func main() {

@@ -35,26 +35,16 @@ private func countBusyLoop(
 /// threads would also run other tests' work between the CPU-time reads.
 private func pool(_ threads: Int) -> WorkerPool { WorkerPool(threads: threads) }
 
-/// The real plans, as the harness makes them: through PAPI where its perf_event component
-/// works, else through the perf_event_open fallback.
-private let taskClockPlan = CounterPlan(events: ["perf::TASK-CLOCK"])
-private let pageFaultsPlan = CounterPlan(events: ["perf::PAGE-FAULTS"])
-private let taskClockAvailable = taskClockPlan.groups.count == 1
-private let pageFaultsAvailable = pageFaultsPlan.groups.count == 1
-private let neitherCounts =
-  "perf::TASK-CLOCK cannot be counted here, neither through PAPI nor with perf_event_open: "
-  + (taskClockPlan.availability.first?.reason ?? "")
-private let pageFaultsUnavailable =
-  "perf::PAGE-FAULTS cannot be counted here, neither through PAPI nor with perf_event_open: "
-  + (pageFaultsPlan.availability.first?.reason ?? "")
+private let real = RealCounterPlans.shared
 
 @Suite struct CounterSessionTests {
   @Test(
-    .enabled(if: taskClockAvailable, Comment(rawValue: neitherCounts)),
+    .enabled(
+      if: real.taskClockCounts, Comment(rawValue: RealCounterPlans.unavailable(real.taskClock))),
     arguments: [1, 2])
   func summedTaskClockMatchesRusage(threads: Int) throws {
     let pool = pool(threads)
-    let session = CounterSession(plan: taskClockPlan, workers: threads)
+    let session = CounterSession(plan: real.taskClock, workers: threads)
     _ = countBusyLoop(session, pool: pool, perThread: 1_000_000)  // creates the sets
     let (counts, rusage) = countBusyLoop(session, pool: pool, perThread: 200_000_000)
     let taskClock = try #require(counts["perf::TASK-CLOCK"]?.count)
@@ -63,14 +53,16 @@ private let pageFaultsUnavailable =
     pool.onEachWorker { session.release(worker: $0) }
   }
 
-  @Test(.enabled(if: pageFaultsAvailable, Comment(rawValue: pageFaultsUnavailable)))
+  @Test(
+    .enabled(
+      if: real.pageFaultsCount, Comment(rawValue: RealCounterPlans.unavailable(real.pageFaults))))
   func pageFaultsRiseWhenTouchingFreshMemory() throws {
     let bytes = 64 << 20
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
     let memory = try #require(
       mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
     defer { munmap(memory, bytes) }
-    let session = CounterSession(plan: pageFaultsPlan, workers: 1)
+    let session = CounterSession(plan: real.pageFaults, workers: 1)
     let buffer = memory.assumingMemoryBound(to: UInt8.self)
     session.start(worker: 0, group: 0)
     for offset in stride(from: 0, to: bytes, by: page) { buffer[offset] = 1 }

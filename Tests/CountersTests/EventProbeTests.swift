@@ -43,7 +43,7 @@ private let hasPAPITools = FileManager.default.isExecutableFile(
       if !reference.added {
         #expect(!probe.reason.isEmpty)
       }
-      // Same call (PAPI_add_named_event), same text. For names that do not resolve the probe
+      // Same call (PAPI_add_event), same text. For names that do not resolve the probe
       // reports PAPI_event_name_to_code, whose text differs from the add's and even between
       // runs ("Not supported" vs "Not supported by component" for PAPI_NOT_AN_EVENT).
       if probe.status == .cannotCount {

@@ -7,7 +7,7 @@ import Testing
 
 /// The reason PAPI's perf_event component is disabled here, or nil (then PAPI counts the
 /// software events itself and the fallback is not used).
-private let perfEventDisabled = CounterEnvironment.current.perfEventDisabledReason
+private let perfEventDisabled = RealCounterPlans.shared.perfEventDisabled
 
 /// The software events the fallback takes, in the spellings the default run uses and more.
 private let softwareEvents = [
@@ -43,8 +43,7 @@ private func twoWorkersOnCaller(_ body: (Int) -> Void) {
   body(1)
 }
 
-private let contextSwitchPlan = CounterPlan(
-  events: ["perf::CONTEXT-SWITCHES", "perf::CONTEXT-SWITCHES:k=1"])
+private let contextSwitchPlan = RealCounterPlans.shared.contextSwitches
 
 @Suite struct PerfEventFallbackTests {
   #if PAPI

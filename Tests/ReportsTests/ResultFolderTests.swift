@@ -15,6 +15,14 @@ import Testing
     ).path
   }
 
+  static func metadata(completed: Bool = false) -> RunMetadata {
+    var meta = RunMetadata(
+      commandLine: ["sepbench", "run"], startTime: Date(timeIntervalSince1970: 0),
+      machine: .current(), plan: PlanSummary(RunPlan(suite: .quick)), gitCommit: nil)
+    meta.completed = completed
+    return meta
+  }
+
   static func sampleResults() throws -> [CaseResult] {
     let block = try ConvProblem(descriptor: "c8h6o16k3s1p1")
     func row(_ op: Op, _ family: String, _ samples: [Double], note: String = "") -> CaseResult {
@@ -92,5 +100,30 @@ import Testing
     try AtomicFile.write("b\n", to: folder.url.appendingPathComponent("x.csv"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: path) == ["x.csv"])
     #expect(try String(contentsOfFile: path + "/x.csv", encoding: .utf8) == "b\n")
+  }
+
+  @Test func writeThatFailsPartwayLeavesMetaSayingIncomplete() throws {
+    let path = Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let folder = try ResultFolder.create(at: path)
+    try folder.write(
+      results: try Self.sampleResults(), metadata: Self.metadata(completed: true), events: [])
+    // A non-empty folder where samples.csv was: renaming a file onto it fails.
+    try FileManager.default.removeItem(atPath: path + "/" + ResultFolder.samplesFile)
+    try FileManager.default.createDirectory(
+      atPath: path + "/" + ResultFolder.samplesFile + "/x", withIntermediateDirectories: true)
+    #expect(throws: FileError.self) {
+      try folder.write(results: [], metadata: Self.metadata(completed: true), events: [])
+    }
+    #expect(try folder.readMetadata().completed == false)
+  }
+
+  @Test func failedCreationRemovesTheFoldersItMade() throws {
+    let parent = Self.temporaryFolder()
+    try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: false)
+    defer { try? FileManager.default.removeItem(atPath: parent) }
+    let path = parent + "/made/" + String(repeating: "x", count: 300)  // NAME_MAX is 255
+    #expect(throws: FileError.self) { try ResultFolder.create(at: path) }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == [])
   }
 }

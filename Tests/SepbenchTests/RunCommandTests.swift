@@ -15,6 +15,16 @@ import Testing
     "--events", "none",
   ]
 
+  /// Slow settings for runs that a test stops: each quick shape takes about a second (1000
+  /// repetitions bounded by a 0.25 s case budget).
+  static let slow = [
+    "--variants", "naive", "--min-time", "1ms", "--repetitions", "1000", "--max-case-time",
+    "250ms", "--no-ceilings", "--events", "none",
+  ]
+
+  /// What a result folder holds once its run has ended.
+  static let resultFiles = ["comparison.csv", "meta.json", "results.csv", "samples.csv"]
+
   static let badArguments: [[String]] = [
     ["--shape", "c0h5"],
     ["--shape", "c8h5o8g3"],
@@ -72,7 +82,7 @@ import Testing
         + Self.fast)
     #expect(result.exitCode == 0, "\(result.stderr)")
     let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-    #expect(files == ["comparison.csv", "meta.json", "results.csv", "samples.csv"])
+    #expect(files == Self.resultFiles)
 
     let results = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
     let rows = results.split(separator: "\n")
@@ -90,48 +100,6 @@ import Testing
     #expect(meta["completed"] as? Bool == true)
     #expect(meta["endTime"] is String)
     #expect(result.stdout.contains("12 cases timed, 0 failed validation, 0 skipped"))
-  }
-
-  @Test func interruptedRunLeavesFinishedShapesMarkedIncomplete() throws {
-    let out = Self.temporaryFolder()
-    defer { try? FileManager.default.removeItem(at: out) }
-    let process = Process()
-    process.executableURL = try SepbenchProcess.binary()
-    // Each shape takes about a second: 1000 repetitions bounded by a 0.25 s case budget.
-    process.arguments = [
-      "run", "--suite", "quick", "--variants", "naive", "--min-time", "1ms", "--repetitions",
-      "1000", "--max-case-time", "250ms", "--no-ceilings", "--events", "none", "--out", out.path,
-    ]
-    let stderr = Pipe()
-    process.standardError = stderr
-    process.standardOutput = Pipe()
-    try process.run()
-    // Wait for the first finished case, then interrupt.
-    var seen = Data()
-    while !String(decoding: seen, as: UTF8.self).contains("[1/") {
-      let chunk = stderr.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      seen += chunk
-    }
-    kill(process.processIdentifier, SIGINT)
-    _ = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-
-    #expect(process.terminationStatus == 130)
-    let meta =
-      try JSONSerialization.jsonObject(
-        with: Data(contentsOf: out.appendingPathComponent("meta.json"))) as! [String: Any]
-    #expect(meta["completed"] as? Bool == false)
-    let results = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
-    let cases = results.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[2] }
-    // Whole shapes only: every finished shape has all its 10 variants, and not all 4 finished.
-    let perShape = Dictionary(grouping: cases, by: { $0 }).mapValues(\.count)
-    #expect(perShape.count >= 1 && perShape.count < 4)
-    #expect(perShape.values.allSatisfy { $0 == 10 })
-    let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.path).filter {
-      $0.hasPrefix(".")
-    }
-    #expect(leftovers.isEmpty)
   }
 
   @Test func validateQuickPassesForNaiveVariants() throws {

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if PAPI && canImport(CPAPI)
   import CPAPI
 #endif
@@ -10,6 +12,20 @@
 ///
 /// In a build without the `PAPI` trait every call fails with `PAPIError.builtWithoutPAPI`, so
 /// the rest of the module has no `#if`.
+///
+/// **Threads.** PAPI is treated as not thread-safe. Every call that is not tied to the calling
+/// thread's own running event set goes through one process-wide lock (`serialised`): component
+/// and hardware information, name lookups, creating, filling, multiplexing and destroying event
+/// sets. Only `PAPI_start`, `PAPI_stop` and `PAPI_read` on a set the calling thread created run
+/// unlocked, so the workers of a multithreaded kernel start and stop their counters at once.
+///
+/// Every serialised call first makes sure PAPI knows the calling thread (`PAPI_register_thread`).
+/// PAPI 7.0's `PAPI_event_name_to_code` writes through the calling thread's PAPI record while it
+/// asks the components about a native name; on a thread that had never made an event set (a
+/// test's or a concurrency pool's thread) that record is NULL, and the lookup died of SIGSEGV
+/// wherever the perf_event component is enabled (seen on Zen 3 and Zen 4 guests; where the
+/// component is disabled the path is never reached). Codes are also resolved once per name and
+/// reused (`eventCode`).
 package enum PAPICalls {
   /// What `PAPI_library_init` established, once per process.
   package struct Library: Sendable {
@@ -35,6 +51,42 @@ package enum PAPICalls {
   /// `PAPI_thread_init` (thread id = `pthread_self`), `PAPI_multiplex_init`. Safe to call from
   /// any thread any number of times; later calls return the first result.
   package static func initialise() -> Result<Library, PAPIError> { initialisation }
+
+  /// What the process-wide lock guards: the lock itself, and the event codes resolved so far
+  /// (successes and failures alike: a name is looked up in PAPI once per process).
+  private struct SerialState {
+    var codes: [String: Result<Int32, PAPIError>] = [:]
+    /// How often PAPI was asked for each name (tests show it is once).
+    var lookups: [String: Int] = [:]
+  }
+
+  private static let lock = Mutex(SerialState())
+
+  /// Runs `body` holding the process-wide PAPI lock, after `PAPI_library_init` has run (the
+  /// initialisation runs outside the lock, once, so `body` never waits on it while holding the
+  /// lock), and with the calling thread known to PAPI (`PAPI_register_thread`, which does
+  /// nothing for a thread PAPI already knows). `body` must not call another serialised
+  /// function: the lock is not recursive.
+  private static func serialised<T>(_ body: (inout SerialState) -> Result<T, PAPIError>)
+    -> Result<T, PAPIError>
+  {
+    if case .failure(let error) = initialise() { return .failure(error) }
+    return lock.withLock { state in
+      #if PAPI && canImport(CPAPI)
+        let registered = PAPI_register_thread()
+        guard registered == PAPI_OK else {
+          return .failure(error(registered, "PAPI_register_thread"))
+        }
+      #endif
+      return body(&state)
+    }
+  }
+
+  /// How many times `PAPI_event_name_to_code` was called for `name` in this process; tests use
+  /// it to show that each name is looked up once.
+  package static func lookupCount(_ name: String) -> Int {
+    lock.withLock { $0.lookups[name, default: 0] }
+  }
 
   private static let initialisation: Result<Library, PAPIError> = {
     #if PAPI && canImport(CPAPI)
@@ -67,15 +119,18 @@ package enum PAPICalls {
   /// (`PAPI_num_components`, `PAPI_get_component_info`). Empty without PAPI.
   package static func components() -> [Component] {
     #if PAPI && canImport(CPAPI)
-      guard case .success = initialise() else { return [] }
-      return (0..<PAPI_num_components()).compactMap { index in
-        guard let info = PAPI_get_component_info(index)?.pointee else { return nil }
-        let reason = string(info.disabled_reason)
-        return Component(
-          name: string(info.name),
-          disabledReason: info.disabled != 0 ? (reason.isEmpty ? "disabled" : reason) : nil,
-          counters: Int(info.num_cntrs))
+      let listed: Result<[Component], PAPIError> = serialised { _ in
+        .success(
+          (0..<PAPI_num_components()).compactMap { index in
+            guard let info = PAPI_get_component_info(index)?.pointee else { return nil }
+            let reason = string(info.disabled_reason)
+            return Component(
+              name: string(info.name),
+              disabledReason: info.disabled != 0 ? (reason.isEmpty ? "disabled" : reason) : nil,
+              counters: Int(info.num_cntrs))
+          })
       }
+      return (try? listed.get()) ?? []
     #else
       return []
     #endif
@@ -84,10 +139,13 @@ package enum PAPICalls {
   /// `PAPI_get_hardware_info().virtualized` and its vendor string, or nil without PAPI.
   package static func virtualMachine() -> (virtualized: Bool, vendor: String)? {
     #if PAPI && canImport(CPAPI)
-      guard case .success = initialise(), let hw = PAPI_get_hardware_info()?.pointee else {
-        return nil
+      let info: Result<(Bool, String)?, PAPIError> = serialised { _ in
+        .success(
+          PAPI_get_hardware_info().map {
+            ($0.pointee.virtualized != 0, string($0.pointee.virtual_vendor_string))
+          })
       }
-      return (hw.virtualized != 0, string(hw.virtual_vendor_string))
+      return (try? info.get()) ?? nil
     #else
       return nil
     #endif
@@ -95,13 +153,11 @@ package enum PAPICalls {
 
   // MARK: - Events
 
-  /// `PAPI_event_name_to_code`: the code of a preset or native event name.
+  /// `PAPI_event_name_to_code`: the code of a preset or native event name. Resolved once per
+  /// name and process; later calls return the first answer without calling PAPI.
   package static func eventCode(_ name: String) -> Result<Int32, PAPIError> {
     #if PAPI && canImport(CPAPI)
-      if case .failure(let e) = initialise() { return .failure(e) }
-      var code: Int32 = 0
-      let rc = PAPI_event_name_to_code(name, &code)
-      return rc == PAPI_OK ? .success(code) : .failure(error(rc, "PAPI_event_name_to_code", name))
+      serialised { state in lookUp(name, &state) }
     #else
       return .failure(.builtWithoutPAPI)
     #endif
@@ -112,21 +168,26 @@ package enum PAPICalls {
   /// `PAPI_create_eventset`: a new empty event set, bound to the calling thread.
   package static func createEventSet() -> Result<Int32, PAPIError> {
     #if PAPI && canImport(CPAPI)
-      if case .failure(let e) = initialise() { return .failure(e) }
-      var set = PAPI_NULL
-      let rc = PAPI_create_eventset(&set)
-      return rc == PAPI_OK ? .success(set) : .failure(error(rc, "PAPI_create_eventset"))
+      serialised { _ in
+        var set = PAPI_NULL
+        let rc = PAPI_create_eventset(&set)
+        return rc == PAPI_OK ? .success(set) : .failure(error(rc, "PAPI_create_eventset"))
+      }
     #else
       return .failure(.builtWithoutPAPI)
     #endif
   }
 
-  /// `PAPI_add_named_event`: adds one event by name. Fails with `PAPI_ECNFLCT` or
-  /// `PAPI_ECOUNT` when it does not fit beside the events already in the set.
+  /// `PAPI_add_event` with the name's code from `eventCode`: adds one event. Fails with
+  /// `PAPI_ECNFLCT` or `PAPI_ECOUNT` when it does not fit beside the events already in the set.
   package static func addEvent(_ set: Int32, _ name: String) -> Result<Void, PAPIError> {
     #if PAPI && canImport(CPAPI)
-      let rc = PAPI_add_named_event(set, name)
-      return rc == PAPI_OK ? .success(()) : .failure(error(rc, "PAPI_add_named_event", name))
+      serialised { state in
+        lookUp(name, &state).flatMap { code in
+          let rc = PAPI_add_event(set, code)
+          return rc == PAPI_OK ? .success(()) : .failure(error(rc, "PAPI_add_event", name))
+        }
+      }
     #else
       return .failure(.builtWithoutPAPI)
     #endif
@@ -136,12 +197,14 @@ package enum PAPICalls {
   /// multiplexed.
   package static func makeMultiplexed(_ set: Int32) -> Result<Void, PAPIError> {
     #if PAPI && canImport(CPAPI)
-      let assign = PAPI_assign_eventset_component(set, 0)
-      guard assign == PAPI_OK else {
-        return .failure(error(assign, "PAPI_assign_eventset_component"))
+      serialised { _ in
+        let assign = PAPI_assign_eventset_component(set, 0)
+        guard assign == PAPI_OK else {
+          return .failure(error(assign, "PAPI_assign_eventset_component"))
+        }
+        let rc = PAPI_set_multiplex(set)
+        return rc == PAPI_OK ? .success(()) : .failure(error(rc, "PAPI_set_multiplex"))
       }
-      let rc = PAPI_set_multiplex(set)
-      return rc == PAPI_OK ? .success(()) : .failure(error(rc, "PAPI_set_multiplex"))
     #else
       return .failure(.builtWithoutPAPI)
     #endif
@@ -189,11 +252,15 @@ package enum PAPICalls {
   /// the set stopped.
   package static func destroyEventSet(_ set: Int32) -> Result<Void, PAPIError> {
     #if PAPI && canImport(CPAPI)
-      let cleanup = PAPI_cleanup_eventset(set)
-      guard cleanup == PAPI_OK else { return .failure(error(cleanup, "PAPI_cleanup_eventset")) }
-      var handle = set
-      let rc = PAPI_destroy_eventset(&handle)
-      return rc == PAPI_OK ? .success(()) : .failure(error(rc, "PAPI_destroy_eventset"))
+      serialised { _ in
+        let cleanup = PAPI_cleanup_eventset(set)
+        guard cleanup == PAPI_OK else {
+          return .failure(error(cleanup, "PAPI_cleanup_eventset"))
+        }
+        var handle = set
+        let rc = PAPI_destroy_eventset(&handle)
+        return rc == PAPI_OK ? .success(()) : .failure(error(rc, "PAPI_destroy_eventset"))
+      }
     #else
       return .failure(.builtWithoutPAPI)
     #endif
@@ -213,6 +280,21 @@ package enum PAPICalls {
   // MARK: - Helpers
 
   #if PAPI && canImport(CPAPI)
+    /// The cached code of `name`, or `PAPI_event_name_to_code`'s answer, remembered. Call with
+    /// the lock held.
+    private static func lookUp(_ name: String, _ state: inout SerialState)
+      -> Result<Int32, PAPIError>
+    {
+      if let known = state.codes[name] { return known }
+      state.lookups[name, default: 0] += 1
+      var code: Int32 = 0
+      let rc = PAPI_event_name_to_code(name, &code)
+      let answer: Result<Int32, PAPIError> =
+        rc == PAPI_OK ? .success(code) : .failure(error(rc, "PAPI_event_name_to_code", name))
+      state.codes[name] = answer
+      return answer
+    }
+
     /// PAPI's own text for a return code (`PAPI_strerror`).
     package static func text(_ code: Int32) -> String {
       PAPI_strerror(code).map { String(cString: $0) } ?? "PAPI error \(code)"

@@ -13,8 +13,10 @@ struct RunCommand: ParsableCommand {
     discussion: """
       Every variant is checked against the reference first; one that fails is reported as \
       failed and never timed (exit 1). Within each shape, variants are timed round-robin so \
-      ratios are taken under the same machine conditions. Ctrl-C stops after the current \
-      shape and leaves a valid folder of the finished shapes, marked incomplete (exit 130).
+      ratios are taken under the same machine conditions. Ctrl-C, SIGTERM or SIGHUP stops \
+      after the current shape and leaves a valid folder of the finished shapes, marked \
+      incomplete (exit 128 + signal: 130, 143, 129). The folder is locked while the run \
+      writes it; a second run into it is refused (exit 2).
       """)
 
   @Option(
@@ -47,9 +49,15 @@ struct RunCommand: ParsableCommand {
 
   @Option(
     help:
-      "Result folder (created if needed; existing result files are replaced; default sepbench-results/<suite>-<time>)."
+      "Result folder, created if needed. One that already holds results is refused unless --force is given. Default: a new folder sepbench-results/<suite>-<time>, with -2, -3, … when that exists."
   )
   var out: String?
+
+  @Flag(
+    help:
+      "Replace the result files already in --out. They stay untouched until the first shape of this run is finished; other files in the folder are never touched."
+  )
+  var force = false
 
   @Option(
     help: ArgumentHelp(
@@ -66,13 +74,17 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     Interrupt.install()
+    StandardStreams.fillClosed()
     var plan = try makePlan()
     let outPath = out ?? Self.defaultFolder(suite: plan.suite.name)
     try ResultFolder.checkWritable(outPath)
     try plan.checkMemory()
     let counterPlan = try Self.counterPlan(events)
     plan.events = counterPlan.events
-    let folder = try ResultFolder.create(at: outPath)
+    let folder =
+      try out == nil
+      ? RunFolder.claimNew(outPath) : RunFolder.claim(outPath, replacing: force)
+    defer { folder.release() }
     var metadata = RunMetadata(
       commandLine: CommandLine.arguments, startTime: Date(), machine: .current(),
       plan: PlanSummary(plan), gitCommit: GitCommit.current())
@@ -87,46 +99,34 @@ struct RunCommand: ParsableCommand {
       print(CeilingsSummary.text(measured))
     }
 
-    var results: [CaseResult] = []
-    var progress = ProgressDisplay(total: plan.caseCount)
-    var lastCheckpoint = MonotonicClock.now()
-    try folder.write(
-      results: results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings)
+    try folder.begin(metadata, events: plan.events)
     let runner = Runner(plan: plan, counting: counting)
     let preflight = runner.preflight()
     let checked = plan.ops.reduce(0) { $0 + plan.variants(for: $1).count }
-    FileHandle.standardError.write(
-      Data(
-        "Preflight: \(checked) variants checked against the reference on \(Validation.standardProblems(quick: true, seed: plan.seed).count) random problems, \(preflight.count) failed\n"
-          .utf8))
+    StandardStreams.error(
+      "Preflight: \(checked) variants checked against the reference on \(Validation.standardProblems(quick: true, seed: plan.seed).count) random problems, \(preflight.count) failed\n"
+    )
+    var progress = ProgressDisplay(total: plan.caseCount)
     let outcome = runner.run(
       preflightFailures: preflight,
       caseDone: { rows in
-        results += rows
         progress.advance(rows)
-        if MonotonicClock.now() - lastCheckpoint > 2_000_000_000 {
-          try? folder.write(
-            results: results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings)
-          lastCheckpoint = MonotonicClock.now()
-        }
+        folder.record(rows)
       },
-      shouldStop: Interrupt.requested)
+      shouldStop: { Interrupt.requested() || folder.writeError != nil })
     progress.finish()
     metadata.endTime = RunMetadata.timestamp(Date())
     metadata.completed = outcome.completed
-    try folder.write(
-      results: outcome.results, metadata: metadata, events: plan.events, ceilings: metadata.ceilings
-    )
+    try folder.finish(results: outcome.results, metadata: metadata)
 
     print(ConsoleSummary(results: outcome.results).text)
     print("Results: \(folder.url.path)")
     if !outcome.completed {
-      FileHandle.standardError.write(
-        Data("interrupted: \(folder.url.path) holds the finished shapes, marked incomplete\n".utf8))
-      throw ExitCode(ExitStatus.interrupted.rawValue)
+      StandardStreams.error(folder.interruptedNote + "\n")
+      throw ExitCode((Interrupt.exitStatus() ?? .interrupted).rawValue)
     }
     let failed = outcome.results.filter { $0.status == .failed }
-    for row in failed { FileHandle.standardError.write(Data("FAILED \(row.note)\n".utf8)) }
+    for row in failed { StandardStreams.error("FAILED \(row.note)\n") }
     if !failed.isEmpty { throw ExitCode(ExitStatus.failed.rawValue) }
   }
 
@@ -176,6 +176,8 @@ struct RunCommand: ParsableCommand {
     return plan
   }
 
+  /// The default result folder's name; `RunFolder.claimNew` adds `-2`, `-3`, … when a run
+  /// of the same second has it already.
   static func defaultFolder(suite: String) -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -15,3 +15,4 @@ struct UsageError: BadInput {
 
 extension FileError: BadInput {}
 extension CSVError: BadInput {}
+extension RegressionInputError: BadInput {}

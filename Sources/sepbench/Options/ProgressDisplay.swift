@@ -48,5 +48,5 @@ struct ProgressDisplay {
     return s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
   }
 
-  static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+  static func write(_ text: String) { StandardStreams.error(text) }
 }

@@ -1,0 +1,137 @@
+import Foundation
+
+/// One side of a regression comparison: the samples of one or more blocks (process runs of
+/// one build), read from a result folder or from a folder of block folders (`block-01/` ...,
+/// as `sepbench ab` and `sepbench calibrate` write them).
+public struct MeasuredRun: Sendable {
+  /// One process run: its folder, metadata and samples per case.
+  public struct Block: Sendable {
+    public var path: String
+    public var metadata: RunMetadata
+    /// Per-iteration times (ns) of each case, in sample order.
+    public var samples: [CaseKey: [Double]]
+    /// `status` of each case in `results.csv` (ok, failed, skipped ...).
+    public var status: [CaseKey: String]
+    /// Shape descriptor of each suite case, from `meta.json`'s plan.
+    public var shapes: [String: String]
+  }
+
+  public var path: String
+  public var blocks: [Block]
+
+  /// True when `path` held block folders rather than being a result folder itself.
+  public var isBlocked: Bool
+
+  /// The metadata of the first block.
+  public var metadata: RunMetadata { blocks[0].metadata }
+
+  /// Every case of any block.
+  public var cases: Set<CaseKey> {
+    blocks.reduce(into: Set<CaseKey>()) { $0.formUnion($1.samples.keys) }
+  }
+
+  /// Reads `path`: a result folder, or a folder whose `block-*` subfolders are result folders
+  /// (read in name order). `allowIncomplete` accepts unfinished runs.
+  public static func read(_ path: String, allowIncomplete: Bool = false) throws -> MeasuredRun {
+    let url = URL(fileURLWithPath: path)
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue
+    else {
+      throw RegressionInputError.notAResultFolder(path: path, reason: "no such folder")
+    }
+    if FileManager.default.fileExists(atPath: url.appendingPathComponent("meta.json").path) {
+      return MeasuredRun(
+        path: path, blocks: [try readBlock(url, allowIncomplete: allowIncomplete)],
+        isBlocked: false)
+    }
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+      .filter { $0.hasPrefix("block-") }.sorted()
+    guard !names.isEmpty else {
+      throw RegressionInputError.notAResultFolder(
+        path: path, reason: "it has no meta.json and no block-* folders")
+    }
+    let blocks = try names.map {
+      try readBlock(url.appendingPathComponent($0), allowIncomplete: allowIncomplete)
+    }
+    return MeasuredRun(path: path, blocks: blocks, isBlocked: true)
+  }
+
+  private static func readBlock(_ url: URL, allowIncomplete: Bool) throws -> Block {
+    let path = url.path
+    let folder = ResultFolder(url: url)
+    for file in [ResultFolder.metaFile, ResultFolder.resultsFile, ResultFolder.samplesFile] {
+      guard FileManager.default.fileExists(atPath: url.appendingPathComponent(file).path) else {
+        throw RegressionInputError.notAResultFolder(path: path, reason: "\(file) is missing")
+      }
+    }
+    let metadata: RunMetadata
+    do {
+      metadata = try folder.readMetadata()
+    } catch {
+      throw RegressionInputError.notAResultFolder(
+        path: path, reason: "meta.json cannot be read (\(error))")
+    }
+    if metadata.schema > ResultsColumn.schemaVersion {
+      throw RegressionInputError.futureSchema(
+        path: path, found: metadata.schema, supported: ResultsColumn.schemaVersion)
+    }
+    if !metadata.completed && !allowIncomplete { throw RegressionInputError.unfinished(path: path) }
+    let samples = try folder.readTable(ResultFolder.samplesFile)
+    let results = try folder.readTable(ResultFolder.resultsFile)
+    let file = url.appendingPathComponent(ResultFolder.samplesFile).path
+    let time = try samples.column("time_ns", file: file)
+    let schema = try samples.column("schema", file: file)
+    let keyOf = try KeyColumns(samples, file: file)
+    var byCase: [CaseKey: [Double]] = [:]
+    for (index, row) in samples.rows.enumerated() {
+      if let found = Int(row[schema]), found > ResultsColumn.schemaVersion {
+        throw RegressionInputError.futureSchema(
+          path: file, found: found, supported: ResultsColumn.schemaVersion)
+      }
+      guard let value = Double(row[time]), value.isFinite, value > 0 else {
+        throw CSVError.badNumber(column: "time_ns", value: row[time], line: index + 2)
+      }
+      byCase[try keyOf.key(row, line: index + 2), default: []].append(value)
+    }
+    guard !byCase.isEmpty else { throw RegressionInputError.noSamples(path: path) }
+    let resultsFile = url.appendingPathComponent(ResultFolder.resultsFile).path
+    let statusColumn = try results.column("status", file: resultsFile)
+    let resultKey = try KeyColumns(results, file: resultsFile)
+    var status: [CaseKey: String] = [:]
+    for (index, row) in results.rows.enumerated() {
+      status[try resultKey.key(row, line: index + 2)] = row[statusColumn]
+    }
+    var shapes: [String: String] = [:]
+    for entry in metadata.plan.cases {
+      let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+      if parts.count == 2 { shapes[parts[0]] = parts[1] }
+    }
+    return Block(
+      path: path, metadata: metadata, samples: byCase, status: status, shapes: shapes)
+  }
+
+  /// The columns of a CSV that make a `CaseKey`.
+  private struct KeyColumns {
+    let suite, caseName, op, variant, layout, threads: Int
+    let isa: Int?
+
+    init(_ table: CSVTable, file: String) throws {
+      suite = try table.column("suite", file: file)
+      caseName = try table.column("case", file: file)
+      op = try table.column("op", file: file)
+      variant = try table.column("variant", file: file)
+      layout = try table.column("layout", file: file)
+      threads = try table.column("threads", file: file)
+      isa = table.header.firstIndex(of: "isa")
+    }
+
+    func key(_ row: [String], line: Int) throws -> CaseKey {
+      guard let count = Int(row[threads]), count >= 1 else {
+        throw CSVError.badNumber(column: "threads", value: row[threads], line: line)
+      }
+      return CaseKey(
+        suite: row[suite], caseName: row[caseName], op: row[op], variant: row[variant],
+        layout: row[layout], threads: count, isa: isa.map { row[$0] } ?? "")
+    }
+  }
+}

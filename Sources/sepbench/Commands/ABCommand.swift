@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Reports
+
+/// `sepbench ab`: two builds in alternating blocks, compared pair by pair.
+struct ABCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ab",
+    abstract: "Run two sepbench builds in alternating blocks and compare them pair by pair.",
+    discussion: """
+      Each block is a short `sepbench run` of the same plan by one build, as a child process; \
+      pairs run in ABBA order (which build starts is drawn from --order-seed). Block folders \
+      go to OUT/base/block-NN and OUT/head/block-NN, then the pairs are compared as \
+      `sepbench compare OUT/base OUT/head` would. With --until-decided, pairs are added while \
+      any case is inconclusive, up to --max-blocks pairs or --budget. Ctrl-C compares the \
+      pairs collected so far. Exit codes as `compare`.
+      """)
+
+  @Option(help: ArgumentHelp("The baseline sepbench binary.", valueName: "binary"))
+  var base: String
+
+  @Option(help: ArgumentHelp("The candidate sepbench binary.", valueName: "binary"))
+  var head: String
+
+  @OptionGroup(title: "Each block") var block: BlockRunOptions
+
+  @Option(help: "Pairs of blocks to run (default 20).")
+  var blocks = 20
+
+  @Option(name: .customLong("order-seed"), help: "Seed of the ABBA order.")
+  var orderSeed: UInt64 = 1
+
+  @Flag(help: "Add pairs while any case is inconclusive (up to --max-blocks or --budget).")
+  var untilDecided = false
+
+  @Option(name: .customLong("max-blocks"), help: "Most pairs with --until-decided (default 60).")
+  var maxBlocks = 60
+
+  @Option(
+    help: ArgumentHelp("Time budget with --until-decided (default 10m).", valueName: "duration"),
+    transform: { try DurationOption.nanoseconds($0, option: "--budget") })
+  var budget: UInt64 = 600_000_000_000
+
+  @Option(help: ArgumentHelp("Folder for the blocks and compare.csv.", valueName: "folder"))
+  var out: String?
+
+  @OptionGroup var verdict: VerdictOptions
+
+  func validate() throws {
+    guard (2...1000).contains(blocks) else {
+      throw UsageError("--blocks \(blocks) is not allowed; use 2 to 1000 pairs")
+    }
+    guard maxBlocks >= blocks else {
+      throw UsageError("--max-blocks \(maxBlocks) is below --blocks \(blocks)")
+    }
+  }
+
+  func run() throws {
+    Interrupt.install()
+    let baseRunner = BlockRunner(binary: base)
+    let headRunner = BlockRunner(binary: head)
+    try baseRunner.checkIsSepbench()
+    try headRunner.checkIsSepbench()
+    let root = out ?? "sepbench-ab/" + ABSession.timestamp() + "-\(getpid())"
+    var session = try ABSession(root: root, arguments: block.arguments, seed: orderSeed)
+    let started = MonotonicClock.now()
+    var target = blocks
+    var report: RegressionReport?
+    var failure: (any Error)?
+    loop: while true {
+      while session.pairs < target {
+        if Interrupt.requested() { break loop }
+        do {
+          try session.runPair(base: baseRunner, head: headRunner)
+        } catch {
+          failure = error
+          break loop
+        }
+        StandardStreams.error("pair \(session.pairs) of \(target) done\n")
+      }
+      report = try session.compare(try verdict.options(noiseFolder: nil))
+      let undecided = report?.count(.inconclusive) ?? 0
+      guard untilDecided, undecided > 0, target < maxBlocks,
+        MonotonicClock.now() - started < budget
+      else { break }
+      StandardStreams.error("\(undecided) inconclusive: adding 2 pairs\n")
+      target = min(maxBlocks, target + 2)
+    }
+    if report == nil || failure != nil || Interrupt.requested() {
+      report = session.pairs >= 2 ? try? session.compare(try verdict.options(noiseFolder: nil)) : nil
+    }
+    if let failure {
+      if let report { print(report.table) }
+      throw failure
+    }
+    if let status = Interrupt.exitStatus() {
+      if let report { print(report.table) }
+      StandardStreams.error("interrupted after \(session.pairs) pairs; blocks are in \(root)\n")
+      throw ExitCode(status.rawValue)
+    }
+    guard let report else { throw UsageError("no pair of blocks finished") }
+    try verdict.finish(report, out: root)
+  }
+}
+
+extension BlockRunner.Failure: BadInput {}
