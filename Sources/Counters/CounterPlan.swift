@@ -12,7 +12,7 @@
 /// fallback applies PAPI has no perf_event component and so, in practice, no other event to
 /// count beside them.)
 public struct CounterPlan: Sendable {
-  /// The requested events, in order.
+  /// The requested events, in order, each once.
   public let events: [String]
   /// The probe result of every requested event, in order.
   public let availability: [EventAvailability]
@@ -33,8 +33,11 @@ public struct CounterPlan: Sendable {
   /// Probes `events` (`EventProbe.probe`) and groups the available ones by trying them in
   /// real event sets on the calling thread (`PAPI_add_named_event` fails with `PAPI_ECNFLCT`
   /// when a set is full; `perf_event_open` groups for the fallback events). `multiplex`
-  /// (default false) asks for one multiplexed set of the PAPI events instead.
-  public init(events: [String], multiplex: Bool = false) {
+  /// (default false) asks for one multiplexed set of the PAPI events instead. A name given
+  /// twice is counted once, at its first position: each event is one `ctr_<EVENT>` column.
+  public init(events requested: [String], multiplex: Bool = false) {
+    var seen: Set<String> = []
+    let events = requested.filter { seen.insert($0).inserted }
     let availability = EventProbe.probe(events)
     let available = availability.filter { $0.isAvailable && $0.source == .papi }.map(\.event)
     let direct = availability.filter { $0.isAvailable && $0.source == .perfEventOpen }

@@ -1,3 +1,4 @@
+import ConvKernels
 import Foundation
 import Harness
 
@@ -38,19 +39,50 @@ public struct ResultFolder: Sendable {
     return ResultFolder(url: url)
   }
 
-  /// Checks, without creating anything, that `path` could become a result folder: it is
-  /// not a file, and its nearest existing ancestor is a writable folder.
+  /// Checks, without creating anything, that `path` could become a result folder: it is not
+  /// empty, each of its names fits the file system (255 bytes; 4095 for the whole path), it
+  /// is not a file, and its nearest existing ancestor is a writable folder on a file system
+  /// that holds files (not `/proc` or `/sys`, not mounted read-only).
+  /// - Throws: `FileError.unwritable` naming the path (cut to 60 characters) and what is wrong.
   public static func checkWritable(_ path: String) throws {
+    func refuse(_ reason: String) -> FileError {
+      FileError.unwritable(path: EchoedText(path).description, reason: reason)
+    }
+    guard !path.isEmpty else {
+      throw refuse("the path is empty; give a folder, e.g. sepbench-results/run1")
+    }
+    let pathMax = 4095
+    guard path.utf8.count <= pathMax else {
+      throw refuse("the path is \(path.utf8.count) bytes long; at most \(pathMax) are allowed")
+    }
+    let nameMax = 255
+    for name in path.split(separator: "/") where name.utf8.count > nameMax {
+      throw refuse(
+        "the name '\(EchoedText(String(name)))' is \(name.utf8.count) bytes long; a file system allows at most \(nameMax) bytes per name"
+      )
+    }
     var url = URL(fileURLWithPath: path).standardizedFileURL
     var isFolder: ObjCBool = false
     while !FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) {
       url.deleteLastPathComponent()
     }
     guard isFolder.boolValue else {
-      throw FileError.unwritable(path: path, reason: "'\(url.path)' is a file, not a folder")
+      throw refuse("'\(url.path)' is a file, not a folder")
+    }
+    let existing = url.resolvingSymlinksInPath().path
+    if let mount = MountTable.current()?.mount(containing: existing),
+      MountTable.pseudoFileSystems.contains(mount.type)
+    {
+      throw refuse(
+        "'\(existing)' is on the kernel's \(mount.type) file system (\(mount.point)), which cannot hold a result folder"
+      )
+    }
+    var volume = statvfs()
+    if statvfs(existing, &volume) == 0, volume.f_flag & UInt(ST_RDONLY) != 0 {
+      throw refuse("'\(existing)' is on a read-only file system")
     }
     guard FileManager.default.isWritableFile(atPath: url.path) else {
-      throw FileError.unwritable(path: path, reason: "'\(url.path)' is not writable")
+      throw refuse("'\(url.path)' is not writable")
     }
   }
 
@@ -153,9 +185,36 @@ public struct ResultFolder: Sendable {
     try CSVTable(contentsOf: url.appendingPathComponent(name))
   }
 
+  /// What went wrong, in words about the file rather than Foundation's ("The file name is
+  /// invalid."): from the system's error number when there is one.
   static func reason(_ error: any Error) -> String {
-    let text = (error as NSError).localizedDescription
-    return text.split(separator: "\n").first.map(String.init) ?? text
+    let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey]
+    if let posix = (underlying as? POSIXError) ?? (error as? POSIXError) {
+      return reason(errno: posix.code.rawValue)
+    }
+    var text = (error as NSError).localizedDescription
+    text = text.split(separator: "\n").first.map(String.init) ?? text
+    let boilerplate = "The operation could not be completed. "
+    if text.hasPrefix(boilerplate) { text.removeFirst(boilerplate.count) }
+    return text
+  }
+
+  /// The meaning of `errno` for a file or folder path.
+  static func reason(errno code: Int32) -> String {
+    switch code {
+    case ENOENT: "it does not exist, or a folder on its path does not"
+    case EACCES, EPERM: "permission denied"
+    case ENAMETOOLONG: "a name on the path is over 255 bytes, or the path is over 4095 bytes"
+    case ENOTDIR: "a part of the path is a file, not a folder"
+    case EISDIR: "it is a folder, not a file"
+    case EROFS: "the file system is read-only"
+    case ENOSPC: "no space is left on the device"
+    case EDQUOT: "the disk quota is used up"
+    case EEXIST: "something of that name is already there"
+    case EINVAL: "the file system does not accept that name"
+    case ELOOP: "the path has a loop of symbolic links"
+    default: String(cString: strerror(code))
+    }
   }
 }
 

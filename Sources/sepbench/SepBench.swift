@@ -18,7 +18,8 @@ struct SepBench: ParsableCommand {
 
   static func main() {
     do {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(
+        NegativeNumbers.joined(Array(CommandLine.arguments.dropFirst())))
       try command.run()
     } catch let error as any BadInput {
       fail(error.description)
@@ -35,7 +36,8 @@ struct SepBench: ParsableCommand {
 
   /// Prints `message` as one line on stderr and exits with `ExitStatus.badInput`.
   static func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    let line = EchoedArguments.shortened(message, arguments: CommandLine.arguments)
+    FileHandle.standardError.write(Data(("error: " + line + "\n").utf8))
     Foundation.exit(ExitStatus.badInput.rawValue)
   }
 }

@@ -133,4 +133,22 @@ import Testing
       try ConvProblem(descriptor: "c8h3k7p1")
     }
   }
+
+  @Test func longDescriptorIsEchoedCutToSixtyCharacters() {
+    let text = "c8h5" + String(repeating: "z", count: 100_000)
+    #expect(throws: ProblemError.malformedDescriptor(text, rest: String(text.dropFirst(4)))) {
+      try ConvProblem(descriptor: text)
+    }
+    let message = ProblemError.malformedDescriptor(text, rest: String(text.dropFirst(4)))
+      .description
+    #expect(message.count < 300, "\(message.count) characters")
+    #expect(
+      message.contains("'c8h5" + String(repeating: "z", count: 56) + "… (100004 characters)'"))
+    #expect(message.contains("(100000 characters)"))
+  }
+
+  @Test func shortDescriptorIsEchoedWhole() {
+    #expect(EchoedText(String(repeating: "a", count: 60)).description.count == 60)
+    #expect(EchoedText("c8h5z").description == "c8h5z")
+  }
 }

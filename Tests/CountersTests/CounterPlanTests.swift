@@ -89,3 +89,14 @@ import Testing
     if !plan.isMultiplexed { #expect(plan.multiplexingNote != nil) }
   }
 }
+
+@Suite struct CounterPlanDuplicateTests {
+  @Test(arguments: ["perf::TASK-CLOCK", "PAPI_TOT_CYC"])
+  func anEventNamedTwiceIsCountedOnce(event: String) {
+    let plan = CounterPlan(events: [event, "perf::PAGE-FAULTS", event])
+    #expect(plan.events == [event, "perf::PAGE-FAULTS"])
+    #expect(plan.availability.map(\.event) == [event, "perf::PAGE-FAULTS"])
+    #expect(plan.measurements.map(\.event) == [event, "perf::PAGE-FAULTS"])
+    #expect(plan.groups.joined().filter { $0 == event }.count <= 1)
+  }
+}

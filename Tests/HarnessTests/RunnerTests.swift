@@ -55,7 +55,9 @@ import Testing
   @Test func hugeShapeIsRejectedAsTooLarge() throws {
     let huge = Suite.adHoc([try ConvProblem(descriptor: "c4096h4096o4096k3")])
     let plan = RunPlan(suite: huge, ops: [.conv])
-    #expect(throws: ProblemError.self) { try plan.checkMemory(limit: 1 << 30) }
+    #expect(throws: ProblemError.self) {
+      try plan.checkMemory(limits: MemoryLimits(physicalBytes: 2 << 30))
+    }
   }
 
   @Test func variantFailingTheRandomPreflightIsNeverTimed() {

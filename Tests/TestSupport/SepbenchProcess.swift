@@ -57,13 +57,22 @@ public enum SepbenchProcess {
   }
 
   /// Runs `sepbench arguments...` in `directory` (the current directory when nil) and waits
-  /// for it to exit.
+  /// for it to exit. With `addressSpaceLimitKiB`, `/bin/sh` first sets that `RLIMIT_AS`
+  /// (`ulimit -v`) and then becomes `sepbench`.
   public static func run(
-    _ arguments: [String], in directory: URL? = nil, stdout: Output = .captured
+    _ arguments: [String], in directory: URL? = nil, stdout: Output = .captured,
+    addressSpaceLimitKiB: Int? = nil
   ) throws -> SepbenchOutput {
     let process = Process()
-    process.executableURL = try binary()
-    process.arguments = arguments
+    if let addressSpaceLimitKiB {
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      process.arguments =
+        ["-c", "ulimit -v \(addressSpaceLimitKiB) && exec \"$0\" \"$@\"", try binary().path]
+        + arguments
+    } else {
+      process.executableURL = try binary()
+      process.arguments = arguments
+    }
     if let directory { process.currentDirectoryURL = directory }
     // Files, not pipes: a child that fills a pipe buffer while we wait would deadlock.
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(

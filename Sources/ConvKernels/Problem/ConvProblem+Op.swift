@@ -8,8 +8,7 @@
 extension ConvProblem {
   /// The depthwise part of a separable block: C_in channels, same kernel, stride, padding.
   public var depthwisePart: ConvProblem {
-    // Valid by construction: the same spatial checks as `self`, with groups = C_in.
-    try! ConvProblem(
+    part(
       batch: batch, inChannels: inChannels, height: height, width: width,
       outChannels: inChannels, kernelH: kernelH, kernelW: kernelW, stride: stride, pad: pad,
       groups: inChannels)
@@ -17,8 +16,9 @@ extension ConvProblem {
 
   /// The pointwise part of a separable block: C_in -> C_out on the depthwise output.
   public var pointwisePart: ConvProblem {
-    try! ConvProblem.pointwise(
-      batch: batch, inChannels: inChannels, outChannels: outChannels, h: outHeight, w: outWidth)
+    part(
+      batch: batch, inChannels: inChannels, height: outHeight, width: outWidth,
+      outChannels: outChannels, kernelH: 1, kernelW: 1, stride: 1, pad: 0, groups: 1)
   }
 
   /// The problem that `op` runs for this block shape (see the type's discussion).
@@ -34,9 +34,30 @@ extension ConvProblem {
   var standardTwin: ConvProblem {
     groups == 1
       ? self
-      : try! ConvProblem(
+      : part(
         batch: batch, inChannels: inChannels, height: height, width: width,
-        outChannels: outChannels, kernelH: kernelH, kernelW: kernelW, stride: stride, pad: pad)
+        outChannels: outChannels, kernelH: kernelH, kernelW: kernelW, stride: stride, pad: pad,
+        groups: 1)
+  }
+
+  /// A part of this problem. `init(batch:...)` already checked the part's limits with its
+  /// own (output size within `maxExtent`, counts with max(C_in, C_out) channels on both
+  /// sides), so a part of a valid problem is valid and the input can never reach a trap here;
+  /// debug builds re-check.
+  private func part(
+    batch: Int, inChannels: Int, height: Int, width: Int, outChannels: Int, kernelH: Int,
+    kernelW: Int, stride: Int, pad: Int, groups: Int
+  ) -> ConvProblem {
+    let part = ConvProblem(
+      unchecked: batch, inChannels: inChannels, height: height, width: width,
+      outChannels: outChannels, kernelH: kernelH, kernelW: kernelW, stride: stride, pad: pad,
+      groups: groups)
+    assert(
+      (try? ConvProblem(
+        batch: batch, inChannels: inChannels, height: height, width: width,
+        outChannels: outChannels, kernelH: kernelH, kernelW: kernelW, stride: stride, pad: pad,
+        groups: groups)) == part, "part \(part.descriptor) of \(descriptor) is invalid")
+    return part
   }
 
   /// Checks that this problem is one `op` can run directly.

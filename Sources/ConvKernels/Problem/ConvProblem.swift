@@ -67,6 +67,39 @@ public struct ConvProblem: Hashable, Sendable, Codable {
       throw ProblemError.invalidField(
         field: "groups", value: groups, allowed: "a divisor of c_out = \(outChannels)")
     }
+    self.init(
+      unchecked: batch, inChannels: inChannels, height: height, width: width,
+      outChannels: outChannels, kernelH: kernelH, kernelW: kernelW, stride: stride, pad: pad,
+      groups: groups)
+    // The output is the pointwise part's input (`pointwisePart`), so it obeys the same limit.
+    for (field, value, formula, size) in [
+      ("h_out", outHeight, "(h + 2*pad - kh) / stride + 1", "height"),
+      ("w_out", outWidth, "(w + 2*pad - kw) / stride + 1", "width"),
+    ] where value > limit {
+      throw ProblemError.invalidField(
+        field: field, value: value,
+        allowed: "at most \(limit), the largest pointwise input \(size); \(field) = \(formula)")
+    }
+    // Every count the cost model forms must fit in an Int, for this problem and for each part
+    // (`depthwisePart`, `pointwisePart`, `standardTwin`): the FLOPs and bytes of a full
+    // convolution with max(C_in, C_out) channels on both sides bound all of them (the depthwise
+    // part's standard twin is C_in -> C_in); then the input's bytes and the weights' bytes.
+    let channels = max(inChannels, outChannels)
+    let products = [
+      [batch, channels, outHeight, outWidth, channels, kernelH, kernelW, 8],
+      [batch, inChannels, height, width, 8], [outChannels, inChannels, kernelH, kernelW, 8],
+    ]
+    guard products.allSatisfy(Self.productFits) else {
+      throw ProblemError.countOverflow(descriptor: descriptor)
+    }
+  }
+
+  /// A problem whose fields are known to pass `init(batch:...)`: a part of a valid problem.
+  /// `init` checks every part's limits together with its own, so the parts need no `try`.
+  init(
+    unchecked batch: Int, inChannels: Int, height: Int, width: Int, outChannels: Int,
+    kernelH: Int, kernelW: Int, stride: Int, pad: Int, groups: Int
+  ) {
     self.batch = batch
     self.inChannels = inChannels
     self.height = height
@@ -77,15 +110,6 @@ public struct ConvProblem: Hashable, Sendable, Codable {
     self.stride = stride
     self.pad = pad
     self.groups = groups
-    // Every count the cost model forms must fit in an Int: the full convolution's FLOPs and
-    // bytes (the largest), the input's bytes and the weights' bytes.
-    let products = [
-      [batch, outChannels, outHeight, outWidth, inChannels, kernelH, kernelW, 8],
-      [batch, inChannels, height, width, 8], [outChannels, inChannels, kernelH, kernelW, 8],
-    ]
-    guard products.allSatisfy(Self.productFits) else {
-      throw ProblemError.countOverflow(descriptor: descriptor)
-    }
   }
 
   private static func productFits(_ factors: [Int]) -> Bool {

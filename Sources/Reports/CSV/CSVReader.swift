@@ -10,6 +10,8 @@ public enum CSVError: Error, Equatable, CustomStringConvertible, Sendable {
   case missingColumn(String, file: String)
   /// A cell does not hold the number its column needs.
   case badNumber(column: String, value: String, line: Int)
+  /// The header names a column twice, so a cell could not be found by its column's name.
+  case duplicateColumn(String, line: Int)
 
   public var description: String {
     switch self {
@@ -21,56 +23,48 @@ public enum CSVError: Error, Equatable, CustomStringConvertible, Sendable {
       "\(file) has no column '\(column)'; is it a sepbench result file?"
     case .badNumber(let column, let value, let line):
       "CSV line \(line): column \(column) holds '\(value)', which is not a number"
+    case .duplicateColumn(let column, let line):
+      "CSV line \(line): the header names column '\(column)' twice; column names must be unique"
     }
   }
 }
 
-/// A parsed RFC 4180 document: a header and rectangular records.
+/// A parsed RFC 4180 document: a header with unique column names and rectangular records.
 public struct CSVTable: Sendable, Equatable {
   public let header: [String]
   public let rows: [[String]]
 
-  /// Parses `text`. Accepts `\n` and `\r\n` line ends and quoted fields with embedded commas,
-  /// quotes and newlines.
+  /// Parses `text`, scalar by scalar. Accepts `\n`, `\r\n` and `\r` line ends, a UTF-8 byte
+  /// order mark before the header, quoted fields with embedded commas, quotes and line ends,
+  /// and skips blank lines (a trailing one included), as pandas does.
   public init(parsing text: String) throws {
-    var records: [[String]] = []
+    var scalars = Substring(text).unicodeScalars
+    if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+    var records: [(line: Int, fields: [String])] = []
     var record: [String] = []
-    var field = ""
+    var field = String.UnicodeScalarView()
     var quoted = false
     var fieldWasQuoted = false
     var line = 1
     var recordLine = 1
-    var iterator = Array(text.unicodeScalars).makeIterator()
-    var pending: Unicode.Scalar? = nil
 
-    func next() -> Unicode.Scalar? {
-      if let p = pending {
-        pending = nil
-        return p
-      }
-      return iterator.next()
-    }
-
-    while let ch = next() {
+    while let scalar = scalars.popFirst() {
       if quoted {
-        if ch == "\"" {
-          if let following = next() {
-            if following == "\"" {
-              field.unicodeScalars.append("\"")
-            } else {
-              quoted = false
-              pending = following
-            }
+        if scalar == "\"" {
+          if scalars.first == "\"" {
+            scalars.removeFirst()
+            field.append("\"")
           } else {
             quoted = false
           }
         } else {
-          if ch == "\n" { line += 1 }
-          field.unicodeScalars.append(ch)
+          // "\r\n" is one line end: count it at its "\n".
+          if scalar == "\n" || (scalar == "\r" && scalars.first != "\n") { line += 1 }
+          field.append(scalar)
         }
         continue
       }
-      switch ch {
+      switch scalar {
       case "\"":
         guard field.isEmpty && !fieldWasQuoted else {
           throw CSVError.malformed(line: line, reason: "quote inside an unquoted field")
@@ -78,16 +72,18 @@ public struct CSVTable: Sendable, Equatable {
         quoted = true
         fieldWasQuoted = true
       case ",":
-        record.append(field)
-        field = ""
+        record.append(String(field))
+        field = String.UnicodeScalarView()
         fieldWasQuoted = false
-      case "\r":
-        continue
-      case "\n":
-        record.append(field)
-        records.append(record)
+      case "\r", "\n":
+        if scalar == "\r" && scalars.first == "\n" { scalars.removeFirst() }
+        let blank = record.isEmpty && field.isEmpty && !fieldWasQuoted
+        if !blank {
+          record.append(String(field))
+          records.append((recordLine, record))
+        }
         record = []
-        field = ""
+        field = String.UnicodeScalarView()
         fieldWasQuoted = false
         line += 1
         recordLine = line
@@ -95,20 +91,24 @@ public struct CSVTable: Sendable, Equatable {
         guard !fieldWasQuoted else {
           throw CSVError.malformed(line: line, reason: "text after a closing quote")
         }
-        field.unicodeScalars.append(ch)
+        field.append(scalar)
       }
     }
     if quoted { throw CSVError.malformed(line: recordLine, reason: "quoted field never closes") }
     if !field.isEmpty || fieldWasQuoted || !record.isEmpty {
-      record.append(field)
-      records.append(record)
+      record.append(String(field))
+      records.append((recordLine, record))
     }
     guard let header = records.first else { throw CSVError.empty }
-    for (index, r) in records.enumerated() where r.count != header.count {
-      throw CSVError.ragged(line: index + 1, fields: r.count, expected: header.count)
+    var names: Set<String> = []
+    for name in header.fields where !names.insert(name).inserted {
+      throw CSVError.duplicateColumn(name, line: header.line)
     }
-    self.header = header
-    rows = Array(records.dropFirst())
+    for r in records where r.fields.count != header.fields.count {
+      throw CSVError.ragged(line: r.line, fields: r.fields.count, expected: header.fields.count)
+    }
+    self.header = header.fields
+    rows = records.dropFirst().map(\.fields)
   }
 
   /// Index of `column`, or a `missingColumn` error naming `file`.
@@ -119,7 +119,7 @@ public struct CSVTable: Sendable, Equatable {
     return index
   }
 
-  /// The rows as dictionaries keyed by column name.
+  /// The rows as dictionaries keyed by column name (the header's names are unique).
   public var records: [[String: String]] {
     rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
   }

@@ -1,5 +1,9 @@
 /// Writes RFC 4180 CSV: fields with a comma, quote, CR or LF are quoted and their quotes
 /// doubled; records end with `\n`; no comment lines.
+///
+/// Quoting is decided on Unicode scalars, not Characters: a comma or quote followed by a
+/// combining mark (`,\u{301}`) is one Character that equals neither `,` nor `"`, but a reader
+/// sees the scalar `,` all the same.
 public struct CSVWriter: Sendable {
   /// The column names, written as the first record.
   public let header: [String]
@@ -22,20 +26,30 @@ public struct CSVWriter: Sendable {
   /// The whole document, every record ending in `\n`.
   public var text: String { lines.joined(separator: "\n") + "\n" }
 
-  /// One field, quoted when needed.
+  /// One field, quoted when it holds a comma, quote, CR or LF, or starts with a byte order
+  /// mark (which a reader drops at the start of a file).
   public static func field(_ value: String) -> String {
-    // `isNewline` also catches "\r\n", which Swift treats as one Character.
-    guard value.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else {
+    let scalars = value.unicodeScalars
+    guard scalars.contains(where: needsQuotes) || scalars.first == "\u{FEFF}" else {
       return value
     }
-    return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    var quoted = String.UnicodeScalarView()
+    quoted.append("\"")
+    for scalar in scalars {
+      if scalar == "\"" { quoted.append("\"") }
+      quoted.append(scalar)
+    }
+    quoted.append("\"")
+    return String(quoted)
   }
 
-  static func record(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") }
-}
+  private static func needsQuotes(_ scalar: Unicode.Scalar) -> Bool {
+    scalar == "," || scalar == "\"" || scalar == "\r" || scalar == "\n"
+  }
 
-extension String {
-  fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-    split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+  /// One record. A record of a single empty field is written `""`: unquoted it would be a
+  /// blank line, which readers skip.
+  static func record(_ fields: [String]) -> String {
+    fields == [""] ? "\"\"" : fields.map(field).joined(separator: ",")
   }
 }

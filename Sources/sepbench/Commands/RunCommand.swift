@@ -20,8 +20,12 @@ struct RunCommand: ParsableCommand {
       """)
 
   @Option(
-    help: "Suite: \(Suite.builtIn.map(\.name).joined(separator: ", ")). Ignored with --shape.")
-  var suite = "mobilenet-v1"
+    help:
+      "Suite: \(Suite.builtIn.map(\.name).joined(separator: ", ")) (default \(Self.defaultSuite)). Not with --shape."
+  )
+  var suite: String?
+
+  static let defaultSuite = "mobilenet-v1"
 
   @OptionGroup var selection: SelectionOptions
 
@@ -126,24 +130,35 @@ struct RunCommand: ParsableCommand {
     if !failed.isEmpty { throw ExitCode(ExitStatus.failed.rawValue) }
   }
 
+  /// The plan the options ask for, checked before anything is created: a suite or shapes
+  /// (not both), a selection that names at least one variant, shapes that fit in memory.
   func makePlan() throws -> RunPlan {
     let chosen: Suite
-    if !selection.shapes.isEmpty {
+    if let suite, !selection.shapes.isEmpty {
+      throw UsageError(
+        "--suite \(EchoedText(suite)) and --shape cannot be combined; give a suite or shapes, not both"
+      )
+    } else if !selection.shapes.isEmpty {
       chosen = .adHoc(selection.shapes)
-    } else if let named = Suite.named(suite) {
+    } else if let named = Suite.named(suite ?? Self.defaultSuite) {
       chosen = named
     } else {
       throw UsageError(
-        "unknown suite '\(suite)'; allowed: \(Suite.builtIn.map(\.name).joined(separator: ", "))")
+        "unknown suite '\(EchoedText(suite ?? ""))'; allowed: \(Suite.builtIn.map(\.name).joined(separator: ", "))"
+      )
     }
     guard (1...100_000).contains(repetitions) else {
       throw UsageError("--repetitions \(repetitions) is not allowed; use 1 to 100000")
     }
     for problem in selection.shapes { try problem.validate(for: .convBlock) }
-    return RunPlan(
+    let threads = selection.threads ?? [1]
+    try selection.checkSelectsAVariant(threads: threads, excluded: chosen.excludedByDefault)
+    let plan = RunPlan(
       suite: chosen, ops: selection.ops, families: selection.variants, layouts: selection.layouts,
-      threads: selection.threads ?? [1], minSampleNanoseconds: minTime, repetitions: repetitions,
+      threads: threads, minSampleNanoseconds: minTime, repetitions: repetitions,
       caseBudgetNanoseconds: maxCaseTime, seed: selection.seed)
+    try plan.checkMemory()
+    return plan
   }
 
   /// Probes the requested events; an unknown name is bad input.

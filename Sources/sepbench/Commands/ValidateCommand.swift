@@ -26,9 +26,11 @@ struct ValidateCommand: ParsableCommand {
       selection.shapes.isEmpty
       ? Validation.standardProblems(quick: quick, seed: selection.seed) : selection.shapes
     let threads = selection.threads ?? [1, 2]
+    try selection.checkSelectsAVariant(threads: threads)
     let validation = Validation(
       problems: problems, ops: selection.ops, families: selection.variants,
       layouts: selection.layouts, threads: threads, seed: selection.seed)
+    try validation.checkMemory()
     print("Checking against the reference on \(problems.count) problems (seed \(selection.seed))")
     let outcomes = validation.run { outcome in
       let verdict = outcome.passed ? "ok  " : "FAIL"
