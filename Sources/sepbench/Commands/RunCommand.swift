@@ -78,7 +78,6 @@ struct RunCommand: ParsableCommand {
     var plan = try makePlan()
     let outPath = out ?? Self.defaultFolder(suite: plan.suite.name)
     try ResultFolder.checkWritable(outPath)
-    try plan.checkMemory()
     let counterPlan = try Self.counterPlan(events)
     plan.events = counterPlan.events
     let folder =
