@@ -43,7 +43,7 @@ public struct ResultFolder: Sendable {
   /// empty, each of its names fits the file system (255 bytes; 4095 for the whole path), it
   /// is not a file, and its nearest existing ancestor is a writable folder on a file system
   /// that holds files (not `/proc` or `/sys`, not mounted read-only).
-  /// - Throws: `FileError.unwritable` naming the path (cut to 60 characters) and what is wrong.
+  /// - Throws: `FileError.unwritable` naming the path (cut to 200 characters) and what is wrong.
   public static func checkWritable(_ path: String) throws {
     func refuse(_ reason: String) -> FileError {
       FileError.unwritable(path: EchoedText(path).description, reason: reason)

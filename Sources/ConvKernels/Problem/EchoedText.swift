@@ -1,9 +1,9 @@
-/// A value quoted back to the user in an error message, cut to its first 60 characters and
+/// A value quoted back to the user in an error message, cut to its first 200 characters (a long path still reads whole) and
 /// its length when longer (`aaaa… (100000 characters)`), so that one bad argument gives one
 /// short line rather than echoing the whole argument.
 package struct EchoedText: CustomStringConvertible, Sendable {
   /// The longest text echoed whole.
-  package static let limit = 60
+  package static let limit = 200
 
   package let text: String
 
