@@ -13,7 +13,8 @@ struct SepBench: ParsableCommand {
       """,
     subcommands: [
       RunCommand.self, ValidateCommand.self, ListCommand.self, ModelCommand.self,
-      CountersCommand.self, CompareCommand.self, ABCommand.self, CheckCommand.self, CalibrateCommand.self,
+      CountersCommand.self, CompareCommand.self, ABCommand.self, CheckCommand.self,
+      CalibrateCommand.self,
     ])
 
   static func main() {

@@ -15,7 +15,8 @@ import Testing
 
   /// `output` failed as bad input: exit 2, exactly one stderr line, nothing on stdout.
   static func expectBadInput(
-    _ output: SepbenchOutput, containing text: String, sourceLocation: SourceLocation = #_sourceLocation
+    _ output: SepbenchOutput, containing text: String,
+    sourceLocation: SourceLocation = #_sourceLocation
   ) {
     #expect(output.exitCode == 2, sourceLocation: sourceLocation)
     #expect(output.stderrLines.count == 1, "\(output.stderr)", sourceLocation: sourceLocation)
@@ -33,7 +34,9 @@ import Testing
       lines.first?.hasPrefix(
         "8 cases (1 regression, 1 improvement, 5 unchanged, 1 inconclusive); paired blocks")
         == true, "\(output.stdout)")
-    #expect(lines.dropFirst(2).first?.hasPrefix("regression    \(RegressionFixture.caseName) dw.naive.nchw") == true)
+    #expect(
+      lines.dropFirst(2).first?.hasPrefix(
+        "regression    \(RegressionFixture.caseName) dw.naive.nchw") == true)
   }
 
   @Test func aCaseThatFailedValidationInHeadExitsTwoAndStillWritesEveryReport() throws {
@@ -49,8 +52,13 @@ import Testing
     #expect(output.exitCode == 2, "\(output.stderr)")
     #expect(output.stdout.contains("failed validation in HEAD"))
     let csv = try Data(contentsOf: out.appendingPathComponent("compare.csv"))
-    #expect(csv == (try Data(contentsOf: RegressionFixture.root.appendingPathComponent("expected-compare.csv"))))
-    #expect(try String(contentsOf: markdown, encoding: .utf8).hasPrefix("## sepbench: performance comparison"))
+    #expect(
+      csv
+        == (try Data(
+          contentsOf: RegressionFixture.root.appendingPathComponent("expected-compare.csv"))))
+    #expect(
+      try String(contentsOf: markdown, encoding: .utf8).hasPrefix(
+        "## sepbench: performance comparison"))
     #expect(try String(contentsOf: junit, encoding: .utf8).contains("<error type=\"incomparable\""))
   }
 

@@ -22,8 +22,10 @@ public struct BlockRunner: Sendable {
 
   public init(binary: String) { self.binary = binary }
 
-  /// Checks that `binary` exists, runs, and is a sepbench that has `run` (its `--help`).
-  public func checkIsSepbench() throws(Failure) {
+  /// Checks that `binary` exists, runs, and is a sepbench that has `run` (its `--help`);
+  /// returns whether its `run` takes `--no-preflight` (older builds do not).
+  @discardableResult
+  public func checkIsSepbench() throws(Failure) -> Bool {
     guard FileManager.default.isExecutableFile(atPath: binary) else {
       throw .notSepbench(binary: binary, reason: "no executable file there")
     }
@@ -32,6 +34,7 @@ public struct BlockRunner: Sendable {
       throw .notSepbench(
         binary: binary, reason: "`run --help` exited \(status) without sepbench's usage")
     }
+    return output.contains("--no-preflight")
   }
 
   /// Runs one block into `folder`, writing the child's output to `log`. Returns normally only

@@ -35,9 +35,13 @@ public struct ABSession: Sendable {
       .appendingPathComponent(String(format: "block-%03d", index + 1))
   }
 
-  /// Runs the next pair in ABBA order. On failure the half-finished pair is removed, so the
-  /// folder always holds whole pairs.
-  public mutating func runPair(base: BlockRunner, head: BlockRunner) throws {
+  /// Runs the next pair in ABBA order. After the first pair, a build whose `run` takes
+  /// `--no-preflight` (`skipsPreflight`) skips the random-problem check it already passed;
+  /// every shape is still validated before it is timed. On failure the half-finished pair is
+  /// removed, so the folder always holds whole pairs.
+  public mutating func runPair(
+    base: BlockRunner, head: BlockRunner, skipsPreflight: Set<ABSide> = []
+  ) throws {
     let index = pairs
     let order = ABSchedule(pairs: index + 1, seed: seed).order(ofPair: index)
     do {
@@ -45,11 +49,15 @@ public struct ABSession: Sendable {
         let folder = blockFolder(side, pair: index)
         let log = root.appendingPathComponent("logs")
           .appendingPathComponent("\(side.rawValue)-\(folder.lastPathComponent).log")
+        let skip = index > 0 && skipsPreflight.contains(side)
         try (side == .base ? base : head).run(
-          arguments: arguments, folder: folder.path, log: log.path)
+          arguments: arguments + (skip ? ["--no-preflight"] : []), folder: folder.path,
+          log: log.path)
       }
     } catch {
-      for side in ABSide.allCases { try? FileManager.default.removeItem(at: blockFolder(side, pair: index)) }
+      for side in ABSide.allCases {
+        try? FileManager.default.removeItem(at: blockFolder(side, pair: index))
+      }
       throw error
     }
     pairs += 1

@@ -53,7 +53,8 @@ public struct MachineFingerprint: Codable, Sendable, Equatable {
     check(
       "cpu model", cpuModelNumber.map(String.init) ?? "?",
       other.cpuModelNumber.map(String.init) ?? "?")
-    check("stepping", cpuStepping.map(String.init) ?? "?", other.cpuStepping.map(String.init) ?? "?")
+    check(
+      "stepping", cpuStepping.map(String.init) ?? "?", other.cpuStepping.map(String.init) ?? "?")
     check("isa", isaFeatures.joined(separator: "+"), other.isaFeatures.joined(separator: "+"))
     check("cores", logicalCores, other.logicalCores)
     check("caches", Self.caches(cacheBytes), Self.caches(other.cacheBytes))

@@ -34,7 +34,8 @@ public struct NoiseFloor: Sendable, Equatable {
     for (key, value) in noise.sorted(by: { $0.key < $1.key }) {
       writer.append([
         String(ResultsColumn.schemaVersion), key.suite, key.caseName, key.op, key.variant,
-        key.layout, String(key.threads), key.isa, String(blocks), DecimalText.text(value, digits: 5),
+        key.layout, String(key.threads), key.isa, String(blocks),
+        DecimalText.text(value, digits: 5),
       ])
     }
     return writer.text
@@ -44,6 +45,11 @@ public struct NoiseFloor: Sendable, Equatable {
   public static func read(folder: String) throws -> NoiseFloor? {
     let url = URL(fileURLWithPath: folder).appendingPathComponent(fileName)
     guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    return try read(file: url)
+  }
+
+  /// Reads a noise file written by `calibrate`.
+  public static func read(file url: URL) throws -> NoiseFloor {
     let table = try CSVTable(contentsOf: url)
     let file = url.path
     let columns = try header.map { try table.column($0, file: file) }

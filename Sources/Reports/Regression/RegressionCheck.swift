@@ -11,6 +11,8 @@ public struct CaseComparison: Sendable, Equatable {
   public var verdict: Verdict
   /// Why: the reason of an incomparable row, or what changed T, or "".
   public var reason: String
+  /// True for a case only one side ran (incomparable, but no sign of a broken build).
+  public var oneSided = false
 }
 
 /// Settings of a comparison.
@@ -48,14 +50,16 @@ public struct RegressionReport: Sendable {
 
   /// Cases both sides ran that still cannot be compared (failed validation, another shape).
   public var brokenRows: [CaseComparison] {
-    rows.filter { $0.verdict == .incomparable && !$0.reason.hasPrefix("only in") }
+    rows.filter { $0.verdict == .incomparable && !$0.oneSided }
   }
 
   /// 0 no regression, 1 a regression (with `strict`, also an inconclusive case), 2 a case
   /// both sides ran that cannot be compared. A case only one side ran is reported as
-  /// incomparable without failing the check: adding a variant is not a regression.
+  /// incomparable without failing the check: adding a variant is not a regression. An
+  /// advisory report (different machines) gates nothing: 0 unless a case is broken.
   public var exitStatus: Int32 {
     if !brokenRows.isEmpty { return 2 }
+    if !machineDifferences.isEmpty { return 0 }
     if count(.regression) > 0 { return 1 }
     if strict && count(.inconclusive) > 0 { return 1 }
     return 0
@@ -122,8 +126,11 @@ public enum RegressionCheck {
       let side = failedBase && failedHead ? "both" : failedBase ? "BASE" : "HEAD"
       return incomparable("failed validation in \(side)")
     }
-    if !inBase { return incomparable("only in HEAD") }
-    if !inHead { return incomparable("only in BASE") }
+    if !inBase || !inHead {
+      var row = incomparable(inBase ? "only in BASE" : "only in HEAD")
+      row.oneSided = true
+      return row
+    }
     let baseShape = base.blocks.lazy.compactMap { $0.shapes[key.caseName] }.first
     let headShape = head.blocks.lazy.compactMap { $0.shapes[key.caseName] }.first
     if let baseShape, let headShape, baseShape != headShape {

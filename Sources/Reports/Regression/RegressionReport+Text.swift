@@ -34,7 +34,9 @@ extension RegressionReport {
       if let e = row.estimate {
         line += "  " + pad(ms(e.baseMedian), 9) + "  " + pad(ms(e.headMedian), 9)
         line += "  " + pad(Percent.signed(e.ratio), 7)
-        line += "   " + "[\(Percent.signed(e.low)), \(Percent.signed(e.high))]"
+        line +=
+          "   "
+          + "[\(Percent.signed(e.low)), \(Percent.signed(e.high))]"
           .padding(toLength: 20, withPad: " ", startingAt: 0)
         line += " " + pad(Percent.text(row.threshold), 4)
         line += "  " + pad(e.pValue.map { DecimalText.text($0, digits: 3) } ?? "", 5)
@@ -50,12 +52,18 @@ extension RegressionReport {
   /// rows away (and saying how many).
   public func markdown(limit: Int = 1 << 20) -> String {
     var text = "## sepbench: performance comparison\n\n"
-    let status =
-      exitStatus == 1
-      ? "**\(count(.regression)) regression(s)**" : exitStatus == 2 ? "**incomparable**" : "no regression"
+    let status: String
+    switch exitStatus {
+    case 2: status = "**incomparable**"
+    case 1 where count(.regression) == 0:
+      status = "**\(count(.inconclusive)) inconclusive (strict)**"
+    case 1: status = "**\(count(.regression)) regression(s)**"
+    default: status = machineDifferences.isEmpty ? "no regression" : "advisory only"
+    }
     text += "\(status). \(headline).\n\n"
     if !machineDifferences.isEmpty {
-      text += "> Advisory only: the two sides ran on different machines "
+      text +=
+        "> Advisory only: the two sides ran on different machines "
         + "(\(machineDifferences.joined(separator: "; "))).\n\n"
     }
     text += "BASE `\(basePath)`, HEAD `\(headPath)`. Change = HEAD/BASE − 1 of median times.\n\n"
@@ -94,7 +102,9 @@ extension RegressionReport {
       }
       text += "\n</details>\n"
     }
-    if omitted > 0 { text += "\n\(omitted) more rows left out to stay under 1 MiB; see compare.csv.\n" }
+    if omitted > 0 {
+      text += "\n\(omitted) more rows left out to stay under 1 MiB; see compare.csv.\n"
+    }
     return text
   }
 
@@ -105,9 +115,11 @@ extension RegressionReport {
     let errors = brokenRows.count
     let skipped = count(.inconclusive) + count(.incomparable) - errors
     var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    xml += "<testsuites name=\"sepbench compare\" tests=\"\(rows.count)\" failures=\"\(failures)\""
+    xml +=
+      "<testsuites name=\"sepbench compare\" tests=\"\(rows.count)\" failures=\"\(failures)\""
       + " errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
-    xml += "  <testsuite name=\"sepbench compare\" tests=\"\(rows.count)\" failures=\"\(failures)\""
+    xml +=
+      "  <testsuite name=\"sepbench compare\" tests=\"\(rows.count)\" failures=\"\(failures)\""
       + " errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
     for row in rows {
       let name = Self.xml(row.key.variantID)
@@ -134,21 +146,24 @@ extension RegressionReport {
   /// At most `limit` GitHub Actions workflow commands: `::error` per regression, `::warning`
   /// per inconclusive or incomparable case, worst first.
   public func annotations(limit: Int = 10) -> [String] {
-    rows.filter { $0.verdict == .regression || $0.verdict == .inconclusive || $0.verdict == .incomparable }
-      .prefix(limit).map { row in
-        let level = row.verdict == .regression ? "error" : "warning"
-        let title = "sepbench \(row.verdict.rawValue)"
-        let message = summary(row).replacingOccurrences(of: "%", with: "%25")
-          .replacingOccurrences(of: "\n", with: "%0A")
-        return "::\(level) title=\(title)::\(message)"
-      }
+    rows.filter {
+      $0.verdict == .regression || $0.verdict == .inconclusive || $0.verdict == .incomparable
+    }
+    .prefix(limit).map { row in
+      let level = row.verdict == .regression ? "error" : "warning"
+      let title = "sepbench \(row.verdict.rawValue)"
+      let message = summary(row).replacingOccurrences(of: "%", with: "%25")
+        .replacingOccurrences(of: "\n", with: "%0A")
+      return "::\(level) title=\(title)::\(message)"
+    }
   }
 
   /// One sentence about `row`.
   public func summary(_ row: CaseComparison) -> String {
     var text = "\(row.key.description): \(row.verdict.rawValue)"
     if let e = row.estimate {
-      text += ", \(Percent.signed(e.ratio)) [\(Percent.signed(e.low)), \(Percent.signed(e.high))]"
+      text +=
+        ", \(Percent.signed(e.ratio)) [\(Percent.signed(e.low)), \(Percent.signed(e.high))]"
         + " against ±\(Percent.text(row.threshold))"
     }
     if !row.reason.isEmpty { text += " (\(row.reason))" }
@@ -170,7 +185,9 @@ extension RegressionReport {
       case "\"": out += "&quot;"
       case "'": out += "&apos;"
       default:
-        if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { out += "?" } else {
+        if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" {
+          out += "?"
+        } else {
           out.unicodeScalars.append(scalar)
         }
       }

@@ -25,7 +25,8 @@ public struct ThresholdRules: Sendable, Equatable {
   /// Parses the text of a thresholds file; `file` names it in errors.
   public init(parsing text: String, file: String) throws {
     for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+      let line =
+        raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
         .first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
       if line.isEmpty { continue }
       let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -52,7 +53,9 @@ public struct ThresholdRules: Sendable, Equatable {
   /// `5%` or `0.05` as 0.05; nil unless it is in (0, 10] (a band of at most +1000 %).
   public static func fraction(_ text: String) -> Double? {
     let value: Double?
-    if text.hasSuffix("%") { value = Double(text.dropLast()).map { $0 / 100 } } else {
+    if text.hasSuffix("%") {
+      value = Double(text.dropLast()).map { $0 / 100 }
+    } else {
       value = Double(text)
     }
     guard let value, value > 0, value <= 10 else { return nil }

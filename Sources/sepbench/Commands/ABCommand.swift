@@ -60,8 +60,9 @@ struct ABCommand: ParsableCommand {
     Interrupt.install()
     let baseRunner = BlockRunner(binary: base)
     let headRunner = BlockRunner(binary: head)
-    try baseRunner.checkIsSepbench()
-    try headRunner.checkIsSepbench()
+    var skipsPreflight: Set<ABSide> = []
+    if try baseRunner.checkIsSepbench() { skipsPreflight.insert(.base) }
+    if try headRunner.checkIsSepbench() { skipsPreflight.insert(.head) }
     let root = out ?? "sepbench-ab/" + ABSession.timestamp() + "-\(getpid())"
     var session = try ABSession(root: root, arguments: block.arguments, seed: orderSeed)
     let started = MonotonicClock.now()
@@ -72,7 +73,7 @@ struct ABCommand: ParsableCommand {
       while session.pairs < target {
         if Interrupt.requested() { break loop }
         do {
-          try session.runPair(base: baseRunner, head: headRunner)
+          try session.runPair(base: baseRunner, head: headRunner, skipsPreflight: skipsPreflight)
         } catch {
           failure = error
           break loop
@@ -88,7 +89,8 @@ struct ABCommand: ParsableCommand {
       target = min(maxBlocks, target + 2)
     }
     if report == nil || failure != nil || Interrupt.requested() {
-      report = session.pairs >= 2 ? try? session.compare(try verdict.options(noiseFolder: nil)) : nil
+      report =
+        session.pairs >= 2 ? try? session.compare(try verdict.options(noiseFolder: nil)) : nil
     }
     if let failure {
       if let report { print(report.table) }

@@ -16,7 +16,9 @@ struct CalibrateCommand: ParsableCommand {
       OUT/base is itself a baseline for `check --baseline OUT/base`.
       """)
 
-  @Option(help: ArgumentHelp("The sepbench binary to calibrate (default: this one).", valueName: "binary"))
+  @Option(
+    help: ArgumentHelp("The sepbench binary to calibrate (default: this one).", valueName: "binary")
+  )
   var binary: String?
 
   @OptionGroup(title: "Each block") var block: BlockRunOptions
@@ -39,11 +41,11 @@ struct CalibrateCommand: ParsableCommand {
   func run() throws {
     Interrupt.install()
     let runner = BlockRunner(binary: binary ?? SelfBinary.path)
-    try runner.checkIsSepbench()
+    let skips: Set<ABSide> = try runner.checkIsSepbench() ? [.base, .head] : []
     var session = try ABSession(root: out, arguments: block.arguments, seed: orderSeed)
     while session.pairs < blocks {
       if let status = Interrupt.exitStatus() { throw ExitCode(status.rawValue) }
-      try session.runPair(base: runner, head: runner)
+      try session.runPair(base: runner, head: runner, skipsPreflight: skips)
       StandardStreams.error("pair \(session.pairs) of \(blocks) done\n")
     }
     let report = try session.compare(RegressionOptions())

@@ -20,7 +20,8 @@ struct CheckCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The stored baseline folder.", valueName: "folder"))
   var baseline: String
 
-  @Option(help: ArgumentHelp("An existing run to compare instead of rerunning.", valueName: "folder"))
+  @Option(
+    help: ArgumentHelp("An existing run to compare instead of rerunning.", valueName: "folder"))
   var current: String?
 
   @Option(help: ArgumentHelp("Folder for the rerun and compare.csv.", valueName: "folder"))

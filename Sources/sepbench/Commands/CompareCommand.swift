@@ -34,6 +34,7 @@ struct CompareCommand: ParsableCommand {
     let headRun = try MeasuredRun.read(head, allowIncomplete: verdict.allowIncomplete)
     var options = try verdict.options(noiseFolder: base)
     options.pairBlocks = !unpaired
-    try verdict.finish(try RegressionCheck.compare(base: baseRun, head: headRun, options: options), out: out)
+    try verdict.finish(
+      try RegressionCheck.compare(base: baseRun, head: headRun, options: options), out: out)
   }
 }

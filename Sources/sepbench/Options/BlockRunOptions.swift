@@ -6,7 +6,9 @@ struct BlockRunOptions: ParsableArguments {
   @Option(help: "Suite of every block (default quick).")
   var suite = "quick"
 
-  @Option(name: .customLong("shape"), help: ArgumentHelp("An ad-hoc shape (repeatable).", valueName: "descriptor"))
+  @Option(
+    name: .customLong("shape"),
+    help: ArgumentHelp("An ad-hoc shape (repeatable).", valueName: "descriptor"))
   var shapes: [String] = []
 
   @Option(help: ArgumentHelp("Operators, comma-separated.", valueName: "ops"))

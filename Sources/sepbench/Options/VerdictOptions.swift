@@ -11,7 +11,8 @@ struct VerdictOptions: ParsableArguments {
       valueName: "T"),
     transform: { text in
       guard let value = ThresholdRules.fraction(text) else {
-        throw UsageError("--threshold \(text.prefix(40)) is not allowed; use a fraction like 5% or 0.05, above 0")
+        throw UsageError(
+          "--threshold \(text.prefix(40)) is not allowed; use a fraction like 5% or 0.05, above 0")
       }
       return value
     })
@@ -52,11 +53,7 @@ struct VerdictOptions: ParsableArguments {
     options.allowDifferentMachines = allowDifferentMachines
     if let thresholds { options.rules = try ThresholdRules(contentsOf: thresholds) }
     if let noise {
-      let url = URL(fileURLWithPath: noise)
-      guard let floor = try NoiseFloor.read(folder: url.deletingLastPathComponent().path) else {
-        throw FileError.unreadable(path: noise, reason: "no such file")
-      }
-      options.noiseFloor = floor
+      options.noiseFloor = try NoiseFloor.read(file: URL(fileURLWithPath: noise))
     } else if let noiseFolder {
       let parent = URL(fileURLWithPath: noiseFolder).deletingLastPathComponent().path
       options.noiseFloor =

@@ -1,7 +1,7 @@
 import Harness
 import Reports
-import Testing
 import TestSupport
+import Testing
 
 /// Verdict counts over simulated suites of the seeded noise model.
 private struct Tally {

@@ -58,7 +58,8 @@ import Testing
     #expect(estimated.count == 7)
     #expect(estimated.allSatisfy { $0.estimate?.paired == true && $0.estimate?.blocks == 8 })
     #expect(estimated.allSatisfy { $0.threshold == RegressionThreshold.pairedDefault })
-    #expect(estimated.allSatisfy { $0.estimate?.baseSamples == 80 && $0.estimate?.headSamples == 80 })
+    #expect(
+      estimated.allSatisfy { $0.estimate?.baseSamples == 80 && $0.estimate?.headSamples == 80 })
   }
 
   @Test func theCaseThatFailedValidationInHeadIsIncomparableNamingHead() throws {
@@ -144,7 +145,9 @@ import Testing
     #expect(
       Set(cases.compactMap { $0.attribute(forName: "name")?.stringValue })
         == Set(Self.designedVerdicts.keys))
-    let failed = try document.nodes(forXPath: "//testcase[failure]").compactMap { $0 as? XMLElement }
+    let failed = try document.nodes(forXPath: "//testcase[failure]").compactMap {
+      $0 as? XMLElement
+    }
     #expect(failed.compactMap { $0.attribute(forName: "name")?.stringValue } == ["dw.naive.nchw"])
     let errored = try document.nodes(forXPath: "//testcase[error]").compactMap { $0 as? XMLElement }
     #expect(errored.compactMap { $0.attribute(forName: "name")?.stringValue } == ["pw.naive.nchw"])
@@ -200,7 +203,8 @@ import Testing
 
   @Test func aBadThresholdLineIsAnErrorNamingItsFileAndLine() {
     let text = "default 5%\n# fine\nop dw eight\nop pw 9%\n"
-    let expected = RegressionInputError.badThreshold(file: "rules.txt", line: 3, text: "op dw eight")
+    let expected = RegressionInputError.badThreshold(
+      file: "rules.txt", line: 3, text: "op dw eight")
     #expect(throws: expected) { try ThresholdRules(parsing: text, file: "rules.txt") }
     #expect(expected.description.hasPrefix("rules.txt line 3: 'op dw eight' is not"))
   }

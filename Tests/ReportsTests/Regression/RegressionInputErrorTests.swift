@@ -177,6 +177,30 @@ import Testing
       Dictionary(uniqueKeysWithValues: report.rows.map { ($0.key, $0.verdict) })
         == Dictionary(uniqueKeysWithValues: same.rows.map { ($0.key, $0.verdict) }))
     #expect(report.table.contains("ADVISORY: different machines (cpu model: 1 vs 2)"))
+    #expect(same.exitStatus == 1, "the regression gates on one machine")
+    #expect(report.exitStatus == 0, "an advisory report gates nothing")
+    #expect(report.markdown().contains("advisory only"))
+  }
+
+  @Test func aOneSidedCaseInAnAdvisoryReportDoesNotCountAsBroken() throws {
+    let scratch = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let head = try Self.copy("head-no-failure", scratch)
+    try RegressionFixture.editBlocks(
+      of: head, file: "meta.json", replacing: "\"cpuModelNumber\" : 1,",
+      with: "\"cpuModelNumber\" : 2,")
+    for file in ["samples.csv", "results.csv"] {
+      try RegressionFixture.editBlocks(
+        of: head, file: file, replacing: ",pw,naive,nchw,", with: ",pw,naive,nhwc-renamed,")
+    }
+    var options = RegressionOptions()
+    options.allowDifferentMachines = true
+    let report = try RegressionCheck.compare(
+      base: try MeasuredRun.read(RegressionFixture.path("base")),
+      head: try MeasuredRun.read(head.path), options: options)
+    #expect(report.rows.filter(\.oneSided).count == 2, "only in BASE and only in HEAD")
+    #expect(report.brokenRows.isEmpty)
+    #expect(report.exitStatus == 0)
   }
 
   @Test func sidesThatShareNoCaseAreIncomparable() throws {
@@ -201,9 +225,11 @@ import Testing
     let head = try Self.copy("head-no-failure", scratch)
     // Drop pw.packed-gemm.nchw from HEAD: as if the variant had been removed.
     try RegressionFixture.editBlocks(
-      of: head, file: "samples.csv", replacing: ",pw,packed-gemm,nchw,", with: ",pw,packed-gemm,gone,")
+      of: head, file: "samples.csv", replacing: ",pw,packed-gemm,nchw,",
+      with: ",pw,packed-gemm,gone,")
     try RegressionFixture.editBlocks(
-      of: head, file: "results.csv", replacing: ",pw,packed-gemm,nchw,", with: ",pw,packed-gemm,gone,")
+      of: head, file: "results.csv", replacing: ",pw,packed-gemm,nchw,",
+      with: ",pw,packed-gemm,gone,")
     let report = try RegressionCheck.compare(
       base: try MeasuredRun.read(RegressionFixture.path("base")),
       head: try MeasuredRun.read(head.path))
