@@ -38,7 +38,7 @@ struct SepBench: ParsableCommand {
   /// Prints `message` as one line on stderr and exits with `ExitStatus.badInput`.
   static func fail(_ message: String) -> Never {
     let line = EchoedArguments.shortened(message, arguments: CommandLine.arguments)
-    FileHandle.standardError.write(Data(("error: " + line + "\n").utf8))
+    StandardStreams.error("error: " + line + "\n")
     Foundation.exit(ExitStatus.badInput.rawValue)
   }
 }

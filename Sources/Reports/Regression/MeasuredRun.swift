@@ -22,6 +22,18 @@ public struct MeasuredRun: Sendable {
   /// True when `path` held block folders rather than being a result folder itself.
   public var isBlocked: Bool
 
+  /// True when `base` and `head` are the `base/` and `head/` block folders of one A/B
+  /// session (siblings beside its `ab.json`): only their blocks were run alternately, pair by
+  /// pair, so only they may be paired.
+  public static func wereRunAlternately(_ base: MeasuredRun, _ head: MeasuredRun) -> Bool {
+    guard base.isBlocked, head.isBlocked else { return false }
+    let baseURL = URL(fileURLWithPath: base.path).standardizedFileURL
+    let headURL = URL(fileURLWithPath: head.path).standardizedFileURL
+    let parent = baseURL.deletingLastPathComponent()
+    return parent == headURL.deletingLastPathComponent() && baseURL != headURL
+      && FileManager.default.fileExists(atPath: parent.appendingPathComponent("ab.json").path)
+  }
+
   /// The metadata of the first block.
   public var metadata: RunMetadata { blocks[0].metadata }
 

@@ -59,7 +59,7 @@ public struct NoiseFloor: Sendable, Equatable {
       guard let threads = Int(row[columns[6]]) else {
         throw CSVError.badNumber(column: "threads", value: row[columns[6]], line: index + 2)
       }
-      guard let value = Double(row[columns[9]]), value >= 0 else {
+      guard let value = Double(row[columns[9]]), value.isFinite, value >= 0, value <= 10 else {
         throw CSVError.badNumber(column: "noise", value: row[columns[9]], line: index + 2)
       }
       let key = CaseKey(

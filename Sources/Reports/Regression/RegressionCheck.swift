@@ -48,6 +48,16 @@ public struct RegressionReport: Sendable {
 
   public func count(_ verdict: Verdict) -> Int { rows.filter { $0.verdict == verdict }.count }
 
+  /// This report with every case that `earlier` had decided (anything but inconclusive) kept
+  /// as `earlier` judged it: later looks may only decide the cases still undecided.
+  public func keepingDecided(from earlier: RegressionReport) -> RegressionReport {
+    var decided: [CaseKey: CaseComparison] = [:]
+    for row in earlier.rows where row.verdict != .inconclusive { decided[row.key] = row }
+    var copy = self
+    copy.rows = rows.map { decided[$0.key] ?? $0 }
+    return copy
+  }
+
   /// Cases both sides ran that still cannot be compared (failed validation, another shape).
   public var brokenRows: [CaseComparison] {
     rows.filter { $0.verdict == .incomparable && !$0.oneSided }
@@ -89,7 +99,7 @@ public enum RegressionCheck {
       throw RegressionInputError.nothingInCommon(base: base.path, head: head.path)
     }
     let pairing =
-      options.pairBlocks && base.isBlocked && head.isBlocked
+      options.pairBlocks && MeasuredRun.wereRunAlternately(base, head)
       && base.blocks.count == head.blocks.count
       && base.blocks.count >= options.estimator.minimumPairs
     var rows = keys.map { key in
@@ -199,8 +209,7 @@ public enum RegressionCheck {
 /// Percentages for people: `+12.3%`, `-4.0%`, `5%`.
 enum Percent {
   static func text(_ fraction: Double) -> String {
-    let value = fraction * 100
-    return value == value.rounded() ? "\(Int(value))%" : DecimalText.text(value, digits: 1) + "%"
+    DecimalText.text(fraction * 100, digits: 1) + "%"
   }
 
   static func signed(_ ratio: Double) -> String {

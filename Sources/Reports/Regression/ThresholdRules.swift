@@ -24,7 +24,8 @@ public struct ThresholdRules: Sendable, Equatable {
 
   /// Parses the text of a thresholds file; `file` names it in errors.
   public init(parsing text: String, file: String) throws {
-    for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+    for (index, raw) in lines.enumerated() {
       let line =
         raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
         .first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""

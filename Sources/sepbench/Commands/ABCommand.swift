@@ -25,7 +25,7 @@ struct ABCommand: ParsableCommand {
 
   @OptionGroup(title: "Each block") var block: BlockRunOptions
 
-  @Option(help: "Pairs of blocks to run (default 20).")
+  @Option(help: "Pairs of blocks to run, 8 to 1000 (default 20).")
   var blocks = 20
 
   @Option(name: .customLong("order-seed"), help: "Seed of the ABBA order.")
@@ -48,8 +48,9 @@ struct ABCommand: ParsableCommand {
   @OptionGroup var verdict: VerdictOptions
 
   func validate() throws {
-    guard (2...1000).contains(blocks) else {
-      throw UsageError("--blocks \(blocks) is not allowed; use 2 to 1000 pairs")
+    guard (8...1000).contains(blocks) else {
+      throw UsageError(
+        "--blocks \(blocks) is not allowed; use 8 to 1000 pairs (pairing needs 8 pairs)")
     }
     guard maxBlocks >= blocks else {
       throw UsageError("--max-blocks \(maxBlocks) is below --blocks \(blocks)")
@@ -58,6 +59,7 @@ struct ABCommand: ParsableCommand {
 
   func run() throws {
     Interrupt.install()
+    try verdict.checkWritable()
     let baseRunner = BlockRunner(binary: base)
     let headRunner = BlockRunner(binary: head)
     var skipsPreflight: Set<ABSide> = []
@@ -65,6 +67,7 @@ struct ABCommand: ParsableCommand {
     if try headRunner.checkIsSepbench() { skipsPreflight.insert(.head) }
     let root = out ?? "sepbench-ab/" + ABSession.timestamp() + "-\(getpid())"
     var session = try ABSession(root: root, arguments: block.arguments, seed: orderSeed)
+    let options = try verdict.options(noiseFolder: nil)
     let started = MonotonicClock.now()
     var target = blocks
     var report: RegressionReport?
@@ -80,7 +83,10 @@ struct ABCommand: ParsableCommand {
         }
         StandardStreams.error("pair \(session.pairs) of \(target) done\n")
       }
-      report = try session.compare(try verdict.options(noiseFolder: nil))
+      // A case decided at an earlier look keeps that verdict: only inconclusive cases get
+      // another look, so adding pairs cannot turn an "unchanged" into a false regression.
+      let latest = try session.compare(options)
+      report = report.map { latest.keepingDecided(from: $0) } ?? latest
       let undecided = report?.count(.inconclusive) ?? 0
       guard untilDecided, undecided > 0, target < maxBlocks,
         MonotonicClock.now() - started < budget
@@ -88,18 +94,22 @@ struct ABCommand: ParsableCommand {
       StandardStreams.error("\(undecided) inconclusive: adding 2 pairs\n")
       target = min(maxBlocks, target + 2)
     }
-    if report == nil || failure != nil || Interrupt.requested() {
-      report =
-        session.pairs >= 2 ? try? session.compare(try verdict.options(noiseFolder: nil)) : nil
-    }
-    if let failure {
-      if let report { print(report.table) }
-      throw failure
-    }
-    if let status = Interrupt.exitStatus() {
-      if let report { print(report.table) }
-      StandardStreams.error("interrupted after \(session.pairs) pairs; blocks are in \(root)\n")
-      throw ExitCode(status.rawValue)
+    if failure != nil || Interrupt.requested() {
+      // A child stopped by the same Ctrl-C is an interruption, not a broken build.
+      let finished = session.pairs >= options.estimator.minimumPairs
+      let partial = finished ? try? session.compare(options) : nil
+      if let status = Interrupt.exitStatus() {
+        if let partial {
+          try verdict.write(partial, out: root)
+        }
+        StandardStreams.error(
+          "interrupted after \(session.pairs) pairs; "
+            + (partial == nil ? "too few to compare; " : "compared; ")
+            + "blocks are in \(root)\n")
+        throw ExitCode(status.rawValue)
+      }
+      if let partial { print(partial.table) }
+      if let failure { throw failure }
     }
     guard let report else { throw UsageError("no pair of blocks finished") }
     try verdict.finish(report, out: root)

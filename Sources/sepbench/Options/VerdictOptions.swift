@@ -62,9 +62,23 @@ struct VerdictOptions: ParsableArguments {
     return options
   }
 
+  /// Checks, before any block runs, that the summary files can be written.
+  func checkWritable() throws {
+    for path in [markdown, junit].compactMap({ $0 }) {
+      let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+      try ResultFolder.checkWritable(parent)
+    }
+  }
+
   /// Prints the table (and GitHub annotations under GitHub Actions), writes the summaries,
   /// and ends with the report's exit status.
   func finish(_ report: RegressionReport, out: String?) throws -> Never {
+    try write(report, out: out)
+    Foundation.exit(report.exitStatus)
+  }
+
+  /// Prints the table (and GitHub annotations under GitHub Actions) and writes the summaries.
+  func write(_ report: RegressionReport, out: String?) throws {
     print(report.table)
     if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
       for line in report.annotations() { print(line) }
@@ -76,6 +90,5 @@ struct VerdictOptions: ParsableArguments {
     }
     if let markdown { try AtomicFile.write(report.markdown(), to: URL(fileURLWithPath: markdown)) }
     if let junit { try AtomicFile.write(report.junit, to: URL(fileURLWithPath: junit)) }
-    Foundation.exit(report.exitStatus)
   }
 }

@@ -193,6 +193,10 @@ def main():
         for block in range(1, BLOCKS + 1):
             make_block(source, os.path.join(root, "block-%03d" % block),
                        "base" if side == "base" else "head", block, fail)
+    # The sides were "run alternately": compare pairs sibling block folders only beside the
+    # ab.json of an A/B session.
+    with open(os.path.join(HERE, "ab.json"), "w") as manifest:
+        manifest.write('{\n  "orderSeed" : 1,\n  "pairs" : %d\n}\n' % BLOCKS)
 
 
 if __name__ == "__main__":

@@ -264,4 +264,14 @@ import Testing
     #expect(!report.paired)
     #expect(report.rows.allSatisfy { $0.estimate?.blocks == 7 })
   }
+
+  @Test func blockFoldersOfDifferentSessionsAreNotPaired() throws {
+    let scratch = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let head = try RegressionFixture.copy("head-no-failure", into: scratch)
+    let report = try RegressionCheck.compare(
+      base: try Self.read("base"), head: try MeasuredRun.read(head.path))
+    #expect(!report.paired, "8 blocks each, but not run alternately in one A/B session")
+    #expect(report.rows.allSatisfy { $0.threshold == RegressionThreshold.unpairedDefault })
+  }
 }
