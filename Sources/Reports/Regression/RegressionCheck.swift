@@ -1,3 +1,4 @@
+import Foundation
 import Harness
 
 /// One case of a regression comparison: the estimate, the band it was judged against, the
@@ -30,6 +31,9 @@ public struct RegressionOptions: Sendable {
   /// Exit 1 on inconclusive cases too.
   public var strict = false
   public var estimator = RatioEstimator()
+  /// A pair whose processes differ by more than this over all cases (in log terms, and more
+  /// than 3 robust deviations of such shifts) is left out as disturbed (default 0.05).
+  public var disturbedPairShift = 0.05
 
   public init() {}
 }
@@ -44,6 +48,8 @@ public struct RegressionReport: Sendable {
   /// machines match): every verdict is then advisory.
   public var machineDifferences: [String]
   public var strict: Bool
+  /// Pairs left out because one process ran every case off (0-based index: HEAD/BASE - 1).
+  public var disturbedPairs: [Int: Double] = [:]
   public var metric = "time"
 
   public func count(_ verdict: Verdict) -> Int { rows.filter { $0.verdict == verdict }.count }
@@ -102,8 +108,10 @@ public enum RegressionCheck {
       options.pairBlocks && MeasuredRun.wereRunAlternately(base, head)
       && base.blocks.count == head.blocks.count
       && base.blocks.count >= options.estimator.minimumPairs
+    let disturbed = pairing ? disturbedPairs(base, head, options) : [:]
+    let kept = base.blocks.indices.filter { disturbed[$0] == nil }
     var rows = keys.map { key in
-      compareCase(key, base, head, pairing: pairing, options)
+      compareCase(key, base, head, pairing: pairing, keptPairs: kept, options)
     }
     if !differences.isEmpty {
       for index in rows.indices {
@@ -118,11 +126,41 @@ public enum RegressionCheck {
     }
     return RegressionReport(
       basePath: base.path, headPath: head.path, rows: rows, paired: pairing,
-      machineDifferences: differences, strict: options.strict)
+      machineDifferences: differences, strict: options.strict, disturbedPairs: disturbed)
+  }
+
+  /// Pairs in which one process ran every case faster or slower than its partner: the median
+  /// over all cases of the pair's log ratio lies more than max(`disturbedPairShift`, 3 robust
+  /// deviations) from the median over pairs. On shared guests a process sometimes loses its
+  /// vCPU for seconds and runs everything 20 to 60 % slow (seen on a Zen 3 guest); such a pair
+  /// says nothing about the change. A change that slows every case shifts every pair alike and
+  /// is kept. Keys are 0-based pair indices, values the pair's shift (HEAD/BASE - 1).
+  static func disturbedPairs(
+    _ base: MeasuredRun, _ head: MeasuredRun, _ options: RegressionOptions
+  ) -> [Int: Double] {
+    let shifts = zip(base.blocks, head.blocks).map { b, h -> Double? in
+      let d = b.samples.keys.compactMap { key -> Double? in
+        guard let x = b.samples[key], let y = h.samples[key] else { return nil }
+        return log(RatioEstimator.median(y)) - log(RatioEstimator.median(x))
+      }
+      return d.isEmpty ? nil : RatioEstimator.median(d)
+    }
+    let known = shifts.compactMap { $0 }
+    guard known.count >= options.estimator.minimumPairs else { return [:] }
+    let centre = RatioEstimator.median(known)
+    let spread = 1.4826 * RatioEstimator.median(known.map { abs($0 - centre) })
+    let limit = max(options.disturbedPairShift, 3 * spread)
+    var out: [Int: Double] = [:]
+    for (index, shift) in shifts.enumerated() {
+      if let shift, abs(shift - centre) > limit { out[index] = exp(shift) - 1 }
+    }
+    // Never leave fewer pairs than the paired interval needs.
+    if shifts.count - out.count < options.estimator.minimumPairs { return [:] }
+    return out
   }
 
   private static func compareCase(
-    _ key: CaseKey, _ base: MeasuredRun, _ head: MeasuredRun, pairing: Bool,
+    _ key: CaseKey, _ base: MeasuredRun, _ head: MeasuredRun, pairing: Bool, keptPairs: [Int],
     _ options: RegressionOptions
   ) -> CaseComparison {
     func incomparable(_ reason: String) -> CaseComparison {
@@ -151,14 +189,15 @@ public enum RegressionCheck {
     var headBlocks: [[Double]]
     var paired = pairing
     if pairing {
-      let pairs = zip(base.blocks, head.blocks).compactMap { b, h -> ([Double], [Double])? in
-        guard let x = b.samples[key], let y = h.samples[key] else { return nil }
+      let pairs = keptPairs.compactMap { index -> ([Double], [Double])? in
+        guard let x = base.blocks[index].samples[key], let y = head.blocks[index].samples[key]
+        else { return nil }
         return (x, y)
       }
       baseBlocks = pairs.map(\.0)
       headBlocks = pairs.map(\.1)
-      if pairs.count < base.blocks.count {
-        notes.append("\(pairs.count) of \(base.blocks.count) pairs hold the case")
+      if pairs.count < keptPairs.count {
+        notes.append("\(pairs.count) of \(keptPairs.count) pairs hold the case")
       }
       if pairs.count < options.estimator.minimumPairs {
         paired = false

@@ -12,8 +12,16 @@ extension RegressionReport {
       ? "paired blocks, Hodges-Lehmann of block ratios, robust t interval"
       : "unpaired, pooled medians, bootstrap interval"
     let level = rows.lazy.compactMap(\.estimate).first.map { Percent.text($0.level) } ?? "99%"
-    return "\(rows.count) cases (\(counts.joined(separator: ", "))); \(method), \(level) "
+    var line =
+      "\(rows.count) cases (\(counts.joined(separator: ", "))); \(method), \(level) "
       + "intervals; regression = whole interval above +T"
+    if !disturbedPairs.isEmpty {
+      let shifts = disturbedPairs.sorted { $0.key < $1.key }
+        .map { "\($0.key + 1) (\(Percent.signed(1 + $0.value)))" }
+      line +=
+        "; left out \(disturbedPairs.count) disturbed pair(s): \(shifts.joined(separator: ", "))"
+    }
+    return line
   }
 
   /// The console table, worst first.
