@@ -90,7 +90,7 @@ public struct RegressionReport: Sendable {
 /// then be off by more than T *and* by more than its own interval, so the band, wider than
 /// the noise, does the work a multiple-comparison correction would: in the seeded noise model
 /// of the tests (120 cases, 20 paired blocks), 100 suite-wide A/A comparisons raise no false
-/// regression, while a real 10 % slowdown is flagged in about 97 % of cases. Cases noisier
+/// regression, while a real 10 % slowdown is flagged in at least 95 % of cases. Cases noisier
 /// than T allows stay `inconclusive` rather than guessing; `calibrate` widens their band.
 public enum RegressionCheck {
   public static func compare(
