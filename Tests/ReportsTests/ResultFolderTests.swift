@@ -86,7 +86,7 @@ import Testing
 
   @Test func fileInPlaceOfFolderIsRejected() throws {
     let path = Self.temporaryFolder()
-    FileManager.default.createFile(atPath: path, contents: Data())
+    _ = FileManager.default.createFile(atPath: path, contents: Data())
     defer { try? FileManager.default.removeItem(atPath: path) }
     #expect(throws: FileError.self) { try ResultFolder.checkWritable(path) }
     #expect(throws: FileError.self) { try ResultFolder.create(at: path) }

@@ -43,7 +43,7 @@ public struct BlockRunner: Sendable {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = ["run"] + arguments + ["--out", folder]
-    FileManager.default.createFile(atPath: log, contents: nil)
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
     let handle = FileHandle(forWritingAtPath: log)
     process.standardOutput = handle
     process.standardError = handle

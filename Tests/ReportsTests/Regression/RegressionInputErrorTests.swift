@@ -6,6 +6,13 @@ import Testing
 /// Folders `MeasuredRun.read` and `RegressionCheck.compare` refuse, each with the error that
 /// names what is wrong. Every test edits a scratch copy of the fixture, never the fixture.
 @Suite struct RegressionInputErrorTests {
+  /// Rewrites every block's fingerprint of a copied side to CPU model 2 (the fixture's is 1).
+  private static func moveToAnotherCPUModel(_ side: URL) throws {
+    try RegressionFixture.editBlocks(
+      of: side, file: "meta.json", replacing: "\"cpuModelNumber\" : 1,",
+      with: "\"cpuModelNumber\" : 2,")
+  }
+
   /// A scratch copy of fixture `name`; the caller removes `scratch`.
   static func copy(_ name: String, _ scratch: URL) throws -> URL {
     try RegressionFixture.copy(name, into: scratch)
@@ -132,9 +139,7 @@ import Testing
     let scratch = RegressionFixture.scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }
     let head = try Self.copy("head-no-failure", scratch)
-    try RegressionFixture.editBlocks(
-      of: head, file: "meta.json", replacing: "\"cpuModelNumber\" : 1,",
-      with: "\"cpuModelNumber\" : 2,")
+    try Self.moveToAnotherCPUModel(head)
     let base = try MeasuredRun.read(RegressionFixture.path("base"))
     let expected = RegressionInputError.differentMachines(differences: ["cpu model: 1 vs 2"])
     #expect(throws: expected) {
@@ -160,9 +165,7 @@ import Testing
     let scratch = RegressionFixture.scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }
     let head = try Self.copy("head-no-failure", scratch)
-    try RegressionFixture.editBlocks(
-      of: head, file: "meta.json", replacing: "\"cpuModelNumber\" : 1,",
-      with: "\"cpuModelNumber\" : 2,")
+    try Self.moveToAnotherCPUModel(head)
     let base = try MeasuredRun.read(RegressionFixture.path("base"))
     var options = RegressionOptions()
     options.allowDifferentMachines = true
@@ -186,9 +189,7 @@ import Testing
     let scratch = RegressionFixture.scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }
     let head = try Self.copy("head-no-failure", scratch)
-    try RegressionFixture.editBlocks(
-      of: head, file: "meta.json", replacing: "\"cpuModelNumber\" : 1,",
-      with: "\"cpuModelNumber\" : 2,")
+    try Self.moveToAnotherCPUModel(head)
     for file in ["samples.csv", "results.csv"] {
       try RegressionFixture.editBlocks(
         of: head, file: file, replacing: ",pw,naive,nchw,", with: ",pw,naive,nhwc-renamed,")
