@@ -40,6 +40,30 @@ enum FolderCreation {
 
   /// Removes the folders `make` returned, innermost first; a folder that is no longer empty
   /// stays.
+  /// Makes the folder at `path` (and its missing parents), refusing a file in its place:
+  /// the `make` that commands use, with failures as `FileError`. Returns the folder and the
+  /// folders this call made, for `remove` should a later step fail.
+  static func makeFolder(_ path: String) throws -> (url: URL, made: [URL]) {
+    let url = URL(fileURLWithPath: path)
+    if FileManager.default.fileExists(atPath: path), !isFolder(path) {
+      throw FileError.unwritable(path: path, reason: "it is a file, not a folder")
+    }
+    do throws(Failure) {
+      return (url, try make(url))
+    } catch {
+      throw FileError.unwritable(path: path, reason: error.reason)
+    }
+  }
+
+  /// `yyyyMMdd-HHmmss` in UTC, for default folder names.
+  static func timestamp(_ date: Date = Date()) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyyMMdd-HHmmss"
+    return formatter.string(from: date)
+  }
+
   static func remove(_ made: [URL]) {
     for folder in made.reversed() { rmdir(folder.path) }
   }

@@ -92,6 +92,20 @@ public struct PlanSummary: Codable, Sendable, Equatable {
   public var seed: UInt64
   public var events: [String]
 
+  /// The suite cases in plan order, as (name, shape descriptor), from `cases`
+  /// (`name=descriptor`).
+  public var caseShapes: [(name: String, descriptor: String)] {
+    cases.compactMap { entry in
+      let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+      return parts.count == 2 ? (parts[0], parts[1]) : nil
+    }
+  }
+
+  /// The shape descriptor of each suite case.
+  public var shapesByCase: [String: String] {
+    Dictionary(caseShapes.map { ($0.name, $0.descriptor) }, uniquingKeysWith: { first, _ in first })
+  }
+
   public init(_ plan: RunPlan) {
     suite = plan.suite.name
     cases = plan.suite.cases.map { "\($0.name)=\($0.problem.descriptor)" }

@@ -21,17 +21,7 @@ public struct ResultFolder: Sendable {
   /// Creates the folder (and its parents) if needed and checks that it can be written.
   /// - Throws: `FileError.unwritable` naming the path and the reason.
   public static func create(at path: String) throws -> ResultFolder {
-    let url = URL(fileURLWithPath: path)
-    var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
-      throw FileError.unwritable(path: path, reason: "it is a file, not a folder")
-    }
-    let made: [URL]
-    do throws(FolderCreation.Failure) {
-      made = try FolderCreation.make(url)
-    } catch {
-      throw FileError.unwritable(path: path, reason: error.reason)
-    }
+    let (url, made) = try FolderCreation.makeFolder(path)
     guard FileManager.default.isWritableFile(atPath: path) else {
       FolderCreation.remove(made)
       throw FileError.unwritable(path: path, reason: "permission denied")
@@ -87,6 +77,9 @@ public struct ResultFolder: Sendable {
   }
 
   public init(url: URL) { self.url = url }
+
+  /// `yyyyMMdd-HHmmss` now, in UTC: the time part of default folder names.
+  public static func timestamp() -> String { FolderCreation.timestamp() }
 
   /// Writes all four files. `events` are the requested counter events, in column order.
   ///

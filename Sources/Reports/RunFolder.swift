@@ -47,16 +47,7 @@ public final class RunFolder {
   public static func claim(
     _ path: String, replacing: Bool, checkpointInterval: UInt64 = defaultCheckpointInterval
   ) throws -> RunFolder {
-    let url = URL(fileURLWithPath: path)
-    if FileManager.default.fileExists(atPath: path), !FolderCreation.isFolder(path) {
-      throw FileError.unwritable(path: path, reason: "it is a file, not a folder")
-    }
-    let made: [URL]
-    do throws(FolderCreation.Failure) {
-      made = try FolderCreation.make(url)
-    } catch {
-      throw FileError.unwritable(path: path, reason: error.reason)
-    }
+    let (url, made) = try FolderCreation.makeFolder(path)
     return try adopt(
       url, path: path, made: made, replacing: replacing, checkpointInterval: checkpointInterval)
   }

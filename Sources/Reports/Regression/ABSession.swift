@@ -29,10 +29,14 @@ public struct ABSession: Sendable {
     }
   }
 
+  /// `block-001` for index 0: the name of a block folder, which `MeasuredRun` reads in name
+  /// order.
+  public static func blockName(_ index: Int) -> String { String(format: "block-%03d", index + 1) }
+
   /// The folder of `side`'s block of pair `index` (0-based).
   public func blockFolder(_ side: ABSide, pair index: Int) -> URL {
     root.appendingPathComponent(side.rawValue)
-      .appendingPathComponent(String(format: "block-%03d", index + 1))
+      .appendingPathComponent(Self.blockName(index))
   }
 
   /// Runs the next pair in ABBA order. After the first pair, a build whose `run` takes
@@ -88,13 +92,5 @@ public struct ABSession: Sendable {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let text = String(decoding: try encoder.encode(manifest), as: UTF8.self) + "\n"
     try AtomicFile.write(text, to: root.appendingPathComponent("ab.json"))
-  }
-
-  /// `yyyyMMdd-HHmmss` now, for default folder names.
-  public static func timestamp() -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.dateFormat = "yyyyMMdd-HHmmss"
-    return formatter.string(from: Date())
   }
 }

@@ -119,13 +119,9 @@ public struct MeasuredRun: Sendable {
     for (index, row) in results.rows.enumerated() {
       status[try resultKey.key(row, line: index + 2)] = row[statusColumn]
     }
-    var shapes: [String: String] = [:]
-    for entry in metadata.plan.cases {
-      let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-      if parts.count == 2 { shapes[parts[0]] = parts[1] }
-    }
     return Block(
-      path: path, metadata: metadata, samples: byCase, status: status, shapes: shapes)
+      path: path, metadata: metadata, samples: byCase, status: status,
+      shapes: metadata.plan.shapesByCase)
   }
 
   /// The columns of a CSV that make a `CaseKey`.

@@ -65,7 +65,7 @@ struct ABCommand: ParsableCommand {
     var skipsPreflight: Set<ABSide> = []
     if try baseRunner.checkIsSepbench() { skipsPreflight.insert(.base) }
     if try headRunner.checkIsSepbench() { skipsPreflight.insert(.head) }
-    let root = out ?? "sepbench-ab/" + ABSession.timestamp() + "-\(getpid())"
+    let root = out ?? "sepbench-ab/" + ResultFolder.timestamp() + "-\(getpid())"
     var session = try ABSession(root: root, arguments: block.arguments, seed: orderSeed)
     let options = try verdict.options(noiseFolder: nil)
     let started = MonotonicClock.now()

@@ -32,7 +32,7 @@ struct CheckCommand: ParsableCommand {
   func run() throws {
     Interrupt.install()
     let base = try MeasuredRun.read(baseline, allowIncomplete: verdict.allowIncomplete)
-    let root = out ?? "sepbench-check/" + ABSession.timestamp() + "-\(getpid())"
+    let root = out ?? "sepbench-check/" + ResultFolder.timestamp() + "-\(getpid())"
     let headPath: String
     if let current {
       headPath = current
@@ -42,7 +42,7 @@ struct CheckCommand: ParsableCommand {
       let arguments = Self.arguments(replaying: base.metadata.plan)
       for index in 0..<base.blocks.count {
         if let status = Interrupt.exitStatus() { throw ExitCode(status.rawValue) }
-        let name = String(format: "block-%03d", index + 1)
+        let name = ABSession.blockName(index)
         let folder = URL(fileURLWithPath: root).appendingPathComponent(name).path
         let logs = try ResultFolder.create(at: root + "/logs")
         let log = logs.url.appendingPathComponent(name + ".log").path
@@ -63,10 +63,7 @@ struct CheckCommand: ParsableCommand {
     if Suite.named(plan.suite) != nil {
       out = ["--suite", plan.suite]
     } else {
-      out = plan.cases.flatMap { entry -> [String] in
-        let parts = entry.split(separator: "=", maxSplits: 1)
-        return ["--shape", String(parts.last ?? "")]
-      }
+      out = plan.caseShapes.flatMap { ["--shape", $0.descriptor] }
     }
     out += ["--ops", plan.ops.joined(separator: ",")]
     if let variants = plan.variants { out += ["--variants", variants.joined(separator: ",")] }

@@ -188,9 +188,6 @@ struct RunCommand: ParsableCommand {
   /// The default result folder's name; `RunFolder.claimNew` adds `-2`, `-3`, … when a run
   /// of the same second has it already.
   static func defaultFolder(suite: String) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.dateFormat = "yyyyMMdd-HHmmss"
-    return "sepbench-results/\(suite)-\(formatter.string(from: Date()))"
+    "sepbench-results/\(suite)-\(ResultFolder.timestamp())"
   }
 }
