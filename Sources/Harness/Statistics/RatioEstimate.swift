@@ -19,4 +19,21 @@ public struct RatioEstimate: Sendable, Equatable, Codable {
   public var headMedian: Double
   /// Two-sided Mann-Whitney U p-value of the pooled samples; shown, never decisive.
   public var pValue: Double?
+
+  public init(
+    ratio: Double, low: Double, high: Double, level: Double, paired: Bool, baseSamples: Int,
+    headSamples: Int, blocks: Int, baseMedian: Double, headMedian: Double, pValue: Double?
+  ) {
+    self.ratio = ratio
+    self.low = low
+    self.high = high
+    self.level = level
+    self.paired = paired
+    self.baseSamples = baseSamples
+    self.headSamples = headSamples
+    self.blocks = blocks
+    self.baseMedian = baseMedian
+    self.headMedian = headMedian
+    self.pValue = pValue
+  }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import Reports
 import TestSupport
 import Testing
@@ -65,5 +66,31 @@ import Testing
     #expect(report.disturbedPairs.isEmpty)
     #expect(report.count(.regression) >= 6, "\(report.table)")
     #expect(report.count(.improvement) == 0)
+  }
+}
+
+@Suite struct PooledAgreementTests {
+  private static func estimate(ratio: Double, base: Double, head: Double) -> RatioEstimate {
+    RatioEstimate(
+      ratio: ratio, low: ratio * 0.94, high: ratio * 1.06, level: 0.99, paired: true,
+      baseSamples: 200, headSamples: 200, blocks: 20, baseMedian: base, headMedian: head,
+      pValue: nil)
+  }
+
+  @Test func aPairedRegressionThePooledMediansDoNotShowIsNotBelieved() {
+    let e = Self.estimate(ratio: 1.127, base: 28_600, head: 28_800)
+    #expect(Verdict.decide(e, threshold: 0.05) == .regression)
+    let why = RegressionCheck.pooledDisagreement(e, .regression, 0.05)
+    #expect(
+      why == "paired estimate +12.7% but pooled medians +0.7%: disturbed blocks, not a change")
+  }
+
+  @Test func aRegressionBothEstimatesShowStands() {
+    let e = Self.estimate(ratio: 1.10, base: 5_300, head: 5_900)
+    #expect(RegressionCheck.pooledDisagreement(e, .regression, 0.05) == nil)
+    let better = Self.estimate(ratio: 0.85, base: 5_300, head: 4_600)
+    #expect(RegressionCheck.pooledDisagreement(better, .improvement, 0.05) == nil)
+    let unsure = Self.estimate(ratio: 0.85, base: 5_300, head: 5_280)
+    #expect(RegressionCheck.pooledDisagreement(unsure, .improvement, 0.05) != nil)
   }
 }
