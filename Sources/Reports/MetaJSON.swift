@@ -91,6 +91,11 @@ public struct PlanSummary: Codable, Sendable, Equatable {
   public var caseBudgetNanoseconds: UInt64
   public var seed: UInt64
   public var events: [String]
+  /// `time` or `instructions` (absent in folders of older versions: time).
+  public var metric: String?
+
+  /// What the run measured.
+  public var measuredMetric: Metric { metric.flatMap(Metric.init(rawValue:)) ?? .time }
 
   /// The suite cases in plan order, as (name, shape descriptor), from `cases`
   /// (`name=descriptor`).
@@ -118,6 +123,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     caseBudgetNanoseconds = plan.caseBudgetNanoseconds
     seed = plan.seed
     events = plan.events
+    metric = plan.metric.rawValue
   }
 }
 

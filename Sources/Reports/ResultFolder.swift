@@ -17,6 +17,10 @@ public struct ResultFolder: Sendable {
   public static let metaFile = "meta.json"
   /// The four files of a result folder.
   public static let fileNames = [resultsFile, samplesFile, comparisonFile, metaFile]
+  /// The counts of a `--metric instructions` run, written beside the four.
+  public static let instructionsFile = "instructions.csv"
+  /// Every file a run may write.
+  static let allFileNames = fileNames + [instructionsFile]
 
   /// Creates the folder (and its parents) if needed and checks that it can be written.
   /// - Throws: `FileError.unwritable` naming the path and the reason.
@@ -101,6 +105,11 @@ public struct ResultFolder: Sendable {
     var comparison = CSVWriter(header: ComparisonRow.header)
     for row in ComparisonRow.rows(from: results) { comparison.append(row.cells) }
     try AtomicFile.write(comparison.text, to: url.appendingPathComponent(Self.comparisonFile))
+    if metadata.plan.measuredMetric == .instructions {
+      try AtomicFile.write(
+        InstructionsTable(results: results).csv,
+        to: url.appendingPathComponent(Self.instructionsFile))
+    }
     if metadata.completed {
       try AtomicFile.write(try Self.json(metadata, path: metaURL.path), to: metaURL)
     }
@@ -108,7 +117,7 @@ public struct ResultFolder: Sendable {
 
   /// The result files (of `fileNames`) that exist in this folder.
   public func existingResultFiles() -> [String] {
-    Self.fileNames.filter {
+    Self.allFileNames.filter {
       FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path)
     }
   }
@@ -123,7 +132,7 @@ public struct ResultFolder: Sendable {
   /// would have without this call; the folder's results do not depend on it.
   public func removeStaleTemporaryFiles() {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-    let prefixes = Self.fileNames.map(AtomicFile.temporaryPrefix)
+    let prefixes = Self.allFileNames.map(AtomicFile.temporaryPrefix)
     for name in names where prefixes.contains(where: name.hasPrefix) {
       unlink(url.appendingPathComponent(name).path)
     }

@@ -42,3 +42,19 @@ import Testing
     #expect(a.converted(to: .nhwc).pointer == a.pointer)
   }
 }
+
+@Suite struct AdjacentTensorTests {
+  @Test func theSecondTensorLiesAboveTheFirstInOneAlignedAllocation() {
+    let first = TensorShape(n: 1, c: 3, h: 5, w: 7)  // 105 floats: not a multiple of 16
+    let second = TensorShape(n: 1, c: 2, h: 3, w: 3)
+    let (a, b) = Tensor.adjacent((first, .nchw), (second, .nhwc))
+    #expect(a.storage === b.storage)
+    #expect(b.pointer - a.pointer == 112, "105 floats rounded up to a 64-byte line")
+    #expect(Int(bitPattern: b.pointer) % AlignedBuffer.alignment == 0)
+    #expect(a.values == [Float](repeating: 0, count: 105))
+    b[0, 1, 2, 2] = 5
+    #expect(b.values.filter { $0 != 0 } == [5])
+    #expect(a.values.allSatisfy { $0 == 0 }, "writing one leaves the other alone")
+    #expect(b.layout == .nhwc && b.shape == second)
+  }
+}

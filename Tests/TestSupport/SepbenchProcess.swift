@@ -61,9 +61,12 @@ public enum SepbenchProcess {
   /// (`ulimit -v`) and then becomes `sepbench`.
   public static func run(
     _ arguments: [String], in directory: URL? = nil, stdout: Output = .captured,
-    addressSpaceLimitKiB: Int? = nil
+    addressSpaceLimitKiB: Int? = nil, environment: [String: String] = [:]
   ) throws -> SepbenchOutput {
     let process = Process()
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     if let addressSpaceLimitKiB {
       process.executableURL = URL(fileURLWithPath: "/bin/sh")
       process.arguments =

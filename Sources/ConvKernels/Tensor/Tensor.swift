@@ -7,14 +7,17 @@ public struct Tensor: Sendable {
   public let shape: TensorShape
   /// Element order in memory.
   public let layout: Layout
-  /// The floats, in `layout` order.
+  /// The buffer that holds the floats, in `layout` order, from `offset` on.
   public let storage: AlignedBuffer
+  /// Where this tensor starts in `storage` (0 unless it shares a buffer with another tensor).
+  public let offset: Int
 
   /// A tensor filled with `value`.
   public init(shape: TensorShape, layout: Layout, value: Float = 0) {
     self.shape = shape
     self.layout = layout
     self.storage = AlignedBuffer(count: shape.count, value: value)
+    self.offset = 0
   }
 
   /// A tensor holding `values`, already in `layout` order.
@@ -23,17 +26,39 @@ public struct Tensor: Sendable {
     self.shape = shape
     self.layout = layout
     self.storage = AlignedBuffer(values)
+    self.offset = 0
+  }
+
+  /// Two tensors in one allocation, `second` above `first` (each 64-byte aligned), both
+  /// zeroed: memory order fixed whatever the allocator does.
+  public static func adjacent(
+    _ first: (shape: TensorShape, layout: Layout), _ second: (shape: TensorShape, layout: Layout)
+  ) -> (first: Tensor, second: Tensor) {
+    let lane = AlignedBuffer.alignment / MemoryLayout<Float>.stride
+    let gap = (first.shape.count + lane - 1) / lane * lane
+    let storage = AlignedBuffer(count: gap + second.shape.count)
+    return (
+      Tensor(shape: first.shape, layout: first.layout, storage: storage, offset: 0),
+      Tensor(shape: second.shape, layout: second.layout, storage: storage, offset: gap)
+    )
+  }
+
+  private init(shape: TensorShape, layout: Layout, storage: AlignedBuffer, offset: Int) {
+    self.shape = shape
+    self.layout = layout
+    self.storage = storage
+    self.offset = offset
   }
 
   /// Start of the storage.
-  public var pointer: UnsafeMutablePointer<Float> { storage.pointer }
+  public var pointer: UnsafeMutablePointer<Float> { storage.pointer + offset }
 
   /// Element (n, c, h, w), wherever the layout puts it.
   public subscript(n: Int, c: Int, h: Int, w: Int) -> Float {
-    get { storage.pointer[shape.index(n, c, h, w, in: layout)] }
-    nonmutating set { storage.pointer[shape.index(n, c, h, w, in: layout)] = newValue }
+    get { pointer[shape.index(n, c, h, w, in: layout)] }
+    nonmutating set { pointer[shape.index(n, c, h, w, in: layout)] = newValue }
   }
 
   /// The contents as an array in this tensor's layout.
-  public var values: [Float] { storage.array }
+  public var values: [Float] { Array(UnsafeBufferPointer(start: pointer, count: shape.count)) }
 }

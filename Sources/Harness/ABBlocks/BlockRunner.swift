@@ -22,10 +22,11 @@ public struct BlockRunner: Sendable {
 
   public init(binary: String) { self.binary = binary }
 
-  /// Checks that `binary` exists, runs, and is a sepbench that has `run` (its `--help`);
-  /// returns whether its `run` takes `--no-preflight` (older builds do not).
+  /// Checks that `binary` exists, runs, and is a sepbench that has `run` (its `--help`), and,
+  /// with `countingInstructions`, that its `run` takes `--metric`; returns whether its `run`
+  /// takes `--no-preflight` (older builds do not).
   @discardableResult
-  public func checkIsSepbench() throws(Failure) -> Bool {
+  public func checkIsSepbench(countingInstructions: Bool = false) throws(Failure) -> Bool {
     guard FileManager.default.isExecutableFile(atPath: binary) else {
       throw .notSepbench(binary: binary, reason: "no executable file there")
     }
@@ -33,6 +34,10 @@ public struct BlockRunner: Sendable {
     guard status == 0, output.contains("USAGE: sepbench run") else {
       throw .notSepbench(
         binary: binary, reason: "`run --help` exited \(status) without sepbench's usage")
+    }
+    if countingInstructions && !output.contains("--metric") {
+      throw .notSepbench(
+        binary: binary, reason: "its `run` has no --metric (built before instructions could be counted)")
     }
     return output.contains("--no-preflight")
   }

@@ -37,6 +37,10 @@ public struct CaseResult: Sendable {
   /// Counter values per iteration by event name; absent events were not requested,
   /// nil values were unavailable.
   public var counters: [String: Double?]
+  /// Instructions of one call (`Metric.instructions`); nil when not counted.
+  public var instructions: Double?
+  /// What counted `instructions`: `PAPI_TOT_INS` or `callgrind`.
+  public var instructionSource: String?
 
   public init(
     suite: String, caseName: String, op: Op, family: String, layout: Layout, threads: Int,

@@ -24,7 +24,7 @@ public final class PAPICaseCounting: CaseCounting {
   }
 
   /// One session per pool: its event sets live on that pool's threads and are reused.
-  private func session(for pool: WorkerPool) -> CounterSession {
+  func session(for pool: WorkerPool) -> CounterSession {
     sessions.withLock { sessions in
       let key = ObjectIdentifier(pool)
       if let session = sessions[key] { return session }

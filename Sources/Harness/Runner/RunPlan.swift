@@ -21,6 +21,8 @@ public struct RunPlan: Sendable {
   public var seed: UInt64
   /// Counter events to read on separate, untimed repetitions (empty: none).
   public var events: [String]
+  /// Time samples, or instructions of one call.
+  public var metric: Metric = .time
 
   public init(
     suite: Suite, ops: [Op] = Op.allCases, families: [String]? = nil,

@@ -11,20 +11,29 @@ public struct Runner {
   public let plan: RunPlan
   /// Reads counters on extra, untimed repetitions; nil when no events were asked for.
   public let counting: CaseCounting?
+  /// With `Metric.instructions`: counts one call of each validated kernel instead of timing.
+  public let instructionCounting: (any InstructionCounting)?
   /// The variants of an operator (the plan's selection; tests substitute their own).
   let variants: @Sendable (Op) -> [any KernelVariant]
 
-  public init(plan: RunPlan, counting: CaseCounting? = nil) {
-    self.init(plan: plan, counting: counting, variants: { [plan] in plan.variants(for: $0) })
+  public init(
+    plan: RunPlan, counting: CaseCounting? = nil,
+    instructionCounting: (any InstructionCounting)? = nil
+  ) {
+    self.init(
+      plan: plan, counting: counting, instructionCounting: instructionCounting,
+      variants: { [plan] in plan.variants(for: $0) })
   }
 
   /// A runner over explicit variants instead of the registry's.
   package init(
     plan: RunPlan, counting: CaseCounting? = nil,
+    instructionCounting: (any InstructionCounting)? = nil,
     variants: @escaping @Sendable (Op) -> [any KernelVariant]
   ) {
     self.plan = plan
     self.counting = counting
+    self.instructionCounting = instructionCounting
     self.variants = variants
   }
 
@@ -115,6 +124,10 @@ public struct Runner {
         rows.append(row)
       }
     }
+    if let instructionCounting {
+      count(contenders, with: instructionCounting, into: &rows, references: references)
+      return rows
+    }
     let sampler = Sampler(
       minSampleNanoseconds: plan.minSampleNanoseconds, repetitions: plan.repetitions,
       caseBudgetNanoseconds: plan.caseBudgetNanoseconds)
@@ -141,6 +154,39 @@ public struct Runner {
   }
 }
 
+extension Runner {
+  /// How the note of a row whose instructions could not be counted begins.
+  public static let notCountedPrefix = "instructions not counted"
+
+  /// Counts the instructions of one call of each contender, after one uncounted call, then
+  /// checks the output once more.
+  fileprivate func count(
+    _ contenders: [Contender], with counting: any InstructionCounting,
+    into rows: inout [CaseResult], references: [Op: ReferenceCase]
+  ) {
+    for contender in contenders {
+      contender.timed.run(iterations: 1)
+      let counted: Double
+      do {
+        counted = try counting.count(contender.timed)
+      } catch {
+        rows[contender.row].status = .failed
+        rows[contender.row].note = "\(Self.notCountedPrefix): \(error)"
+        continue
+      }
+      let after = references[contender.op]!.compare(contender.dst)
+      guard after.passed else {
+        rows[contender.row].status = .failed
+        rows[contender.row].note =
+          "wrong output after the counted call (max error \(after.maxAbsError))"
+        continue
+      }
+      rows[contender.row].instructions = counted
+      rows[contender.row].instructionSource = counting.source
+    }
+  }
+}
+
 /// A validated kernel waiting to be timed, and where its row is.
 private struct Contender {
   let row: Int
@@ -163,9 +209,20 @@ private struct OperandBuffers {
     let outputShape = reference.problem.part(for: reference.op).outputShape(for: reference.op)
     var input: [Layout: Tensor] = [:]
     var output: [Layout: Tensor] = [:]
-    for layout in layouts {
-      input[layout] = reference.input.converted(to: layout)
-      output[layout] = Tensor(shape: outputShape, layout: layout)
+    // In a fixed order: a Set's order changes with each process's hash seed, and with it
+    // where the buffers land, which moves the instruction counts of loops whose vectorised
+    // path depends on how far apart their operands lie.
+    for layout in Layout.allCases where layouts.contains(layout) {
+      // Input and output in one allocation, the output above: auto-vectorised loops check at
+      // run time whether their output overlaps their input, a check that takes a few more
+      // instructions when the output lies below. With the order fixed, instruction counts
+      // (`Metric.instructions`) do not depend on where the allocator put the buffers.
+      let source = reference.input.converted(to: layout)
+      let pair = Tensor.adjacent(
+        (source.shape, layout), (outputShape, layout))
+      pair.first.pointer.update(from: source.pointer, count: source.shape.count)
+      input[layout] = pair.first
+      output[layout] = pair.second
     }
     self.input = input
     self.output = output

@@ -8,8 +8,11 @@ public struct MeasuredRun: Sendable {
   public struct Block: Sendable {
     public var path: String
     public var metadata: RunMetadata
-    /// Per-iteration times (ns) of each case, in sample order.
+    /// Per-iteration times (ns) of each case, in sample order; with the instructions metric,
+    /// the one count of each case.
     public var samples: [CaseKey: [Double]]
+    /// What the values are: `time`, or `instructions:<source>` (`instructions:callgrind`).
+    public var metric: String
     /// `status` of each case in `results.csv` (ok, failed, skipped ...).
     public var status: [CaseKey: String]
     /// Shape descriptor of each suite case, from `meta.json`'s plan.
@@ -36,6 +39,16 @@ public struct MeasuredRun: Sendable {
 
   /// The metadata of the first block.
   public var metadata: RunMetadata { blocks[0].metadata }
+
+  /// The metric of every block (`time`, `instructions:callgrind` …), or nil when blocks of
+  /// this side measured different things.
+  public var metric: String? {
+    let found = Set(blocks.map(\.metric))
+    return found.count == 1 ? found.first : nil
+  }
+
+  /// True when the values are instruction counts.
+  public var countsInstructions: Bool { metric?.hasPrefix("instructions") ?? false }
 
   /// Every case of any block.
   public var cases: Set<CaseKey> {
@@ -94,24 +107,48 @@ public struct MeasuredRun: Sendable {
         path: path, found: metadata.schema, supported: ResultsColumn.schemaVersion)
     }
     if !metadata.completed && !allowIncomplete { throw RegressionInputError.unfinished(path: path) }
-    let samples = try folder.readTable(ResultFolder.samplesFile)
-    let results = try folder.readTable(ResultFolder.resultsFile)
-    let file = url.appendingPathComponent(ResultFolder.samplesFile).path
-    let time = try samples.column("time_ns", file: file)
+    let valueFile =
+      metadata.plan.measuredMetric == .instructions
+      ? ResultFolder.instructionsFile : ResultFolder.samplesFile
+    let valueColumn = metadata.plan.measuredMetric == .instructions ? "instructions" : "time_ns"
+    guard FileManager.default.fileExists(atPath: url.appendingPathComponent(valueFile).path)
+    else {
+      throw RegressionInputError.notAResultFolder(path: path, reason: "\(valueFile) is missing")
+    }
+    let samples = try folder.readTable(valueFile)
+    let file = url.appendingPathComponent(valueFile).path
+    let value = try samples.column(valueColumn, file: file)
     let schema = try samples.column("schema", file: file)
+    let source =
+      metadata.plan.measuredMetric == .instructions
+      ? try samples.column("source", file: file) : nil
     let keyOf = try KeyColumns(samples, file: file)
     var byCase: [CaseKey: [Double]] = [:]
+    var sources: Set<String> = []
     for (index, row) in samples.rows.enumerated() {
       if let found = Int(row[schema]), found > ResultsColumn.schemaVersion {
         throw RegressionInputError.futureSchema(
           path: file, found: found, supported: ResultsColumn.schemaVersion)
       }
-      guard let value = Double(row[time]), value.isFinite, value > 0 else {
-        throw CSVError.badNumber(column: "time_ns", value: row[time], line: index + 2)
+      guard let number = Double(row[value]), number.isFinite, number > 0 else {
+        throw CSVError.badNumber(column: valueColumn, value: row[value], line: index + 2)
       }
-      byCase[try keyOf.key(row, line: index + 2), default: []].append(value)
+      byCase[try keyOf.key(row, line: index + 2), default: []].append(number)
+      if let source { sources.insert(row[source]) }
+    }
+    let metric: String
+    switch metadata.plan.measuredMetric {
+    case .time: metric = "time"
+    case .instructions:
+      guard sources.count <= 1 else {
+        throw RegressionInputError.notAResultFolder(
+          path: path,
+          reason: "\(valueFile) mixes counts of \(sources.sorted().joined(separator: " and "))")
+      }
+      metric = "instructions:" + (sources.first ?? "")
     }
     guard !byCase.isEmpty else { throw RegressionInputError.noSamples(path: path) }
+    let results = try folder.readTable(ResultFolder.resultsFile)
     let resultsFile = url.appendingPathComponent(ResultFolder.resultsFile).path
     let statusColumn = try results.column("status", file: resultsFile)
     let resultKey = try KeyColumns(results, file: resultsFile)
@@ -120,7 +157,7 @@ public struct MeasuredRun: Sendable {
       status[try resultKey.key(row, line: index + 2)] = row[statusColumn]
     }
     return Block(
-      path: path, metadata: metadata, samples: byCase, status: status,
+      path: path, metadata: metadata, samples: byCase, metric: metric, status: status,
       shapes: metadata.plan.shapesByCase)
   }
 

@@ -100,12 +100,16 @@ public enum RegressionCheck {
     if !differences.isEmpty && !options.allowDifferentMachines {
       throw RegressionInputError.differentMachines(differences: differences)
     }
+    guard let metric = base.metric, let headMetric = head.metric, metric == headMetric else {
+      throw RegressionInputError.differentMetrics(
+        base: base.metric ?? "several metrics", head: head.metric ?? "several metrics")
+    }
     let keys = base.cases.union(head.cases).sorted()
     guard !base.cases.isDisjoint(with: head.cases) else {
       throw RegressionInputError.nothingInCommon(base: base.path, head: head.path)
     }
     let pairing =
-      options.pairBlocks && MeasuredRun.wereRunAlternately(base, head)
+      !base.countsInstructions && options.pairBlocks && MeasuredRun.wereRunAlternately(base, head)
       && base.blocks.count == head.blocks.count
       && base.blocks.count >= options.estimator.minimumPairs
     let disturbed = pairing ? disturbedPairs(base, head, options) : [:]
@@ -126,7 +130,8 @@ public enum RegressionCheck {
     }
     return RegressionReport(
       basePath: base.path, headPath: head.path, rows: rows, paired: pairing,
-      machineDifferences: differences, strict: options.strict, disturbedPairs: disturbed)
+      machineDifferences: differences, strict: options.strict, disturbedPairs: disturbed,
+      metric: metric)
   }
 
   /// Pairs in which one process ran every case faster or slower than its partner: the median
@@ -184,6 +189,9 @@ public enum RegressionCheck {
     if let baseShape, let headShape, baseShape != headShape {
       return incomparable("shape differs: \(baseShape) in BASE, \(headShape) in HEAD")
     }
+    if base.countsInstructions {
+      return compareCounts(key, base, head, options)
+    }
     var notes: [String] = []
     var baseBlocks: [[Double]]
     var headBlocks: [[Double]]
@@ -228,6 +236,33 @@ public enum RegressionCheck {
     }
     return CaseComparison(
       key: key, estimate: estimate, threshold: threshold, verdict: verdict,
+      reason: notes.joined(separator: "; "))
+  }
+
+  /// A case of instruction counts: one count per block on each side, so the ratio of the
+  /// median counts with, as its interval, the extremes of HEAD/BASE over every block of each
+  /// side (a single point when the counts repeat). T defaults to 1 %.
+  private static func compareCounts(
+    _ key: CaseKey, _ base: MeasuredRun, _ head: MeasuredRun, _ options: RegressionOptions
+  ) -> CaseComparison {
+    let x = base.blocks.compactMap { $0.samples[key] }.flatMap { $0 }
+    let y = head.blocks.compactMap { $0.samples[key] }.flatMap { $0 }
+    let (baseMedian, headMedian) = (RatioEstimator.median(x), RatioEstimator.median(y))
+    let estimate = RatioEstimate(
+      ratio: headMedian / baseMedian, low: y.min()! / x.max()!, high: y.max()! / x.min()!,
+      level: 1, paired: false, baseSamples: x.count, headSamples: y.count,
+      blocks: max(base.blocks.count, head.blocks.count), baseMedian: baseMedian,
+      headMedian: headMedian, pValue: nil)
+    let threshold =
+      options.rules.threshold(for: key) ?? options.threshold
+      ?? RegressionThreshold.instructionsDefault
+    var notes: [String] = []
+    if x.min() != x.max() || y.min() != y.max() {
+      notes.append("counts vary between blocks: the interval spans them")
+    }
+    return CaseComparison(
+      key: key, estimate: estimate, threshold: threshold,
+      verdict: Verdict.decide(estimate, threshold: threshold),
       reason: notes.joined(separator: "; "))
   }
 

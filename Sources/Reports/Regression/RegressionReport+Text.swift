@@ -8,13 +8,17 @@ extension RegressionReport {
       count(v) > 0 ? "\(count(v)) \(v.rawValue)" : nil
     }
     let method =
-      paired
-      ? "paired blocks, Hodges-Lehmann of block ratios, robust t interval"
-      : "unpaired, pooled medians, bootstrap interval"
+      countsInstructions
+      ? "\(metric.replacingOccurrences(of: ":", with: " counted by ")), one count per block; "
+        + "interval = extremes over blocks"
+      : paired
+        ? "paired blocks, Hodges-Lehmann of block ratios, robust t interval"
+        : "unpaired, pooled medians, bootstrap interval"
     let level = rows.lazy.compactMap(\.estimate).first.map { Percent.text($0.level) } ?? "99%"
     var line =
-      "\(rows.count) cases (\(counts.joined(separator: ", "))); \(method), \(level) "
-      + "intervals; regression = whole interval above +T"
+      "\(rows.count) cases (\(counts.joined(separator: ", "))); \(method)"
+      + (countsInstructions ? "" : ", \(level) intervals")
+      + "; regression = whole interval above +T"
     if !disturbedPairs.isEmpty {
       let shifts = disturbedPairs.sorted { $0.key < $1.key }
         .map { "\($0.key + 1) (\(Percent.signed(1 + $0.value)))" }
@@ -35,12 +39,14 @@ extension RegressionReport {
     let width = max(8, rows.map { $0.key.description.count }.max() ?? 8)
     lines.append(
       "verdict       " + "case".padding(toLength: width, withPad: " ", startingAt: 0)
-        + "   base ms    head ms  change   interval             T     p       reason")
+        + (countsInstructions
+          ? "  base ins.  head ins.  change   interval             T     p       reason"
+          : "   base ms    head ms  change   interval             T     p       reason"))
     for row in rows {
       var line = row.verdict.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)
       line += row.key.description.padding(toLength: width, withPad: " ", startingAt: 0)
       if let e = row.estimate {
-        line += "  " + pad(ms(e.baseMedian), 9) + "  " + pad(ms(e.headMedian), 9)
+        line += "  " + pad(value(e.baseMedian), 9) + "  " + pad(value(e.headMedian), 9)
         line += "  " + pad(Percent.signed(e.ratio), 7)
         line +=
           "   "
@@ -74,7 +80,9 @@ extension RegressionReport {
         "> Advisory only: the two sides ran on different machines "
         + "(\(machineDifferences.joined(separator: "; "))).\n\n"
     }
-    text += "BASE `\(basePath)`, HEAD `\(headPath)`. Change = HEAD/BASE − 1 of median times.\n\n"
+    text +=
+      "BASE `\(basePath)`, HEAD `\(headPath)`. Change = HEAD/BASE − 1 of "
+      + (countsInstructions ? "instruction counts" : "median times") + ".\n\n"
     let header =
       "| verdict | case | variant | base | head | change | interval | T | p | note |\n"
       + "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |\n"
@@ -83,7 +91,9 @@ extension RegressionReport {
       if let e = row.estimate {
         let interval = "[\(Percent.signed(e.low)), \(Percent.signed(e.high))]"
         let p = e.pValue.map { DecimalText.text($0, digits: 3) } ?? ""
-        cells += [ms(e.baseMedian) + " ms", ms(e.headMedian) + " ms", Percent.signed(e.ratio)]
+        cells += [
+          value(e.baseMedian) + unit, value(e.headMedian) + unit, Percent.signed(e.ratio),
+        ]
         cells += [interval, Percent.text(row.threshold), p]
       } else {
         cells += ["", "", "", "", "", ""]
@@ -179,6 +189,17 @@ extension RegressionReport {
   }
 
   private func ms(_ ns: Double) -> String { DecimalText.text(ns / 1e6, digits: 4) }
+
+  /// True when the values compared are instruction counts, not times.
+  var countsInstructions: Bool { metric.hasPrefix("instructions") }
+
+  /// A compared value as the tables show it: milliseconds, or whole instructions.
+  private func value(_ x: Double) -> String {
+    countsInstructions ? String(format: "%.0f", x) : ms(x)
+  }
+
+  /// The unit after a value in the markdown table.
+  private var unit: String { countsInstructions ? " ins." : " ms" }
   private func pad(_ text: String, _ width: Int) -> String {
     String(repeating: " ", count: max(0, width - text.count)) + text
   }

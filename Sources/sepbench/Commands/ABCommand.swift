@@ -25,8 +25,17 @@ struct ABCommand: ParsableCommand {
 
   @OptionGroup(title: "Each block") var block: BlockRunOptions
 
-  @Option(help: "Pairs of blocks to run, 8 to 1000 (default 20).")
-  var blocks = 20
+  @Option(
+    name: .customLong("blocks"),
+    help:
+      "Pairs of blocks to run, 8 to 1000 (default 20); with --metric instructions 1 to 1000 (default 1: the counts repeat)."
+  )
+  var requestedBlocks: Int?
+
+  /// Pairs to run first.
+  var blocks: Int { requestedBlocks ?? (countsInstructions ? 1 : 20) }
+
+  var countsInstructions: Bool { block.metric == .instructions }
 
   @Option(name: .customLong("order-seed"), help: "Seed of the ABBA order.")
   var orderSeed: UInt64 = 1
@@ -47,10 +56,23 @@ struct ABCommand: ParsableCommand {
 
   @OptionGroup var verdict: VerdictOptions
 
-  func validate() throws {
-    guard (8...1000).contains(blocks) else {
-      throw UsageError(
-        "--blocks \(blocks) is not allowed; use 8 to 1000 pairs (pairing needs 8 pairs)")
+  /// Checks the options that argument-parser cannot (called first in `run`, so that a bad
+  /// value gets the usual one line and exit 2).
+  func checkOptions() throws {
+    if countsInstructions {
+      guard (1...1000).contains(blocks) else {
+        throw UsageError("--blocks \(blocks) is not allowed; use 1 to 1000 pairs")
+      }
+      if untilDecided {
+        throw UsageError(
+          "--until-decided is not allowed with --metric instructions: counts repeat, so more blocks decide nothing"
+        )
+      }
+    } else {
+      guard (8...1000).contains(blocks) else {
+        throw UsageError(
+          "--blocks \(blocks) is not allowed; use 8 to 1000 pairs (pairing needs 8 pairs)")
+      }
     }
     guard maxBlocks >= blocks else {
       throw UsageError("--max-blocks \(maxBlocks) is below --blocks \(blocks)")
@@ -58,13 +80,18 @@ struct ABCommand: ParsableCommand {
   }
 
   func run() throws {
+    try checkOptions()
     Interrupt.install()
     try verdict.checkWritable()
     let baseRunner = BlockRunner(binary: base)
     let headRunner = BlockRunner(binary: head)
     var skipsPreflight: Set<ABSide> = []
-    if try baseRunner.checkIsSepbench() { skipsPreflight.insert(.base) }
-    if try headRunner.checkIsSepbench() { skipsPreflight.insert(.head) }
+    if try baseRunner.checkIsSepbench(countingInstructions: countsInstructions) {
+      skipsPreflight.insert(.base)
+    }
+    if try headRunner.checkIsSepbench(countingInstructions: countsInstructions) {
+      skipsPreflight.insert(.head)
+    }
     let root = out ?? "sepbench-ab/" + ResultFolder.timestamp() + "-\(getpid())"
     var session = try ABSession(root: root, arguments: block.arguments, seed: orderSeed)
     let options = try verdict.options(noiseFolder: nil)
@@ -96,7 +123,7 @@ struct ABCommand: ParsableCommand {
     }
     if failure != nil || Interrupt.requested() {
       // A child stopped by the same Ctrl-C is an interruption, not a broken build.
-      let finished = session.pairs >= options.estimator.minimumPairs
+      let finished = session.pairs >= (countsInstructions ? 1 : options.estimator.minimumPairs)
       let partial = finished ? try? session.compare(options) : nil
       if let status = Interrupt.exitStatus() {
         if let partial {

@@ -32,13 +32,20 @@ struct CalibrateCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Folder for the blocks and noise.csv.", valueName: "folder"))
   var out: String
 
-  func validate() throws {
+  /// Checks what argument-parser cannot, first in `run` (one line, exit 2).
+  func checkOptions() throws {
     guard (8...1000).contains(blocks) else {
       throw UsageError("--blocks \(blocks) is not allowed; use 8 to 1000 pairs")
+    }
+    guard block.metric == .time else {
+      throw UsageError(
+        "--metric instructions is not allowed here: calibrate measures timing noise, and counts have none"
+      )
     }
   }
 
   func run() throws {
+    try checkOptions()
     Interrupt.install()
     let runner = BlockRunner(binary: binary ?? SelfBinary.path)
     let skips: Set<ABSide> = try runner.checkIsSepbench() ? [.base, .head] : []

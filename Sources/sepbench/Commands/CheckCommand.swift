@@ -13,7 +13,9 @@ struct CheckCommand: ParsableCommand {
       commit it or keep it as a CI artifact. Without --current, this binary reruns the \
       baseline's plan (suite or shapes, operators, variants, layouts, threads, repetitions, \
       sample time, seed, from its meta.json) as many blocks as the baseline has, into --out, \
-      and compares unpaired: two sessions cannot be paired, so the band defaults to 10%. \
+      and compares unpaired: two sessions cannot be paired, so the band defaults to 10%. A \
+      baseline of instruction counts (run --metric instructions) is recounted the same way, \
+      with a 1% band. \
       Exit codes as `compare`.
       """)
 
@@ -69,9 +71,13 @@ struct CheckCommand: ParsableCommand {
     if let variants = plan.variants { out += ["--variants", variants.joined(separator: ",")] }
     out += ["--layouts", plan.layouts.joined(separator: ",")]
     out += ["--threads", plan.threads.map(String.init).joined(separator: ",")]
-    out += ["--repetitions", String(plan.repetitions)]
-    out += ["--min-time", "\(plan.minSampleNanoseconds)ns"]
-    out += ["--max-case-time", "\(plan.caseBudgetNanoseconds)ns"]
+    if plan.measuredMetric == .instructions {
+      out += ["--metric", Metric.instructions.rawValue]
+    } else {
+      out += ["--repetitions", String(plan.repetitions)]
+      out += ["--min-time", "\(plan.minSampleNanoseconds)ns"]
+      out += ["--max-case-time", "\(plan.caseBudgetNanoseconds)ns"]
+    }
     out += ["--seed", String(plan.seed), "--no-ceilings"]
     out += ["--events", plan.events.isEmpty ? "none" : plan.events.joined(separator: ",")]
     return out

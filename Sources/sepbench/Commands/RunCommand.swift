@@ -79,13 +79,45 @@ struct RunCommand: ParsableCommand {
   )
   var preflight = true
 
+  @Option(
+    help: ArgumentHelp(
+      "What to measure: time, or instructions of one call on one thread (PAPI_TOT_INS, or the run again under valgrind's callgrind; no timing, counters or ceilings).",
+      valueName: "time|instructions"))
+  var metric: Metric = .time
+
+  @Option(
+    name: .customLong("instruction-counter"),
+    help: ArgumentHelp(
+      "With --metric instructions: auto (PAPI_TOT_INS where it can be counted, else callgrind), papi or callgrind.",
+      valueName: "counter"))
+  var instructionCounter: InstructionCounterChoice = .auto
+
+  /// Set by the relaunch under callgrind: where callgrind writes its profiles.
+  @Option(name: .customLong("callgrind-output"), help: .private)
+  var callgrindOutput: String?
+
   func run() throws {
     Interrupt.install()
     StandardStreams.fillClosed()
     var plan = try makePlan()
     let outPath = out ?? Self.defaultFolder(suite: plan.suite.name)
     try ResultFolder.checkWritable(outPath)
-    let counterPlan = try Self.counterPlan(events)
+    var instructionCounting: (any InstructionCounting)?
+    if metric == .instructions {
+      switch try instructionCounter.setup(callgrindOutput: callgrindOutput) {
+      case .count(let counting): instructionCounting = counting
+      case .relaunchUnderValgrind(let valgrind):
+        // The preflight runs here, natively, in about a second rather than minutes under
+        // callgrind; only when it finds a failure does the relaunch repeat it, to record it.
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if preflight && Runner(plan: plan).preflight().isEmpty {
+          arguments.append("--no-preflight")
+          StandardStreams.error("Preflight (native): every selected variant passed\n")
+        }
+        throw ExitCode(try ValgrindRelaunch.run(valgrind: valgrind, arguments: arguments))
+      }
+    }
+    let counterPlan = try Self.counterPlan(metric == .instructions ? "none" : events)
     plan.events = counterPlan.events
     let folder =
       try out == nil
@@ -96,7 +128,7 @@ struct RunCommand: ParsableCommand {
       plan: PlanSummary(plan), gitCommit: GitCommit.current())
     metadata.counters = CountersMetadata(plan: counterPlan, environment: .current)
     let counting = counterPlan.groups.isEmpty ? nil : PAPICaseCounting(plan: counterPlan)
-    if ceilings {
+    if ceilings && metric == .time {
       let measured = Calibration(
         threads: max(2, plan.threads.max() ?? 1),
         lastLevelCacheBytes: metadata.machine.lastLevelCacheBytes
@@ -106,7 +138,8 @@ struct RunCommand: ParsableCommand {
     }
 
     try folder.begin(metadata, events: plan.events)
-    let runner = Runner(plan: plan, counting: counting)
+    let runner = Runner(
+      plan: plan, counting: counting, instructionCounting: instructionCounting)
     let preflightFailures = self.preflight ? runner.preflight() : [:]
     if self.preflight {
       let checked = plan.ops.reduce(0) { $0 + plan.variants(for: $1).count }
@@ -128,7 +161,10 @@ struct RunCommand: ParsableCommand {
     metadata.completed = outcome.completed
     try folder.finish(results: outcome.results, metadata: metadata)
 
-    print(ConsoleSummary(results: outcome.results).text)
+    print(
+      metric == .instructions
+        ? InstructionsTable(results: outcome.results).text
+        : ConsoleSummary(results: outcome.results).text)
     print("Results: \(folder.url.path)")
     if !outcome.completed {
       StandardStreams.error(folder.interruptedNote + "\n")
@@ -161,11 +197,24 @@ struct RunCommand: ParsableCommand {
     }
     for problem in selection.shapes { try problem.validate(for: .convBlock) }
     let threads = selection.threads ?? [1]
+    if metric == .instructions {
+      if threads != [1] {
+        throw UsageError(
+          "--threads \(threads.map(String.init).joined(separator: ",")) is not allowed with --metric instructions; instructions are counted on one thread (use 1)"
+        )
+      }
+      if let events, !["none", ""].contains(events) {
+        throw UsageError(
+          "--events \(EchoedText(events)) is not allowed with --metric instructions, which reads no other counter; use none"
+        )
+      }
+    }
     try selection.checkSelectsAVariant(threads: threads, excluded: chosen.excludedByDefault)
-    let plan = RunPlan(
+    var plan = RunPlan(
       suite: chosen, ops: selection.ops, families: selection.variants, layouts: selection.layouts,
       threads: threads, minSampleNanoseconds: minTime, repetitions: repetitions,
       caseBudgetNanoseconds: maxCaseTime, seed: selection.seed)
+    plan.metric = metric
     try plan.checkMemory()
     return plan
   }

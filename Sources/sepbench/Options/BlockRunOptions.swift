@@ -1,4 +1,5 @@
 import ArgumentParser
+import Harness
 
 /// The `sepbench run` options one block of `ab`, `calibrate` or `check` passes on to the child.
 /// Defaults suit many short blocks: the quick suite, one thread, 10 samples of at least 1 ms.
@@ -39,6 +40,12 @@ struct BlockRunOptions: ParsableArguments {
   @Option(help: "Seed of the data and problems (the same in every block).")
   var seed: UInt64 = 7
 
+  @Option(
+    help: ArgumentHelp(
+      "time, or instructions: one counted call per case on one thread (PAPI_TOT_INS or callgrind), default T 1%.",
+      valueName: "time|instructions"))
+  var metric: Metric = .time
+
   /// The arguments of `sepbench run` for one block (without `--out`).
   var arguments: [String] {
     var out: [String] = shapes.isEmpty ? ["--suite", suite] : shapes.flatMap { ["--shape", $0] }
@@ -46,8 +53,12 @@ struct BlockRunOptions: ParsableArguments {
     if let variants { out += ["--variants", variants] }
     if let layouts { out += ["--layouts", layouts] }
     out += ["--threads", threads ?? "1"]
-    out += ["--repetitions", String(repetitions), "--min-time", minTime]
-    if let maxCaseTime { out += ["--max-case-time", maxCaseTime] }
+    if metric == .instructions {
+      out += ["--metric", metric.rawValue]
+    } else {
+      out += ["--repetitions", String(repetitions), "--min-time", minTime]
+      if let maxCaseTime { out += ["--max-case-time", maxCaseTime] }
+    }
     out += ["--seed", String(seed), "--no-ceilings", "--events", "none"]
     return out
   }

@@ -34,11 +34,16 @@ struct ProgressDisplay {
 
   static func outcome(_ row: CaseResult) -> String {
     switch row.status {
+    case .ok where row.instructions != nil:
+      return String(format: "%.0f instructions", row.instructions!)
+        + " (\(row.instructionSource ?? ""))"
     case .ok:
       let median = row.statistics.map { String(format: "%.4f ms", $0.median / 1e6) } ?? ""
       let rate = row.gflops.map { String(format: "%.1f GFLOP/s", $0) } ?? ""
       return "\(median)  \(rate)"
-    case .failed: return "FAILED validation"
+    case .failed:
+      return row.note.hasPrefix(Runner.notCountedPrefix)
+        ? "FAILED: \(row.note)" : "FAILED validation"
     case .skipped: return "skipped (\(row.note))"
     }
   }
