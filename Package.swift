@@ -1,15 +1,16 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// AVX2 + FMA code generation for the kernel target only. Without it, `addProduct` on
-/// `SIMD8<Float>` lowers to scalar `fmaf` calls. Applied on x86-64 hosts; every variant that
-/// relies on it also checks the CPU at run time (`CPUFeatures`).
+/// AVX2 + FMA code generation, for the `ConvKernelsAVX2` target only. Without it,
+/// `addProduct` on `SIMD8<Float>` lowers to scalar `fmaf` calls. Nothing else is compiled with
+/// ISA flags, and the catalog runs a family of that target only after `CPUFeatures` (CPUID and
+/// XGETBV) says this CPU and its OS support AVX2 and FMA.
 #if arch(x86_64)
-let kernelCodeGeneration: [SwiftSetting] = [
+let avx2CodeGeneration: [SwiftSetting] = [
   .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])
 ]
 #else
-let kernelCodeGeneration: [SwiftSetting] = []
+let avx2CodeGeneration: [SwiftSetting] = []
 #endif
 
 let package = Package(
@@ -28,10 +29,13 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
+    // DWARF 4: valgrind (3.19, Debian 12) cannot read clang's default DWARF 5 and gives up,
+    // which would end `--metric instructions`.
+    .target(name: "CPUID", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+    .target(name: "ConvKernels", dependencies: ["CPUID"], exclude: ["README.md"]),
     .target(
-      name: "ConvKernels",
-      exclude: ["README.md"],
-      swiftSettings: kernelCodeGeneration),
+      name: "ConvKernelsAVX2", dependencies: ["ConvKernels"], swiftSettings: avx2CodeGeneration),
+    .target(name: "KernelCatalog", dependencies: ["ConvKernels", "ConvKernelsAVX2"]),
     .systemLibrary(
       name: "CPAPI",
       pkgConfig: "papi",
@@ -41,18 +45,24 @@ let package = Package(
       dependencies: [
         .target(name: "CPAPI", condition: .when(platforms: [.linux], traits: ["PAPI"]))
       ]),
-    .target(name: "Harness", dependencies: ["ConvKernels", "Counters"]),
+    .target(name: "Harness", dependencies: ["ConvKernels", "KernelCatalog", "Counters"]),
     .target(name: "Reports", dependencies: ["Harness", "ConvKernels", "Counters"]),
     .executableTarget(
       name: "sepbench",
       dependencies: [
-        "ConvKernels", "Counters", "Harness", "Reports",
+        "ConvKernels", "KernelCatalog", "Counters", "Harness", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .target(name: "TestSupport", dependencies: ["ConvKernels"], path: "Tests/TestSupport"),
-    .testTarget(name: "ConvKernelsTests", dependencies: ["ConvKernels", "TestSupport"]),
+    .target(
+      name: "TestSupport", dependencies: ["ConvKernels", "KernelCatalog"], path: "Tests/TestSupport"
+    ),
+    .testTarget(
+      name: "ConvKernelsTests",
+      dependencies: ["CPUID", "ConvKernels", "ConvKernelsAVX2", "KernelCatalog", "TestSupport"]),
     .testTarget(name: "CountersTests", dependencies: ["Counters", "ConvKernels"]),
-    .testTarget(name: "HarnessTests", dependencies: ["Harness", "ConvKernels", "Counters", "TestSupport"]),
+    .testTarget(
+      name: "HarnessTests",
+      dependencies: ["Harness", "ConvKernels", "KernelCatalog", "Counters", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Harness", "ConvKernels", "TestSupport"]),
     .testTarget(name: "SepbenchTests", dependencies: ["sepbench", "TestSupport"]),
   ]

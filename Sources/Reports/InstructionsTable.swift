@@ -7,7 +7,7 @@ public struct InstructionsTable {
   /// Column names, in order.
   public static let header = [
     "schema", "suite", "case", "op", "variant", "layout", "threads", "instructions",
-    "instructions_per_mac", "source",
+    "instructions_per_mac", "source", "isa",
   ]
 
   public let results: [CaseResult]
@@ -25,7 +25,7 @@ public struct InstructionsTable {
         String(ResultsColumn.schemaVersion), row.suite, row.caseName, row.op.rawValue, row.family,
         row.layout.rawValue, String(row.threads), String(format: "%.0f", count),
         DecimalText.text(count / Double(max(row.cost.macs, 1)), digits: 4),
-        row.instructionSource ?? "",
+        row.instructionSource ?? "", row.isa.rawValue,
       ])
     }
     return writer.text

@@ -93,6 +93,8 @@ public struct PlanSummary: Codable, Sendable, Equatable {
   public var events: [String]
   /// `time` or `instructions` (absent in folders of older versions: time).
   public var metric: String?
+  /// The instruction-set levels selected (`--isa`); nil for all.
+  public var isas: [String]?
 
   /// What the run measured.
   public var measuredMetric: Metric { metric.flatMap(Metric.init(rawValue:)) ?? .time }
@@ -124,6 +126,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     seed = plan.seed
     events = plan.events
     metric = plan.metric.rawValue
+    isas = plan.isas?.map(\.rawValue)
   }
 }
 

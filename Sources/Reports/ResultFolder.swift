@@ -141,6 +141,7 @@ public struct ResultFolder: Sendable {
   /// Column names of `samples.csv`.
   public static let samplesHeader = [
     "schema", "suite", "case", "op", "variant", "layout", "threads", "rep", "iters", "time_ns",
+    "isa",
   ]
 
   static func samplesCSV(_ results: [CaseResult]) -> String {
@@ -150,7 +151,7 @@ public struct ResultFolder: Sendable {
         writer.append([
           String(ResultsColumn.schemaVersion), row.suite, row.caseName, row.op.rawValue, row.family,
           row.layout.rawValue, String(row.threads), String(rep), String(row.iterations),
-          DecimalText.text(time, digits: 1),
+          DecimalText.text(time, digits: 1), row.isa.rawValue,
         ])
       }
     }

@@ -85,9 +85,11 @@ public enum ResultsColumn: String, CaseIterable, Sendable {
   case timeMedianCIHighNs = "time_median_ci_high_ns"
   /// Why a case was skipped or failed, or the variant's note (e.g. workspace size).
   case note
+  /// Instruction-set level of the variant's family: generic, avx2, avx512 (schema 2).
+  case isa
 
-  /// The current schema version.
-  public static let schemaVersion = 1
+  /// The current schema version (2 added `isa`).
+  public static let schemaVersion = 2
 
   /// The first columns DESIGN.md requires of every results file.
   public static let required: [ResultsColumn] = Array(allCases.prefix(while: { $0 != .variantID }))
@@ -137,6 +139,7 @@ public enum ResultsColumn: String, CaseIterable, Sendable {
     case .timeMedianCILowNs: return DecimalText.text(s?.medianLow, digits: 1)
     case .timeMedianCIHighNs: return DecimalText.text(s?.medianHigh, digits: 1)
     case .note: return row.note
+    case .isa: return row.isa.rawValue
     }
   }
 }

@@ -1,4 +1,5 @@
 import ConvKernels
+import KernelCatalog
 import Testing
 
 /// Every registered variant, with no per-family wiring: correct on the validation problems,

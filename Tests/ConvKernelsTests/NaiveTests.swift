@@ -1,4 +1,5 @@
 import ConvKernels
+import KernelCatalog
 import Testing
 
 /// Every naive variant against the reference on the validation problems, in both layouts.

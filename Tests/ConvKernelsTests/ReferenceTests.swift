@@ -1,4 +1,5 @@
 import ConvKernels
+import KernelCatalog
 import Testing
 
 /// Tiny problems whose outputs are computed by hand, checked on the reference and on the naive

@@ -1,4 +1,5 @@
 import ConvKernels
+import KernelCatalog
 
 /// A depthwise kernel with a deliberate bug, to prove validation catches it.
 struct BrokenDepthwise: KernelVariant {

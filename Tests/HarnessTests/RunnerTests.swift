@@ -1,5 +1,6 @@
 import ConvKernels
 import Harness
+import KernelCatalog
 import Testing
 
 @Suite struct RunnerTests {

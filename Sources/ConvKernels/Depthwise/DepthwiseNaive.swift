@@ -1,11 +1,18 @@
 /// Depthwise convolution as direct loops with Float accumulation.
-struct DepthwiseNaive: NaiveFamily {
-  static let op = Op.dw
-  static let summary = "direct loops over channels, pixels and taps, scalar Float accumulation"
-  let layout: Layout
-  let threads: Int
+package struct DepthwiseNaive: NaiveFamily {
+  package static let op = Op.dw
+  package static let summary =
+    "direct loops over channels, pixels and taps, scalar Float accumulation"
+  package let layout: Layout
+  package let threads: Int
 
-  static func stages(_ problem: ConvProblem, _ parameters: OpParameters) -> [PreparedStage] {
+  package static func stages(_ problem: ConvProblem, _ parameters: OpParameters) -> [PreparedStage]
+  {
     [PreparedStage(problem.depthwisePart, weights: parameters.weights, norm: nil)]
+  }
+
+  package init(layout: Layout, threads: Int) {
+    self.layout = layout
+    self.threads = threads
   }
 }

@@ -1,15 +1,22 @@
 /// dw, BN+ReLU, pw, BN+ReLU as four passes of direct loops through a full intermediate tensor.
-struct SeparableBlockNaive: NaiveFamily {
-  static let op = Op.sepBlock
-  static let summary = "naive dw, BN+ReLU, naive pw, BN+ReLU; full intermediate tensor"
-  let layout: Layout
-  let threads: Int
+package struct SeparableBlockNaive: NaiveFamily {
+  package static let op = Op.sepBlock
+  package static let summary = "naive dw, BN+ReLU, naive pw, BN+ReLU; full intermediate tensor"
+  package let layout: Layout
+  package let threads: Int
 
-  static func stages(_ problem: ConvProblem, _ parameters: OpParameters) -> [PreparedStage] {
+  package static func stages(_ problem: ConvProblem, _ parameters: OpParameters) -> [PreparedStage]
+  {
     [
       PreparedStage(problem.depthwisePart, weights: parameters.weights, norm: parameters.norm),
       PreparedStage(
-        problem.pointwisePart, weights: parameters.pointwiseWeights!, norm: parameters.pointwiseNorm),
+        problem.pointwisePart, weights: parameters.pointwiseWeights!, norm: parameters.pointwiseNorm
+      ),
     ]
+  }
+
+  package init(layout: Layout, threads: Int) {
+    self.layout = layout
+    self.threads = threads
   }
 }

@@ -1,11 +1,17 @@
 /// conv KxK, then BN, then ReLU, each a separate pass of direct loops.
-struct StandardBlockNaive: NaiveFamily {
-  static let op = Op.convBlock
-  static let summary = "naive conv, then BN+ReLU in a second pass over the output"
-  let layout: Layout
-  let threads: Int
+package struct StandardBlockNaive: NaiveFamily {
+  package static let op = Op.convBlock
+  package static let summary = "naive conv, then BN+ReLU in a second pass over the output"
+  package let layout: Layout
+  package let threads: Int
 
-  static func stages(_ problem: ConvProblem, _ parameters: OpParameters) -> [PreparedStage] {
+  package static func stages(_ problem: ConvProblem, _ parameters: OpParameters) -> [PreparedStage]
+  {
     [PreparedStage(problem.part(for: op), weights: parameters.weights, norm: parameters.norm)]
+  }
+
+  package init(layout: Layout, threads: Int) {
+    self.layout = layout
+    self.threads = threads
   }
 }

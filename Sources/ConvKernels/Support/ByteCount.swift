@@ -1,9 +1,9 @@
 /// A byte count printed with a binary unit: `512 B`, `4.6 MiB`.
-struct ByteCount: CustomStringConvertible {
-  let bytes: Int
-  init(_ bytes: Int) { self.bytes = bytes }
+package struct ByteCount: CustomStringConvertible {
+  package let bytes: Int
+  package init(_ bytes: Int) { self.bytes = bytes }
 
-  var description: String {
+  package var description: String {
     let units = ["B", "KiB", "MiB", "GiB"]
     var value = Double(bytes)
     var unit = 0

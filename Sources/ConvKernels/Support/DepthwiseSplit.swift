@@ -8,13 +8,13 @@
 /// that the dynamic hand-out balances uneven blocks, splitting first along `rows` (NHWC:
 /// neighbouring rows share input) or first along channels (NCHW: planes are independent),
 /// and then along the other axis when the first one is too short (7x7, 14x14).
-struct DepthwiseSplit {
-  let batch: Int
-  let rows: RowPartition
-  let channelVectors: RowPartition
-  let channels: Int
+package struct DepthwiseSplit {
+  package let batch: Int
+  package let rows: RowPartition
+  package let channelVectors: RowPartition
+  package let channels: Int
 
-  init(_ p: ConvProblem, threads: Int, channelsFirst: Bool) {
+  package init(_ p: ConvProblem, threads: Int, channelsFirst: Bool) {
     batch = p.batch
     channels = p.outChannels
     let vectors = (p.outChannels + 7) / 8
@@ -34,10 +34,10 @@ struct DepthwiseSplit {
   }
 
   /// Number of tasks.
-  var count: Int { batch * rows.parts * channelVectors.parts }
+  package var count: Int { batch * rows.parts * channelVectors.parts }
 
   /// Task `index`: its image, output rows and channels (`lowerBound` a multiple of 8).
-  func task(_ index: Int) -> (image: Int, rows: Range<Int>, channels: Range<Int>) {
+  package func task(_ index: Int) -> (image: Int, rows: Range<Int>, channels: Range<Int>) {
     let channelBlock = index % channelVectors.parts
     let rest = index / channelVectors.parts
     let rowBlock = rest % rows.parts

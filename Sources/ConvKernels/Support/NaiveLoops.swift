@@ -59,7 +59,7 @@ enum NaiveLoops {
 }
 
 /// Weights and BN of one convolution stage, copied into aligned storage by `prepare`.
-final class PreparedStage {
+package final class PreparedStage {
   let problem: ConvProblem
   let weights: AlignedBuffer
   let scale: AlignedBuffer?

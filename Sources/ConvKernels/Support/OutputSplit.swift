@@ -5,18 +5,18 @@
 /// The preferred axis is used unless it leaves some threads idle or over 10 % more work on the
 /// busiest one than the other axis would: with few pixels (7x7, 14x14) the channels are split
 /// instead, so both cores stay busy.
-struct OutputSplit: Sendable {
-  enum Axis: Sendable { case rows, columns }
+package struct OutputSplit: Sendable {
+  package enum Axis: Sendable { case rows, columns }
 
-  let axis: Axis
-  let rows: Int
-  let columns: Int
-  let rowQuantum: Int
-  let columnQuantum: Int
+  package let axis: Axis
+  package let rows: Int
+  package let columns: Int
+  package let rowQuantum: Int
+  package let columnQuantum: Int
   /// Number of tasks (1...threads).
-  let tasks: Int
+  package let tasks: Int
 
-  init(
+  package init(
     rows: Int, rowQuantum: Int, columns: Int, columnQuantum: Int, threads: Int,
     prefer: Axis = .rows
   ) {
@@ -40,12 +40,12 @@ struct OutputSplit: Sendable {
   }
 
   /// Output rows of `task`.
-  func rowRange(_ task: Int) -> Range<Int> {
+  package func rowRange(_ task: Int) -> Range<Int> {
     axis == .rows ? Self.range(task, of: tasks, total: rows, quantum: rowQuantum) : 0..<rows
   }
 
   /// Output columns of `task`; the lower bound is a multiple of `columnQuantum`.
-  func columnRange(_ task: Int) -> Range<Int> {
+  package func columnRange(_ task: Int) -> Range<Int> {
     axis == .columns
       ? Self.range(task, of: tasks, total: columns, quantum: columnQuantum) : 0..<columns
   }

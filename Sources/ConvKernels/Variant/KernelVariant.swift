@@ -13,8 +13,9 @@ public protocol KernelVariant: Sendable {
   static var layouts: Set<Layout> { get }
   /// Whether the family splits work across threads of the worker pool.
   static var isThreaded: Bool { get }
-  /// CPU features the family's code needs; checked at run time.
-  static var requires: CPUFeatures { get }
+  /// The instruction-set level the family is compiled for (the target it lives in). The
+  /// catalog runs it only where `isa.isSupported`.
+  static var isa: ISA { get }
   /// One line for `sepbench list variants`.
   static var summary: String { get }
 
@@ -40,7 +41,9 @@ public protocol KernelVariant: Sendable {
 
 extension KernelVariant {
   public static var isThreaded: Bool { false }
-  public static var requires: CPUFeatures { [] }
+  public static var isa: ISA { .generic }
+  /// CPU features the family's code needs: those of its ISA.
+  public static var requires: CPUFeatures { isa.requires }
   public func note(for problem: ConvProblem) -> String? { nil }
 
   /// Printed id: `op.family.layout`, plus `.tN` when threaded with N > 1

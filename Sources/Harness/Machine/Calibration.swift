@@ -1,4 +1,5 @@
 import ConvKernels
+import KernelCatalog
 
 /// Measures `MachineCeilings`: FMA throughput (1 thread and all threads) and triad
 /// bandwidth (to memory and inside L2). Each figure is the best of several samples: a ceiling
@@ -21,21 +22,24 @@ public struct Calibration: Sendable {
   }
 
   /// Runs every measurement (about a second).
-  public func measure() -> MachineCeilings {
-    let one = fmaGFLOPS(pool: .with(threads: 1))
-    let all = fmaGFLOPS(pool: .with(threads: threads))
-    let memoryOne = triadGBPS(elements: memoryElements, pool: .with(threads: 1), passes: 1)
-    let memoryAll = triadGBPS(elements: memoryElements, pool: .with(threads: threads), passes: 1)
-    let l2 = triadGBPS(elements: l2Elements, pool: .with(threads: 1), passes: 2000)
+  /// - Throws: `CeilingLoops.Unavailable` on a CPU that can run none of the loops.
+  public func measure() throws(CeilingLoops.Unavailable) -> MachineCeilings {
+    let loops = try CeilingLoops.current.get()
+    let one = fmaGFLOPS(loops, pool: .with(threads: 1))
+    let all = fmaGFLOPS(loops, pool: .with(threads: threads))
+    let memoryOne = triadGBPS(loops, elements: memoryElements, pool: .with(threads: 1), passes: 1)
+    let memoryAll = triadGBPS(
+      loops, elements: memoryElements, pool: .with(threads: threads), passes: 1)
+    let l2 = triadGBPS(loops, elements: l2Elements, pool: .with(threads: 1), passes: 2000)
     return MachineCeilings(
       peakGFLOPSOneThread: one, peakGFLOPSAllThreads: all, memoryGBPSOneThread: memoryOne,
       memoryGBPSAllThreads: memoryAll, l2GBPSOneThread: l2, threads: threads)
   }
 
-  /// Best-of-`samples` GFLOP/s of `CeilingKernels.fmaChains` on every thread of `pool`.
-  func fmaGFLOPS(pool: WorkerPool) -> Double {
+  /// Best-of-`samples` GFLOP/s of the FMA loop on every thread of `pool`.
+  func fmaGFLOPS(_ loops: CeilingLoops, pool: WorkerPool) -> Double {
     let iterations = 2_000_000
-    let flopsPerThread = Double(iterations * CeilingKernels.fmaAccumulators * 16)
+    let flopsPerThread = Double(iterations * loops.flopsPerRound)
     var best = 0.0
     var sink: Float = 0
     var results = [Float](repeating: 0, count: pool.threadCount)
@@ -43,7 +47,7 @@ public struct Calibration: Sendable {
       let start = MonotonicClock.now()
       results.withUnsafeMutableBufferPointer { out in
         pool.onEachWorker { worker in
-          out[worker] = CeilingKernels.fmaChains(iterations: iterations, a: 0.5, b: 0.25)
+          out[worker] = loops.fma(iterations, 0.5, 0.25)
         }
       }
       let seconds = Double(MonotonicClock.now() - start) / 1e9
@@ -56,7 +60,7 @@ public struct Calibration: Sendable {
 
   /// Best-of-`samples` GB/s of the triad over arrays of `elements` floats, split evenly
   /// over `pool`'s threads, each sample `passes` passes.
-  func triadGBPS(elements: Int, pool: WorkerPool, passes: Int) -> Double {
+  func triadGBPS(_ loops: CeilingLoops, elements: Int, pool: WorkerPool, passes: Int) -> Double {
     let a = AlignedBuffer(count: elements)
     let b = AlignedBuffer(count: elements, value: 1)
     let c = AlignedBuffer(count: elements, value: 2)
@@ -64,9 +68,9 @@ public struct Calibration: Sendable {
     func pass() {
       pool.onEachWorker { worker in
         let range = partition.range(worker)
-        CeilingKernels.triad(
+        loops.triad(
           a.pointer + range.lowerBound, b.pointer + range.lowerBound, c.pointer + range.lowerBound,
-          count: range.count, scalar: 3)
+          range.count, 3)
       }
     }
     pass()

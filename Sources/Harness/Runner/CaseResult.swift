@@ -37,6 +37,8 @@ public struct CaseResult: Sendable {
   /// Counter values per iteration by event name; absent events were not requested,
   /// nil values were unavailable.
   public var counters: [String: Double?]
+  /// The instruction-set level of the variant's family (`isa` column).
+  public var isa: ISA = .generic
   /// Instructions of one call (`Metric.instructions`); nil when not counted.
   public var instructions: Double?
   /// What counted `instructions`: `PAPI_TOT_INS` or `callgrind`.

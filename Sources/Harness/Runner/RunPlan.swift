@@ -1,4 +1,5 @@
 import ConvKernels
+import KernelCatalog
 
 /// What `sepbench run` measures and how: the cartesian product of suite cases, operators,
 /// variant families, layouts and thread counts, plus the sampling settings.
@@ -21,6 +22,8 @@ public struct RunPlan: Sendable {
   public var seed: UInt64
   /// Counter events to read on separate, untimed repetitions (empty: none).
   public var events: [String]
+  /// Instruction-set levels to include; nil for all.
+  public var isas: [ISA]?
   /// Time samples, or instructions of one call.
   public var metric: Metric = .time
 
@@ -45,8 +48,9 @@ public struct RunPlan: Sendable {
   /// The variants of `op` this plan selects.
   public func variants(for op: Op) -> [any KernelVariant] {
     let selected = VariantRegistry.families(for: op).filter { family in
-      families.map { $0.contains(family.family) }
-        ?? !suite.excludedByDefault.contains(family.family)
+      (families.map { $0.contains(family.family) }
+        ?? !suite.excludedByDefault.contains(family.family))
+        && isas.map { $0.contains(family.isa) } ?? true
     }
     return VariantRegistry.variants(of: selected, layouts: layouts, threads: threads)
   }

@@ -1,4 +1,5 @@
 import ConvKernels
+import KernelCatalog
 
 /// Turns a `RunPlan` into results. First every selected variant is checked against the
 /// reference on the random validation problems (`Validation.standardProblems(quick: true)`:
@@ -91,6 +92,7 @@ public struct Runner {
           suite: plan.suite.name, caseName: suiteCase.name, op: op,
           family: type(of: variant).family, layout: variant.layout, threads: variant.threads,
           blockProblem: suiteCase.problem, status: .skipped)
+        row.isa = type(of: variant).isa
         if let reason = VariantRegistry.skipReason(variant, on: part) {
           row.note = reason
           rows.append(row)

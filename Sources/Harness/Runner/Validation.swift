@@ -1,4 +1,5 @@
 import ConvKernels
+import KernelCatalog
 
 /// The outcome of checking one variant on many problems.
 public struct VariantValidation: Sendable {
@@ -15,6 +16,14 @@ public struct VariantValidation: Sendable {
   public var failures: [ValidationFailure] = []
 
   public var passed: Bool { failures.isEmpty }
+
+  /// The reason every problem was skipped for, when one reason (such as a CPU feature this
+  /// machine lacks) skipped them all; nil otherwise.
+  public var commonSkipReason: String? {
+    let reasons = Set(
+      skipped.map { $0.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? $0 })
+    return reasons.count == 1 ? reasons.first : nil
+  }
 }
 
 /// `sepbench validate`: every selected variant against the reference on many problems.
@@ -25,6 +34,8 @@ public struct Validation: Sendable {
   public var layouts: [Layout]
   public var threads: [Int]
   public var seed: UInt64
+  /// Instruction-set levels to include; nil for all.
+  public var isas: [ISA]?
 
   public init(
     problems: [ConvProblem], ops: [Op] = Op.allCases, families: [String]? = nil,
@@ -49,8 +60,9 @@ public struct Validation: Sendable {
   public func run(variantDone: (VariantValidation) -> Void = { _ in }) -> [VariantValidation] {
     var outcomes: [VariantValidation] = []
     for op in ops {
-      let plan = RunPlan(
+      var plan = RunPlan(
         suite: .adHoc([]), ops: [op], families: families, layouts: layouts, threads: threads)
+      plan.isas = isas
       let results = check(plan.variants(for: op), op: op)
       results.forEach(variantDone)
       outcomes += results

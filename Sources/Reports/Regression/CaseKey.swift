@@ -1,3 +1,5 @@
+import ConvKernels
+
 /// What identifies one measured case across runs: suite case, operator, variant family,
 /// layout, threads and (where the files have the column) instruction set.
 public struct CaseKey: Hashable, Sendable, Comparable, CustomStringConvertible {
@@ -25,7 +27,7 @@ public struct CaseKey: Hashable, Sendable, Comparable, CustomStringConvertible {
   /// `op.variant.layout` with `.isa` and `.tN` (N > 1) where they apply: the printed id.
   public var variantID: String {
     var id = "\(op).\(variant).\(layout)"
-    if !isa.isEmpty { id += ".\(isa)" }
+    if !isa.isEmpty && isa != ISA.generic.rawValue { id += ".\(isa)" }
     if threads > 1 { id += ".t\(threads)" }
     return id
   }

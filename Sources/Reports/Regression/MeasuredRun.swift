@@ -47,6 +47,29 @@ public struct MeasuredRun: Sendable {
     return found.count == 1 ? found.first : nil
   }
 
+  /// True when the folders name each case's ISA (the `isa` column of schema 2).
+  public var namesISA: Bool {
+    blocks.contains { block in block.samples.keys.contains { !$0.isa.isEmpty } }
+  }
+
+  /// This run with the ISA taken out of every case key, to match a run written before the
+  /// `isa` column (family names are unique per operator, so the key stays unique).
+  public func withoutISA() -> MeasuredRun {
+    func strip(_ key: CaseKey) -> CaseKey {
+      var copy = key
+      copy.isa = ""
+      return copy
+    }
+    var copy = self
+    copy.blocks = blocks.map { block in
+      var b = block
+      b.samples = Dictionary(block.samples.map { (strip($0.key), $0.value) }) { a, _ in a }
+      b.status = Dictionary(block.status.map { (strip($0.key), $0.value) }) { a, _ in a }
+      return b
+    }
+    return copy
+  }
+
   /// True when the values are instruction counts.
   public var countsInstructions: Bool { metric?.hasPrefix("instructions") ?? false }
 

@@ -96,6 +96,11 @@ public enum RegressionCheck {
   public static func compare(
     base: MeasuredRun, head: MeasuredRun, options: RegressionOptions = RegressionOptions()
   ) throws -> RegressionReport {
+    // A side written before the `isa` column is matched on the other columns.
+    var (base, head) = (base, head)
+    if base.namesISA != head.namesISA {
+      (base, head) = (base.withoutISA(), head.withoutISA())
+    }
     let differences = fingerprintDifferences(base, head)
     if !differences.isEmpty && !options.allowDifferentMachines {
       throw RegressionInputError.differentMachines(differences: differences)

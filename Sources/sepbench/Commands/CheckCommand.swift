@@ -70,6 +70,7 @@ struct CheckCommand: ParsableCommand {
     out += ["--ops", plan.ops.joined(separator: ",")]
     if let variants = plan.variants { out += ["--variants", variants.joined(separator: ",")] }
     out += ["--layouts", plan.layouts.joined(separator: ",")]
+    if let isas = plan.isas { out += ["--isa", isas.joined(separator: ",")] }
     out += ["--threads", plan.threads.map(String.init).joined(separator: ",")]
     if plan.measuredMetric == .instructions {
       out += ["--metric", Metric.instructions.rawValue]

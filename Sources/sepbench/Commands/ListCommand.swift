@@ -2,6 +2,7 @@ import ArgumentParser
 import ConvKernels
 import Counters
 import Harness
+import KernelCatalog
 
 /// `sepbench list`: what can be run.
 struct ListCommand: ParsableCommand {
@@ -23,18 +24,21 @@ struct ListCommand: ParsableCommand {
         for c in suite.cases { print("  \(c.name)  \(c.problem.descriptor)") }
       }
     case .variants:
-      print("op          family              layouts     threads  needs     summary")
+      print(
+        "op          family              layouts     threads  isa     needs     here  summary")
       for family in VariantRegistry.families {
         let layouts = family.layouts.sorted().map(\.rawValue).joined(separator: ",")
-        let skip = family.requires.isSubset(of: CPUFeatures.current) ? "" : " (not on this CPU)"
+        let runs = family.requires.isSubset(of: CPUFeatures.current)
         print(
           [
             family.op.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
             family.family.padding(toLength: 19, withPad: " ", startingAt: 0),
             layouts.padding(toLength: 11, withPad: " ", startingAt: 0),
             (family.isThreaded ? "1..N" : "1").padding(toLength: 8, withPad: " ", startingAt: 0),
+            family.isa.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0),
             family.requires.description.padding(toLength: 9, withPad: " ", startingAt: 0),
-            family.summary + skip,
+            (runs ? "yes" : "no").padding(toLength: 5, withPad: " ", startingAt: 0),
+            family.summary + (runs ? "" : " (not on this CPU)"),
           ].joined(separator: " "))
       }
     case .events:

@@ -129,12 +129,16 @@ struct RunCommand: ParsableCommand {
     metadata.counters = CountersMetadata(plan: counterPlan, environment: .current)
     let counting = counterPlan.groups.isEmpty ? nil : PAPICaseCounting(plan: counterPlan)
     if ceilings && metric == .time {
-      let measured = Calibration(
-        threads: max(2, plan.threads.max() ?? 1),
-        lastLevelCacheBytes: metadata.machine.lastLevelCacheBytes
-      ).measure()
-      metadata.ceilings = measured
-      print(CeilingsSummary.text(measured))
+      do {
+        let measured = try Calibration(
+          threads: max(2, plan.threads.max() ?? 1),
+          lastLevelCacheBytes: metadata.machine.lastLevelCacheBytes
+        ).measure()
+        metadata.ceilings = measured
+        print(CeilingsSummary.text(measured))
+      } catch {
+        print("Ceilings not measured: \(error)")
+      }
     }
 
     try folder.begin(metadata, events: plan.events)
@@ -215,6 +219,7 @@ struct RunCommand: ParsableCommand {
       threads: threads, minSampleNanoseconds: minTime, repetitions: repetitions,
       caseBudgetNanoseconds: maxCaseTime, seed: selection.seed)
     plan.metric = metric
+    plan.isas = selection.isas
     try plan.checkMemory()
     return plan
   }

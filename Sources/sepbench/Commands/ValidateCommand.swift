@@ -27,23 +27,32 @@ struct ValidateCommand: ParsableCommand {
       ? Validation.standardProblems(quick: quick, seed: selection.seed) : selection.shapes
     let threads = selection.threads ?? [1, 2]
     try selection.checkSelectsAVariant(threads: threads)
-    let validation = Validation(
+    var validation = Validation(
       problems: problems, ops: selection.ops, families: selection.variants,
       layouts: selection.layouts, threads: threads, seed: selection.seed)
+    validation.isas = selection.isas
     try validation.checkMemory()
     print("Checking against the reference on \(problems.count) problems (seed \(selection.seed))")
     let outcomes = validation.run { outcome in
+      let name = outcome.variantID.padding(toLength: 34, withPad: " ", startingAt: 0)
+      if outcome.checked == 0, let reason = outcome.commonSkipReason {
+        print("skip \(name) \(reason)")
+        return
+      }
       let verdict = outcome.passed ? "ok  " : "FAIL"
       let skipped = outcome.skipped.isEmpty ? "" : ", \(outcome.skipped.count) skipped"
       print(
-        "\(verdict) \(outcome.variantID.padding(toLength: 34, withPad: " ", startingAt: 0)) "
+        "\(verdict) \(name) "
           + "worst error \(String(format: "%.3g", outcome.worstError)) "
           + "(\(String(format: "%.3f", outcome.worstErrorRatio)) of tolerance) on \(outcome.checked) problems\(skipped)"
       )
       for failure in outcome.failures.prefix(3) { print("     \(failure)") }
     }
     let failed = outcomes.filter { !$0.passed }
-    print("\(outcomes.count - failed.count) variants passed, \(failed.count) failed")
+    let notRun = outcomes.filter { $0.checked == 0 && $0.commonSkipReason != nil }.count
+    print(
+      "\(outcomes.count - failed.count - notRun) variants passed, \(failed.count) failed, "
+        + "\(notRun) skipped")
     if !failed.isEmpty { throw ExitCode(ExitStatus.failed.rawValue) }
   }
 }

@@ -21,6 +21,11 @@ struct BlockRunOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Layouts, comma-separated.", valueName: "layouts"))
   var layouts: String?
 
+  @Option(
+    name: .customLong("isa"),
+    help: ArgumentHelp("Instruction-set levels, comma-separated.", valueName: "levels"))
+  var isas: String?
+
   @Option(help: ArgumentHelp("Thread counts, comma-separated (default 1).", valueName: "counts"))
   var threads: String?
 
@@ -52,6 +57,7 @@ struct BlockRunOptions: ParsableArguments {
     if let ops { out += ["--ops", ops] }
     if let variants { out += ["--variants", variants] }
     if let layouts { out += ["--layouts", layouts] }
+    if let isas { out += ["--isa", isas] }
     out += ["--threads", threads ?? "1"]
     if metric == .instructions {
       out += ["--metric", metric.rawValue]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConvKernels
+import KernelCatalog
 
 /// Which operators, families, layouts and thread counts to run; shared by `run` and
 /// `validate`.
@@ -42,6 +43,14 @@ struct SelectionOptions: ParsableArguments {
   var threads: [Int]?
 
   @Option(
+    name: .customLong("isa"),
+    help: ArgumentHelp(
+      "Instruction-set levels, comma-separated: generic, avx2, avx512 (default: all; those this CPU lacks are skipped with the reason).",
+      valueName: "levels"),
+    transform: { try CommaList.parse($0, as: ISA.self, what: "ISA") })
+  var isas: [ISA]?
+
+  @Option(
     help: "Seed of the random data, parameters and problems (0 to 18446744073709551615).",
     transform: { try CommaList.seed($0) })
   var seed: UInt64 = 7
@@ -55,7 +64,8 @@ struct SelectionOptions: ParsableArguments {
       (
         op,
         VariantRegistry.families(for: op).filter { family in
-          variants.map { $0.contains(family.family) } ?? !excluded.contains(family.family)
+          (variants.map { $0.contains(family.family) } ?? !excluded.contains(family.family))
+            && isas.map { $0.contains(family.isa) } ?? true
         }
       )
     }
@@ -64,7 +74,9 @@ struct SelectionOptions: ParsableArguments {
     }
     guard selected.isEmpty else { return }
     let opList = ops.map(\.rawValue).joined(separator: ",")
-    let familyList = variants?.joined(separator: ",") ?? "(default)"
+    let familyList =
+      (variants?.joined(separator: ",") ?? "(default)")
+      + (isas.map { " --isa " + $0.map(\.rawValue).joined(separator: ",") } ?? "")
     if named.allSatisfy({ $0.1.isEmpty }) {
       let offered = ops.map { op in
         let names = VariantRegistry.families(for: op).map { $0.family }

@@ -1,4 +1,5 @@
 import ConvKernels
+import ConvKernelsAVX2
 import Testing
 
 @Suite struct Im2colTests {

@@ -1,4 +1,5 @@
 import ConvKernels
+import ConvKernelsAVX2
 import Testing
 
 /// The row-range APIs on a hand-made case: an all-ones 4x5 image, 3x3 kernel, pad 1, stride 1,

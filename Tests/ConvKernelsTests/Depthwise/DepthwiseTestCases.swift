@@ -1,4 +1,5 @@
 import ConvKernels
+import KernelCatalog
 import TestSupport
 
 /// Shapes and checks shared by the depthwise family tests.

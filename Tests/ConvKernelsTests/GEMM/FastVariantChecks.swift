@@ -1,4 +1,5 @@
 import ConvKernels
+import KernelCatalog
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import ConvKernels
+import KernelCatalog
 import Testing
 
 @Suite struct SeparableBlockFusedTests {

@@ -1,6 +1,7 @@
 import ConvKernels
 import Foundation
 import Harness
+import KernelCatalog
 import Testing
 
 /// Counts of a fake counter: the MACs of the kernel's problem plus a fixed cost, so a test can

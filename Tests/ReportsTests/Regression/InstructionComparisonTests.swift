@@ -34,7 +34,7 @@ import Testing
       let parts = id.split(separator: ".")
       csv +=
         "1,shapes,\(RegressionFixture.caseName),\(parts[0]),\(parts[1]),\(parts[2]),1,"
-        + "\(Int(count)),1.0,\(source)\n"
+        + "\(Int(count)),1.0,\(source),\n"
     }
     try Data(csv.utf8).write(to: folder.appendingPathComponent(ResultFolder.instructionsFile))
     return try MeasuredRun.read(folder.path)
@@ -113,5 +113,30 @@ import Testing
     ) {
       try MeasuredRun.read(side.path)
     }
+  }
+}
+
+/// A run written before the `isa` column against one that has it: cases match on the rest.
+@Suite struct ISAColumnCompatibilityTests {
+  @Test func aSideWithoutTheISAColumnStillMatchesEveryCase() throws {
+    let base = try MeasuredRun.read(RegressionFixture.path("base"))
+    var head = try MeasuredRun.read(RegressionFixture.path("head"))
+    #expect(!base.namesISA)
+    head.blocks = head.blocks.map { block in
+      var copy = block
+      func tag(_ key: CaseKey) -> CaseKey {
+        var k = key
+        k.isa = key.variant == "naive" ? "generic" : "avx2"
+        return k
+      }
+      copy.samples = Dictionary(uniqueKeysWithValues: block.samples.map { (tag($0.key), $0.value) })
+      copy.status = Dictionary(uniqueKeysWithValues: block.status.map { (tag($0.key), $0.value) })
+      return copy
+    }
+    #expect(head.namesISA)
+    let report = try RegressionCheck.compare(base: base, head: head)
+    let verdicts = Dictionary(
+      uniqueKeysWithValues: report.rows.map { ($0.key.variantID, $0.verdict) })
+    #expect(verdicts == RegressionCheckTests.designedVerdicts)
   }
 }

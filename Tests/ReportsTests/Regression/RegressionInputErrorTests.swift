@@ -92,9 +92,12 @@ import Testing
     try RegressionFixture.edit(
       block.appendingPathComponent("meta.json"), replacing: "\"schema\" : 1,",
       with: "\"schema\" : 99,")
-    let expected = RegressionInputError.futureSchema(path: block.path, found: 99, supported: 1)
+    let expected = RegressionInputError.futureSchema(
+      path: block.path, found: 99, supported: ResultsColumn.schemaVersion)
     #expect(throws: expected) { try MeasuredRun.read(block.path) }
-    #expect(expected.description.contains("schema 99; this sepbench reads schema 1 and older"))
+    #expect(
+      expected.description.contains(
+        "schema 99; this sepbench reads schema \(ResultsColumn.schemaVersion) and older"))
   }
 
   @Test func samplesOfAFutureSchemaAreRefusedNamingTheFile() throws {
@@ -103,7 +106,8 @@ import Testing
     let block = try Self.copy("base/block-001", scratch)
     let samples = block.appendingPathComponent("samples.csv")
     try RegressionFixture.edit(samples, replacing: "\n1,shapes,", with: "\n99,shapes,")
-    let expected = RegressionInputError.futureSchema(path: samples.path, found: 99, supported: 1)
+    let expected = RegressionInputError.futureSchema(
+      path: samples.path, found: 99, supported: ResultsColumn.schemaVersion)
     #expect(throws: expected) { try MeasuredRun.read(block.path) }
   }
 

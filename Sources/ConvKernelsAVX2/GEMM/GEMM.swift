@@ -1,0 +1,133 @@
+import ConvKernels
+
+/// Single-precision GEMM with a fused bias + ReLU epilogue, for pointwise and KxK convolution.
+///
+/// `GEMM.multiply` computes, on the calling thread only,
+///
+///     C[i][j] = epilogue( sum over k of A[i][k] * B[k][j] )   for i in 0..<rows, j in columns
+///
+/// - A: `rows x depth`, row-major, row stride `lda` (>= depth), read with broadcasts straight
+///   from memory (never packed). In NHWC this is the activations: one pixel per row, channels
+///   along the row — e.g. the output rows of a depthwise stage, for a fused dw+pw block.
+/// - B: `depth x N` as 16-column panels (`GEMMPanels`): the weights Wᵀ packed once in
+///   `prepare` (`GEMMPackedWeights`), activations packed by the kernel (`GEMMPacking`), or a
+///   row-major matrix whose rows are padded to a multiple of 16 (the NCHW im2col block).
+/// - C: row stride `ldc`; element (i, j) is at `c + i * ldc + j` (j counts from B's column 0,
+///   so a column block `columns` writes `c[i * ldc + columns.lowerBound ..< upperBound]`).
+///   Only `rows x columns` elements are written, and only they are read (for K blocks after
+///   the first); C needs no padding and may be the final output tensor.
+/// - Epilogue (`GEMMEpilogue`): the accumulators start at the bias (per column = NHWC output
+///   channel, or per row = NCHW output channel), then ReLU is applied before the last store.
+///   That is BN folded into the weights: `w' = w * scale[oc]`, `bias = shift[oc]`.
+///
+/// Blocking. Register tile 6x16 (`GEMMTile6x16`, 12 ymm accumulators). K is split into
+/// `ceil(depth / 256)` nearly equal blocks (`kc <= 256`): one A tile (6 x kc floats, <= 6 KiB)
+/// stays in L1 while a B block streams from L2. Columns are blocked by `nc = 256` so that a B
+/// block (kc x nc floats, <= 256 KiB) stays in L2 (512 KiB on Zen 3, 2 MiB on Sapphire Rapids).
+/// Loop order: column block, K block, 6-row tile, 16-column panel. Partial K sums are kept in
+/// C between K blocks.
+///
+/// Tails. Rows: the last tile's missing rows alias the last real row; their results are
+/// never stored. Columns: B panels are zero-padded to 16; partial tiles are loaded and stored
+/// element by element. Nothing outside A[0..<rows][0..<depth], the B panels and the C
+/// elements named above is touched.
+///
+/// Threads. `multiply` never synchronises; callers split the output, never K: row blocks
+/// (`a + r0 * lda`, `c + r0 * ldc`, per-row bias `+ r0`) or column blocks (`columns` starting
+/// at a multiple of 16) across `WorkerPool.run(tasks:)`. Every element is computed with the
+/// same K blocks in the same order whatever the split, so results are bitwise identical for
+/// any thread count.
+package enum GEMM {
+  /// Rows of the register tile.
+  package static let mr = 6
+  /// Columns of the register tile and width of a B panel.
+  package static let nr = 16
+  /// Largest K block.
+  package static let kcMax = 256
+  /// Columns per L2 block (a multiple of `nr`).
+  package static let nc = 256
+
+  /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length; the same for every caller
+  /// with the same `depth`.
+  @inline(__always)
+  package static func kBlock(depth: Int) -> Int {
+    let blocks = (depth + kcMax - 1) / kcMax
+    return (depth + blocks - 1) / blocks
+  }
+
+  /// `C[0..<rows][columns] = epilogue(A[0..<rows][0..<depth] · B[0..<depth][columns])` on the
+  /// calling thread (see the type's discussion for layouts).
+  /// - Parameters:
+  ///   - rows: M (>= 0).
+  ///   - depth: K (1...b.depth); B rows past `depth` are ignored.
+  ///   - a, lda: A and its row stride (>= depth).
+  ///   - b: the packed B.
+  ///   - columns: B columns to compute; `lowerBound` a multiple of 16, `upperBound <= b.columns`.
+  ///   - c, ldc: C and its row stride.
+  ///   - epilogue: bias and ReLU.
+  package static func multiply(
+    rows: Int, depth: Int, a: UnsafePointer<Float>, lda: Int, b: GEMMPanels,
+    columns: Range<Int>, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue
+  ) {
+    guard rows > 0, depth > 0, !columns.isEmpty else { return }
+    assert(columns.lowerBound % nr == 0 && columns.upperBound <= b.columns && depth <= b.depth)
+    let kc = kBlock(depth: depth)
+    var n0 = columns.lowerBound
+    while n0 < columns.upperBound {
+      let n1 = min(columns.upperBound, n0 + nc)
+      var k0 = 0
+      while k0 < depth {
+        let kLen = min(kc, depth - k0)
+        let first = k0 == 0
+        let last = k0 + kLen == depth
+        var i = 0
+        while i < rows {
+          let mLen = min(mr, rows - i)
+          let a0 = a + i * lda + k0
+          let aLast = a0 + (mLen - 1) * lda
+          multiplyRowTile(
+            a0, mLen > 1 ? a0 + lda : aLast, mLen > 2 ? a0 + 2 * lda : aLast,
+            mLen > 3 ? a0 + 3 * lda : aLast, mLen > 4 ? a0 + 4 * lda : aLast, aLast,
+            rows: mLen, rowOffset: i, kc: kLen, kOffset: k0, b: b, columns: n0..<n1,
+            c: c + i * ldc, ldc: ldc, epilogue: epilogue, first: first, last: last)
+          i += mr
+        }
+        k0 += kLen
+      }
+      n0 = n1
+    }
+  }
+
+  /// One 6-row tile across `columns`, for one K block. `a0...a5` already point at the block's
+  /// first k; `c` at row 0 of the tile, column 0 of B.
+  @inline(__always)
+  package static func multiplyRowTile(
+    _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+    _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>,
+    rows mLen: Int, rowOffset: Int, kc: Int, kOffset: Int, b: GEMMPanels, columns: Range<Int>,
+    c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue, first: Bool, last: Bool
+  ) {
+    var j = columns.lowerBound
+    while j < columns.upperBound {
+      let nLen = min(nr, columns.upperBound - j)
+      let full = mLen == mr && nLen == nr
+      let cp = c + j
+      var tile =
+        first
+        ? epilogue.initialTile(row: rowOffset, rows: mLen, column: j)
+        : full
+          ? GEMMTile6x16(loading: cp, ldc: ldc)
+          : GEMMTile6x16(loading: cp, ldc: ldc, rows: mLen, columns: nLen)
+      tile.accumulate(
+        a0, a1, a2, a3, a4, a5, kc: kc, b.base + (j / nr) * b.panelStride + kOffset * b.rowStride,
+        bStride: b.rowStride)
+      if last && epilogue.relu { tile.applyReLU() }
+      if full {
+        tile.store(to: cp, ldc: ldc)
+      } else {
+        tile.store(to: cp, ldc: ldc, rows: mLen, columns: nLen)
+      }
+      j += nr
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import ConvKernels
+
+/// A pointwise (1x1) convolution on `GEMM.multiply`, with an optional bias + ReLU epilogue.
+///
+/// NHWC: dst[P x C_out] = src[P x C_in] · Wᵀ, P = N*H*W pixels. A = src (lda = C_in), B = Wᵀ
+/// packed once here, C = dst (ldc = C_out). Threads own disjoint pixel rows, or disjoint
+/// 16-channel column panels when there are too few pixels for an even split.
+///
+/// NCHW: per image, dst[C_out x HW] = W[C_out x C_in] · src[C_in x HW]. A = W (row-major, as
+/// given), B = the image, packed by each task into its own workspace one column block at a
+/// time (`blockColumns` pixels, so the block stays in L2), C = dst (ldc = HW). Threads own
+/// disjoint pixel columns, or disjoint output-channel rows when HW is small (each such task
+/// packs the whole image for itself).
+///
+/// No reduction is split, so any thread count gives bitwise the same output.
+package final class PointwiseGEMMKernel: PreparedKernel {
+  package let problem: ConvProblem
+  package let layout: Layout
+  package let pool: WorkerPool
+  package let relu: Bool
+  /// NHWC: Wᵀ packed (with the padded bias).
+  package let packed: GEMMPackedWeights?
+  /// NCHW: W `[C_out][C_in]` and the bias.
+  package let weights: AlignedBuffer?
+  package let bias: AlignedBuffer?
+  package let split: OutputSplit
+  /// NCHW: pixels packed per block, and one workspace of that many columns per task.
+  package let blockColumns: Int
+  package let workspace: AlignedBuffer?
+
+  /// - Parameters:
+  ///   - problem: a pointwise problem.
+  ///   - weights: `[C_out][C_in]`.
+  ///   - bias: `C_out` values added to every output of the channel, or nil.
+  ///   - relu: apply `max(0, x)` to the result.
+  package init(
+    _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights w: [Float],
+    bias b: [Float]?, relu: Bool
+  ) {
+    self.problem = problem
+    self.layout = layout
+    self.pool = pool
+    self.relu = relu
+    let cin = problem.inChannels
+    let cout = problem.outChannels
+    let hw = problem.height * problem.width
+    switch layout {
+    case .nhwc:
+      packed = GEMMPackedWeights(transposing: w, depth: cin, columns: cout, bias: b)
+      weights = nil
+      bias = nil
+      split = OutputSplit(
+        rows: problem.batch * hw, rowQuantum: GEMM.mr, columns: cout, columnQuantum: GEMM.nr,
+        threads: threads)
+      blockColumns = 0
+      workspace = nil
+    case .nchw:
+      packed = nil
+      weights = AlignedBuffer(w)
+      bias = b.map { AlignedBuffer($0) }
+      split = OutputSplit(
+        rows: cout, rowQuantum: GEMM.mr, columns: hw, columnQuantum: GEMM.nr, threads: threads,
+        prefer: .columns)
+      // About 128 KiB of packed pixels per block: a multiple of 16 columns, 16...256.
+      let fit = max(GEMM.nr, min(256, (32 * 1024 / cin) / GEMM.nr * GEMM.nr))
+      blockColumns = min(fit, (hw + GEMM.nr - 1) / GEMM.nr * GEMM.nr)
+      workspace = AlignedBuffer(
+        count: split.tasks * GEMMPanels.floatCount(depth: cin, columns: blockColumns))
+    }
+  }
+
+  package func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+    switch layout {
+    case .nhwc: runNHWC(src, dst)
+    case .nchw: runNCHW(src, dst)
+    }
+  }
+
+  private func runNHWC(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+    let cin = problem.inChannels
+    let cout = problem.outChannels
+    let packed = self.packed!
+    let relu = self.relu
+    let split = self.split
+    pool.run(tasks: split.tasks) { task in
+      let rows = split.rowRange(task)
+      packed.multiply(
+        rows: rows.count, a: src + rows.lowerBound * cin, lda: cin,
+        c: dst + rows.lowerBound * cout, ldc: cout, relu: relu, columns: split.columnRange(task))
+    }
+  }
+
+  private func runNCHW(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+    let cin = problem.inChannels
+    let cout = problem.outChannels
+    let hw = problem.height * problem.width
+    let batch = problem.batch
+    let w = UnsafePointer(weights!.pointer)
+    let b = bias.map { UnsafePointer($0.pointer) }
+    let relu = self.relu
+    let split = self.split
+    let blockColumns = self.blockColumns
+    let workspaceStride = GEMMPanels.floatCount(depth: cin, columns: blockColumns)
+    let workspace = self.workspace!.pointer
+    pool.run(tasks: split.tasks) { task in
+      let rows = split.rowRange(task)
+      let columns = split.columnRange(task)
+      let packedBlock = workspace + task * workspaceStride
+      let epilogue = GEMMEpilogue(
+        bias: b.map { .perRow($0 + rows.lowerBound) } ?? .none, relu: relu)
+      for n in 0..<batch {
+        let image = src + n * cin * hw
+        let out = dst + n * cout * hw + rows.lowerBound * hw
+        var p0 = columns.lowerBound
+        while p0 < columns.upperBound {
+          let p1 = min(columns.upperBound, p0 + blockColumns)
+          GEMMPacking.packRows(image, ldb: hw, depth: cin, columnRange: p0..<p1, into: packedBlock)
+          GEMM.multiply(
+            rows: rows.count, depth: cin, a: w + rows.lowerBound * cin, lda: cin,
+            b: GEMMPanels(base: packedBlock, depth: cin, columns: p1 - p0), columns: 0..<(p1 - p0),
+            c: out + p0, ldc: hw, epilogue: epilogue)
+          p0 = p1
+        }
+      }
+    }
+  }
+}
