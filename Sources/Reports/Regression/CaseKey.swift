@@ -24,10 +24,11 @@ public struct CaseKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     self.isa = isa
   }
 
-  /// `op.variant.layout` with `.isa` and `.tN` (N > 1) where they apply: the printed id.
+  /// `op.variant.layout` with `.tN` (N > 1): the printed id, as `results.csv` has it. The ISA
+  /// is not part of it: family names are unique per operator, and ids of folders written
+  /// before the `isa` column (and rules in thresholds files) must keep matching.
   public var variantID: String {
     var id = "\(op).\(variant).\(layout)"
-    if !isa.isEmpty && isa != ISA.generic.rawValue { id += ".\(isa)" }
     if threads > 1 { id += ".t\(threads)" }
     return id
   }

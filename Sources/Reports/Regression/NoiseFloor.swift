@@ -12,6 +12,20 @@ public struct NoiseFloor: Sendable, Equatable {
   public var noise: [CaseKey: Double]
   public var blocks: Int
 
+  /// The A/A noise of `key`, matched without the ISA when either side lacks it (a noise.csv
+  /// or a run from before the `isa` column).
+  public func noise(for key: CaseKey) -> Double? {
+    if let exact = noise[key] { return exact }
+    var bare = key
+    bare.isa = ""
+    if let found = noise[bare] { return found }
+    return noise.first { entry in
+      var other = entry.key
+      other.isa = ""
+      return other == bare
+    }?.value
+  }
+
   public init(noise: [CaseKey: Double], blocks: Int) {
     self.noise = noise
     self.blocks = blocks

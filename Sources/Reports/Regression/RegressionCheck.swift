@@ -184,6 +184,16 @@ public enum RegressionCheck {
       let side = failedBase && failedHead ? "both" : failedBase ? "BASE" : "HEAD"
       return incomparable("failed validation in \(side)")
     }
+    // Measured on one side and skipped on the other (a CPU feature no longer detected, a
+    // shape no longer supported): a broken build, not a new variant.
+    let skippedBase = base.blocks.contains { $0.status[key] == "skipped" }
+    let skippedHead = head.blocks.contains { $0.status[key] == "skipped" }
+    if inBase && !inHead && skippedHead {
+      return incomparable("skipped in HEAD (its results.csv note says why)")
+    }
+    if inHead && !inBase && skippedBase {
+      return incomparable("skipped in BASE (its results.csv note says why)")
+    }
     if !inBase || !inHead {
       var row = incomparable(inBase ? "only in BASE" : "only in HEAD")
       row.oneSided = true
@@ -229,7 +239,7 @@ public enum RegressionCheck {
     var threshold =
       options.rules.threshold(for: key) ?? options.threshold
       ?? (estimate.paired ? RegressionThreshold.pairedDefault : RegressionThreshold.unpairedDefault)
-    if let noise = options.noiseFloor?.noise[key], options.noiseFactor * noise > threshold {
+    if let noise = options.noiseFloor?.noise(for: key), options.noiseFactor * noise > threshold {
       threshold = options.noiseFactor * noise
       notes.append(
         "T raised to \(Percent.text(threshold)) by the noise floor (A/A ±\(Percent.text(noise)))")

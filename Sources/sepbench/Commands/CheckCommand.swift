@@ -41,7 +41,9 @@ struct CheckCommand: ParsableCommand {
     } else {
       let runner = BlockRunner(binary: SelfBinary.path)
       _ = try ResultFolder.create(at: root)
-      let arguments = Self.arguments(replaying: base.metadata.plan)
+      let source = base.metric.flatMap { $0.split(separator: ":").dropFirst().first }.map(
+        String.init)
+      let arguments = Self.arguments(replaying: base.metadata.plan, source: source)
       for index in 0..<base.blocks.count {
         if let status = Interrupt.exitStatus() { throw ExitCode(status.rawValue) }
         let name = ABSession.blockName(index)
@@ -60,7 +62,7 @@ struct CheckCommand: ParsableCommand {
   }
 
   /// The `sepbench run` arguments that repeat `plan`.
-  static func arguments(replaying plan: PlanSummary) -> [String] {
+  static func arguments(replaying plan: PlanSummary, source: String? = nil) -> [String] {
     var out: [String]
     if Suite.named(plan.suite) != nil {
       out = ["--suite", plan.suite]
@@ -74,6 +76,10 @@ struct CheckCommand: ParsableCommand {
     out += ["--threads", plan.threads.map(String.init).joined(separator: ",")]
     if plan.measuredMetric == .instructions {
       out += ["--metric", Metric.instructions.rawValue]
+      // Counted the way the baseline was, or the two cannot be compared.
+      if let source, let counter = InstructionCounterChoice(source: source) {
+        out += ["--instruction-counter", counter.rawValue]
+      }
     } else {
       out += ["--repetitions", String(plan.repetitions)]
       out += ["--min-time", "\(plan.minSampleNanoseconds)ns"]

@@ -7,6 +7,15 @@ import Harness
 enum InstructionCounterChoice: String, ExpressibleByArgument, CaseIterable {
   case auto, papi, callgrind
 
+  /// The counter that writes `source` (`PAPI_TOT_INS`, `callgrind`) into instructions.csv.
+  init?(source: String) {
+    switch source {
+    case "PAPI_TOT_INS": self = .papi
+    case "callgrind": self = .callgrind
+    default: return nil
+    }
+  }
+
   /// What the run does: count in this process, or run itself again under valgrind.
   enum Setup {
     case count(any InstructionCounting)
@@ -42,9 +51,15 @@ enum InstructionCounterChoice: String, ExpressibleByArgument, CaseIterable {
 /// status (128 + n when it died of signal n).
 enum ValgrindRelaunch {
   static func run(valgrind: String, arguments: [String]) throws -> Int32 {
-    let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("sepbench-callgrind-\(getpid())")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    // A fresh folder of our own (mkdtemp): no profile of an earlier run can be read as a count.
+    var template = Array(
+      (FileManager.default.temporaryDirectory.path + "/sepbench-callgrind-XXXXXX").utf8CString)
+    guard let made = mkdtemp(&template) else {
+      throw UsageError(
+        "cannot make a temporary folder for callgrind's profiles: \(String(cString: strerror(errno)))"
+      )
+    }
+    let folder = URL(fileURLWithPath: String(cString: made))
     defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("callgrind.out").path
     let process = Process()
@@ -60,7 +75,16 @@ enum ValgrindRelaunch {
     StandardStreams.error(
       "Counting instructions under callgrind (about 50x slower than a native run)\n")
     try process.run()
-    process.waitUntilExit()
+    // Foundation starts the child in a process group of its own, so a Ctrl-C or a kill aimed
+    // at this process does not reach it: pass the first stop signal on, and end as it did.
+    var forwarded = false
+    while process.isRunning {
+      if !forwarded, let signal = Interrupt.signalNumber() {
+        kill(process.processIdentifier, signal)
+        forwarded = true
+      }
+      usleep(20_000)
+    }
     return process.terminationReason == .uncaughtSignal
       ? 128 + process.terminationStatus : process.terminationStatus
   }

@@ -56,6 +56,12 @@ enum Interrupt {
     if handled & (1 << UInt64(SIGHUP)) != 0 { signal(SIGHUP, SIG_DFL) }
   }
 
+  /// The stop signal that arrived first, nil when none did.
+  static func signalNumber() -> Int32? {
+    let number = receivedSignal.load(ordering: .relaxed)
+    return number == 0 ? nil : number
+  }
+
   /// True once a stop signal has arrived.
   static func requested() -> Bool { receivedSignal.load(ordering: .relaxed) != 0 }
 

@@ -140,3 +140,37 @@ import Testing
     #expect(verdicts == RegressionCheckTests.designedVerdicts)
   }
 }
+
+/// A case one side measured and the other skipped is a broken build, not a new variant.
+@Suite struct SkippedOnOneSideTests {
+  @Test func aCaseSkippedInHeadIsBrokenAndExitsTwo() throws {
+    let base = try MeasuredRun.read(RegressionFixture.path("base"))
+    var head = try MeasuredRun.read(RegressionFixture.path("head-no-failure"))
+    let key = try #require(head.cases.first { $0.variantID == "dw.simd8.nhwc" })
+    head.blocks = head.blocks.map { block in
+      var copy = block
+      copy.samples[key] = nil
+      copy.status[key] = "skipped"
+      return copy
+    }
+    let report = try RegressionCheck.compare(base: base, head: head)
+    let row = try #require(report.rows.first { $0.key == key })
+    #expect(row.verdict == .incomparable)
+    #expect(row.reason == "skipped in HEAD (its results.csv note says why)")
+    #expect(!row.oneSided)
+    #expect(report.exitStatus == 2)
+  }
+
+  @Test func theNoiseOfACaseIsFoundWhicheverSideNamesTheISA() {
+    let bare = CaseKey(
+      suite: "quick", caseName: "q", op: "dw", variant: "simd8", layout: "nhwc", threads: 1)
+    var tagged = bare
+    tagged.isa = "avx2"
+    #expect(NoiseFloor(noise: [bare: 0.04], blocks: 8).noise(for: tagged) == 0.04)
+    #expect(NoiseFloor(noise: [tagged: 0.03], blocks: 8).noise(for: bare) == 0.03)
+    #expect(NoiseFloor(noise: [tagged: 0.03], blocks: 8).noise(for: tagged) == 0.03)
+    var other = bare
+    other.variant = "naive"
+    #expect(NoiseFloor(noise: [tagged: 0.03], blocks: 8).noise(for: other) == nil)
+  }
+}
