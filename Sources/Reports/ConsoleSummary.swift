@@ -34,13 +34,9 @@ public struct ConsoleSummary {
             number(row.efficiency, "%.2f"), number(row.depthwiseShare, "%.2f"),
           ])
     }
-    let widths = (0..<header.count).map { column in table.map { $0[column].count }.max() ?? 0 }
-    let lines = table.map { cells in
-      zip(cells, widths).enumerated().map { index, pair in
-        let pad = String(repeating: " ", count: pair.1 - pair.0.count)
-        return index < 3 || index == 4 || index == 6 ? pair.0 + pad : pad + pair.0
-      }.joined(separator: "  ")
-    }
+    // Case, threads, shape and the two best variants on the left, numbers on the right.
+    let lines = AlignedText.lines(
+      table, rightAligned: Set(header.indices).subtracting([0, 1, 2, 4, 6]))
     let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
     let footer =
       "\(counts[.ok] ?? 0) cases timed, \(counts[.failed] ?? 0) failed validation, \(counts[.skipped] ?? 0) skipped"

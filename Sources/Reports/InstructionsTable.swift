@@ -41,10 +41,6 @@ public struct InstructionsTable {
         String(format: "%.3f", count / Double(max(row.cost.macs, 1))), row.instructionSource ?? "",
       ])
     }
-    let widths = table[0].indices.map { column in table.map { $0[column].count }.max() ?? 0 }
-    return table.map { cells in
-      zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-        .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-    }.joined(separator: "\n")
+    return AlignedText.lines(table, rightAligned: [2, 3]).joined(separator: "\n")
   }
 }

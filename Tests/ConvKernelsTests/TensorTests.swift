@@ -43,18 +43,21 @@ import Testing
   }
 }
 
-@Suite struct AdjacentTensorTests {
-  @Test func theSecondTensorLiesAboveTheFirstInOneAlignedAllocation() {
-    let first = TensorShape(n: 1, c: 3, h: 5, w: 7)  // 105 floats: not a multiple of 16
-    let second = TensorShape(n: 1, c: 2, h: 3, w: 3)
-    let (a, b) = Tensor.adjacent((first, .nchw), (second, .nhwc))
-    #expect(a.storage === b.storage)
-    #expect(b.pointer - a.pointer == 112, "105 floats rounded up to a 64-byte line")
-    #expect(Int(bitPattern: b.pointer) % AlignedBuffer.alignment == 0)
-    #expect(a.values == [Float](repeating: 0, count: 105))
-    b[0, 1, 2, 2] = 5
-    #expect(b.values.filter { $0 != 0 } == [5])
-    #expect(a.values.allSatisfy { $0 == 0 }, "writing one leaves the other alone")
-    #expect(b.layout == .nhwc && b.shape == second)
+@Suite struct TensorPairTests {
+  @Test func theOutputLiesAboveACopyOfTheInputInOneAlignedAllocation() {
+    let inputShape = TensorShape(n: 1, c: 3, h: 5, w: 7)  // 105 floats: not a multiple of 16
+    let outputShape = TensorShape(n: 1, c: 2, h: 3, w: 3)
+    let original = Tensor.random(shape: inputShape, layout: .nhwc, seed: 3)
+    let (input, output) = Tensor.pair(copying: original, outputShape: outputShape)
+    #expect(input.storage === output.storage)
+    #expect(input.storage !== original.storage, "a copy, not the caller's buffer")
+    #expect(output.pointer - input.pointer == 112, "105 floats rounded up to a 64-byte line")
+    #expect(Int(bitPattern: output.pointer) % AlignedBuffer.alignment == 0)
+    #expect(input.values == original.values)
+    #expect(output.values == [Float](repeating: 0, count: 18))
+    #expect(input.layout == .nhwc && output.layout == .nhwc && output.shape == outputShape)
+    output[0, 1, 2, 2] = 5
+    #expect(output.values.filter { $0 != 0 } == [5])
+    #expect(input.values == original.values, "writing the output leaves the input alone")
   }
 }

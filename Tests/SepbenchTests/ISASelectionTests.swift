@@ -83,12 +83,4 @@ import Testing
       list.stdout.split(separator: "\n").first { $0.hasPrefix("dw          simd8") })
     #expect(simd8.contains(" avx2    avx2+fma  no    ") && simd8.hasSuffix("(not on this CPU)"))
   }
-
-  @Test func theEnvironmentCanOnlyLowerWhatTheCPUOffers() throws {
-    let list = try SepbenchProcess.run(
-      ["list", "variants"], environment: ["SEPBENCH_CPU_FEATURES": "avx2,fma,avx512"])
-    let naive = try #require(
-      list.stdout.split(separator: "\n").first { $0.hasPrefix("dw          naive") })
-    #expect(naive.contains(" generic none      yes   "))
-  }
 }

@@ -29,17 +29,19 @@ public struct Tensor: Sendable {
     self.offset = 0
   }
 
-  /// Two tensors in one allocation, `second` above `first` (each 64-byte aligned), both
-  /// zeroed: memory order fixed whatever the allocator does.
-  public static func adjacent(
-    _ first: (shape: TensorShape, layout: Layout), _ second: (shape: TensorShape, layout: Layout)
-  ) -> (first: Tensor, second: Tensor) {
+  /// A copy of `input` and a zeroed output of `outputShape` in `input`'s layout, in one
+  /// allocation with the output above the input (each 64-byte aligned): their order in
+  /// memory is fixed, whatever the allocator does.
+  public static func pair(copying input: Tensor, outputShape: TensorShape) -> (
+    input: Tensor, output: Tensor
+  ) {
     let lane = AlignedBuffer.alignment / MemoryLayout<Float>.stride
-    let gap = (first.shape.count + lane - 1) / lane * lane
-    let storage = AlignedBuffer(count: gap + second.shape.count)
+    let gap = (input.shape.count + lane - 1) / lane * lane
+    let storage = AlignedBuffer(count: gap + outputShape.count)
+    storage.pointer.update(from: input.pointer, count: input.shape.count)
     return (
-      Tensor(shape: first.shape, layout: first.layout, storage: storage, offset: 0),
-      Tensor(shape: second.shape, layout: second.layout, storage: storage, offset: gap)
+      Tensor(shape: input.shape, layout: input.layout, storage: storage, offset: 0),
+      Tensor(shape: outputShape, layout: input.layout, storage: storage, offset: gap)
     )
   }
 

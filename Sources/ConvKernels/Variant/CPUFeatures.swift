@@ -42,13 +42,14 @@ public struct CPUFeatures: OptionSet, Hashable, Sendable, CustomStringConvertibl
   /// saves on a context switch (XGETBV: the YMM state for AVX2, the opmask and ZMM states for
   /// AVX-512), lowered by `SEPBENCH_CPU_FEATURES` when it is set (e.g. `none`, `avx2+fma`).
   /// The variable can only take features away: naming one the CPU lacks does not add it.
-  public static let current: CPUFeatures = {
-    let detected = detect()
-    guard let forced = getenv("SEPBENCH_CPU_FEATURES").map({ String(cString: $0) }) else {
-      return detected
-    }
-    return parse(forced).intersection(detected)
-  }()
+  public static let current = usable(
+    detected: detect(), forced: getenv("SEPBENCH_CPU_FEATURES").map { String(cString: $0) })
+
+  /// What may be used when the CPU offers `detected` and `SEPBENCH_CPU_FEATURES` is `forced`
+  /// (nil when unset): the features named in both.
+  package static func usable(detected: CPUFeatures, forced: String?) -> CPUFeatures {
+    forced.map { parse($0).intersection(detected) } ?? detected
+  }
 
   /// The features CPUID and XGETBV report on this CPU (empty on CPUs that are not x86).
   public static func detect() -> CPUFeatures {

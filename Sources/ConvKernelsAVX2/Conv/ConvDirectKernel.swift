@@ -4,32 +4,32 @@ import ConvKernels
 /// bias + ReLU epilogue so BN-folded blocks reuse it. See `ConvDirectSIMD` for the layout,
 /// registers, blocking and thread split.
 package final class ConvDirectKernel: PreparedKernel {
-  package let problem: ConvProblem
-  package let pool: WorkerPool
-  package let relu: Bool
-  package let packed: GEMMPackedWeights
-  package let split: OutputSplit
+  let problem: ConvProblem
+  let pool: WorkerPool
+  let relu: Bool
+  let packed: GEMMPackedWeights
+  let split: OutputSplit
   /// Output pixels per block (<= `maxBlockPixels`); the last block of a task may be shorter.
-  package let blockPixels: Int
+  let blockPixels: Int
   /// The task's weights fit in L2: one K block (all of K in registers), small pixel blocks.
-  package let l2Resident: Bool
+  let l2Resident: Bool
   /// Row-pointer slots per task: 6 per tile and tap.
-  package let indirectionStride: Int
+  let indirectionStride: Int
   /// C_in zeros: the row every padding tap reads.
-  package let zeroRow: AlignedBuffer
+  let zeroRow: AlignedBuffer
   /// Per task: `[tile][tap][6]` row pointers for the current block.
-  package let indirection: UnsafeMutablePointer<UnsafePointer<Float>>
+  let indirection: UnsafeMutablePointer<UnsafePointer<Float>>
 
   /// Input floats one pixel block may cover (1 MiB, half of L2): every 16-channel panel sweeps
   /// the block's input, so it must stay in L2 while the weights stream past.
-  package static let blockInputBudget = 256 * 1024
+  static let blockInputBudget = 256 * 1024
   /// Weight floats (a task's share) that count as L2-resident (1 MiB).
-  package static let residentWeightBudget = 256 * 1024
+  static let residentWeightBudget = 256 * 1024
   /// Pixels per block when the weights are L2-resident (the old kernel's 48).
-  package static let residentBlockPixels = 48
+  static let residentBlockPixels = 48
   /// Bounds on the pixels per block.
-  package static let minBlockPixels = 48
-  package static let maxBlockPixels = 1024
+  static let minBlockPixels = 48
+  static let maxBlockPixels = 1024
 
   package init(
     _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights w: [Float], bias: [Float]?,
@@ -63,7 +63,7 @@ package final class ConvDirectKernel: PreparedKernel {
   /// Output channels when the weights outweigh the pixels (C_out * 4 >= pixels: every layer
   /// at 28x28 and below), so each thread streams only its half of the 9*C_in*C_out weights
   /// (9.4 MB at 512 channels, 38 MB at 1024: far beyond L2); output pixels otherwise.
-  package static func split(_ p: ConvProblem, threads: Int) -> OutputSplit {
+  static func split(_ p: ConvProblem, threads: Int) -> OutputSplit {
     let pixels = p.batch * p.outHeight * p.outWidth
     return OutputSplit(
       rows: pixels, rowQuantum: GEMM.mr, columns: p.outChannels, columnQuantum: GEMM.nr,
@@ -73,7 +73,7 @@ package final class ConvDirectKernel: PreparedKernel {
   /// Pixels per block: all of a task's pixels when their input fits `blockInputBudget`, else
   /// equal blocks that do. Each block reads all the task's weights once, so fewer blocks means
   /// less weight traffic (at 7x7 and 14x14: exactly once per image).
-  package static func blockPixels(_ p: ConvProblem, taskPixels: Int) -> Int {
+  static func blockPixels(_ p: ConvProblem, taskPixels: Int) -> Int {
     let perPixel = max(1, p.inChannels * p.stride * p.stride)
     let fit = min(maxBlockPixels, max(minBlockPixels, blockInputBudget / perPixel))
     let blocks = max(1, (taskPixels + fit - 1) / fit)
@@ -81,11 +81,11 @@ package final class ConvDirectKernel: PreparedKernel {
   }
 
   /// Tiles needed for `pixels` pixels, at most.
-  package static func tileCapacity(_ pixels: Int) -> Int { pixels / 5 + 2 }
+  static func tileCapacity(_ pixels: Int) -> Int { pixels / 5 + 2 }
 
   /// `pixels` as `sixes` 6-row tiles followed by `fives` 5-row tiles, exactly when possible
   /// (every count >= 20); otherwise ceil(pixels / 6) 6-row tiles, the last one partial.
-  package static func tilePlan(_ pixels: Int) -> (sixes: Int, fives: Int) {
+  static func tilePlan(_ pixels: Int) -> (sixes: Int, fives: Int) {
     let fives = (GEMM.mr - pixels % GEMM.mr) % GEMM.mr
     if fives * 5 <= pixels { return ((pixels - fives * 5) / GEMM.mr, fives) }
     return ((pixels + GEMM.mr - 1) / GEMM.mr, 0)
@@ -95,7 +95,7 @@ package final class ConvDirectKernel: PreparedKernel {
   /// <= 256 channels, one tap per block; smaller C_in groups taps so a block is about 256 deep.
   /// A block's B (<= 256 x 16 floats, 16 KiB) stays in L1 while every tile of the pixel block
   /// reuses it.
-  package static func kBlocking(inChannels cin: Int, taps: Int) -> (tapsPerBlock: Int, chunk: Int) {
+  static func kBlocking(inChannels cin: Int, taps: Int) -> (tapsPerBlock: Int, chunk: Int) {
     if cin > GEMM.kcMax { return (1, GEMM.kBlock(depth: cin)) }
     let want = max(1, GEMM.kcMax / cin)
     let blocks = (taps + want - 1) / want
@@ -195,24 +195,24 @@ package final class ConvDirectKernel: PreparedKernel {
 }
 
 /// One K block of one 16-channel panel: taps `taps`, input channels `channel ..< channel + kc`.
-package struct ConvDirectKBlock {
-  package let taps: Range<Int>
-  package let channel: Int
-  package let kc: Int
-  package let cin: Int
+struct ConvDirectKBlock {
+  let taps: Range<Int>
+  let channel: Int
+  let kc: Int
+  let cin: Int
   /// The panel's row k = 0.
-  package let panel: UnsafePointer<Float>
+  let panel: UnsafePointer<Float>
   /// Start from the bias (or zero) instead of the partial sums in C.
-  package let first: Bool
+  let first: Bool
   /// Apply ReLU before storing.
-  package let last: Bool
-  package let relu: Bool
+  let last: Bool
+  let relu: Bool
   /// Bias of the panel's 16 channels (padded), or nil.
-  package let bias: UnsafePointer<Float>?
+  let bias: UnsafePointer<Float>?
 
   /// A 6-row tile: `row` = its `[tap][6]` pointers, `c` = its first output row.
   @inline(__always)
-  package func tile6(
+  func tile6(
     _ row: UnsafePointer<UnsafePointer<Float>>, _ c: UnsafeMutablePointer<Float>, ldc: Int,
     rows: Int, columns: Int
   ) {
@@ -240,7 +240,7 @@ package struct ConvDirectKBlock {
 
   /// A 5-row tile (always 5 real rows).
   @inline(__always)
-  package func tile5(
+  func tile5(
     _ row: UnsafePointer<UnsafePointer<Float>>, _ c: UnsafeMutablePointer<Float>, ldc: Int,
     columns: Int
   ) {

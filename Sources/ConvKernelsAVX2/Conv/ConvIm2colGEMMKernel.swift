@@ -1,5 +1,4 @@
 import ConvKernels
-
 import Foundation
 
 /// A KxK convolution as blocked im2col + `GEMM.multiply`, with an optional bias + ReLU epilogue.
@@ -22,20 +21,20 @@ import Foundation
 ///
 /// No reduction is split, so any thread count gives bitwise the same output.
 package final class ConvIm2colGEMMKernel: PreparedKernel {
-  package let problem: ConvProblem
-  package let layout: Layout
-  package let pool: WorkerPool
-  package let relu: Bool
-  package let packed: GEMMPackedWeights?
-  package let weights: AlignedBuffer?
-  package let bias: AlignedBuffer?
-  package let split: OutputSplit
-  package let blockPixels: Int
-  package let workspaceStride: Int
-  package let workspace: AlignedBuffer
+  let problem: ConvProblem
+  let layout: Layout
+  let pool: WorkerPool
+  let relu: Bool
+  let packed: GEMMPackedWeights?
+  let weights: AlignedBuffer?
+  let bias: AlignedBuffer?
+  let split: OutputSplit
+  let blockPixels: Int
+  let workspaceStride: Int
+  let workspace: AlignedBuffer
 
   /// Floats of im2col data per block (384 KiB).
-  package static let blockBudget = 96 * 1024
+  static let blockBudget = 96 * 1024
 
   package init(
     _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights w: [Float],
@@ -66,7 +65,7 @@ package final class ConvIm2colGEMMKernel: PreparedKernel {
   }
 
   /// The thread split, the pixels per im2col block and the floats of one block buffer.
-  package static func plan(_ problem: ConvProblem, layout: Layout, threads: Int)
+  static func plan(_ problem: ConvProblem, layout: Layout, threads: Int)
     -> (split: OutputSplit, blockPixels: Int, workspaceStride: Int)
   {
     let depth = problem.inChannels * problem.kernelH * problem.kernelW

@@ -39,7 +39,7 @@ package enum Im2col {
   /// path taken, and so the instructions executed, do not depend on where `dst` lies
   /// relative to `src`.
   @inline(__always)
-  package static func copy(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+  static func copy(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
     var c = 0
     while c + 8 <= count {
       SIMD8<Float>.load(src + c).store(to: dst + c)
@@ -117,7 +117,7 @@ package enum Im2col {
   }
 
   /// OIHW weights reordered to `[C_out][KH][KW][C_in]`, the row order of `rowsNHWC` patches.
-  package static func weightsOHWI(_ p: ConvProblem, _ oihw: [Float]) -> [Float] {
+  static func weightsOHWI(_ p: ConvProblem, _ oihw: [Float]) -> [Float] {
     let cin = p.inChannels
     let taps = p.kernelH * p.kernelW
     var result = [Float](repeating: 0, count: oihw.count)

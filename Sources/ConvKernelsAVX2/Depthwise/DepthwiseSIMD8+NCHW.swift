@@ -25,26 +25,26 @@ import ConvKernels
 /// `Scratch` (`makeScratch()`, untimed).
 package final class DepthwiseRowsNCHW {
   /// The depthwise problem (groups = C); `batch` is ignored.
-  package let problem: ConvProblem
-  package let height: Int
-  package let width: Int
-  package let kernelH: Int
-  package let kernelW: Int
-  package let stride: Int
-  package let pad: Int
-  package let outWidth: Int
+  let problem: ConvProblem
+  let height: Int
+  let width: Int
+  let kernelH: Int
+  let kernelW: Int
+  let stride: Int
+  let pad: Int
+  let outWidth: Int
   /// Output rows per strip.
-  package static let stripRows = 8
+  static let stripRows = 8
   /// Zero floats before column 0 of each phase.
-  package let margin: Int
+  let margin: Int
   /// Floats per phase (one of `stride` deinterleaved column classes) in a scratch row.
-  package let phaseLength: Int
+  let phaseLength: Int
   /// Floats per scratch row: `stride * phaseLength`.
-  package let rowLength: Int
+  let rowLength: Int
   /// Offset of tap kw, within a scratch row, relative to the output column.
-  package let columnOffsets: UnsafeMutablePointer<Int>
-  package let weights: AlignedBuffer
-  package let epilogueStorage: DepthwiseEpilogueStorage
+  let columnOffsets: UnsafeMutablePointer<Int>
+  let weights: AlignedBuffer
+  let epilogueStorage: DepthwiseEpilogueStorage
 
   /// Per-caller workspace: one strip of zero-margined input rows.
   package final class Scratch {
@@ -96,7 +96,7 @@ package final class DepthwiseRowsNCHW {
     Scratch(count: ((Self.stripRows - 1) * stride + kernelH) * rowLength)
   }
 
-  package var epilogue: DepthwiseEpilogue { epilogueStorage.epilogue }
+  var epilogue: DepthwiseEpilogue { epilogueStorage.epilogue }
 
   /// Computes output rows `rows` of channels `channels` of one image.
   /// - Parameters:
@@ -232,18 +232,18 @@ package final class DepthwiseRowsNCHW {
 /// strip (the extra lanes land on the following rows of the range, which are stored later) and
 /// `outWidth` lanes on the others.
 private struct StripCursor {
-  package let strip: UnsafePointer<Float>
-  package let dst: UnsafeMutablePointer<Float>
-  package let vectorsPerRow: Int
-  package let inputRowStep: Int
-  package let rowPitch: Int
-  package let outWidth: Int
-  package let spillRows: Int
-  package var row = 0
-  package var column = 0
-  package var previous: (src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>, lanes: Int)
+  let strip: UnsafePointer<Float>
+  let dst: UnsafeMutablePointer<Float>
+  let vectorsPerRow: Int
+  let inputRowStep: Int
+  let rowPitch: Int
+  let outWidth: Int
+  let spillRows: Int
+  var row = 0
+  var column = 0
+  var previous: (src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>, lanes: Int)
 
-  package init(
+  init(
     strip: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>, vectorsPerRow: Int,
     inputRowStep: Int, rowPitch: Int, outWidth: Int, spillRows: Int
   ) {
@@ -258,7 +258,7 @@ private struct StripCursor {
   }
 
   @inline(__always)
-  package mutating func next(_ valid: Bool) -> (
+  mutating func next(_ valid: Bool) -> (
     src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>, lanes: Int
   ) {
     guard valid else { return (previous.src, previous.dst, 0) }

@@ -25,20 +25,20 @@ import ConvKernels
 /// several threads may call it on disjoint row or channel ranges at once.
 package final class DepthwiseRowsNHWC {
   /// The depthwise problem (groups = C); `batch` is ignored, `compute` works on one image.
-  package let problem: ConvProblem
-  package let channels: Int
-  package let height: Int
-  package let width: Int
-  package let kernelH: Int
-  package let kernelW: Int
-  package let stride: Int
-  package let pad: Int
-  package let outWidth: Int
-  package let paddedChannels: Int
+  let problem: ConvProblem
+  let channels: Int
+  let height: Int
+  let width: Int
+  let kernelH: Int
+  let kernelW: Int
+  let stride: Int
+  let pad: Int
+  let outWidth: Int
+  let paddedChannels: Int
   /// Output columns whose taps all lie inside the image.
-  package let interior: Range<Int>
-  package let packed: AlignedBuffer
-  package let epilogueStorage: DepthwiseEpilogueStorage
+  let interior: Range<Int>
+  let packed: AlignedBuffer
+  let epilogueStorage: DepthwiseEpilogueStorage
 
   /// Packs `weights` (OIHW, `[C][1][KH][KW]`) for the depthwise `problem` (any K, stride,
   /// padding). With `scale` and `shift` (C values each) every output becomes
@@ -72,7 +72,7 @@ package final class DepthwiseRowsNHWC {
       channels: problem.outChannels, scale: scale, shift: shift, relu: relu)
   }
 
-  package var epilogue: DepthwiseEpilogue { epilogueStorage.epilogue }
+  var epilogue: DepthwiseEpilogue { epilogueStorage.epilogue }
 
   /// Computes output rows `rows` (each within `0..<outHeight`) of one image, all channels.
   /// - Parameters:
@@ -155,13 +155,13 @@ package final class DepthwiseRowsNHWC {
 }
 
 /// Strides of the tap loops, in floats.
-package struct NHWCTapGeometry {
+struct NHWCTapGeometry {
   /// Kernel rows inside the image for this output row.
-  package let rows: Int
-  package let srcRowStep: Int
-  package let tapStep: Int
-  package let weiRowStep: Int
-  package let weiTapStep: Int
+  let rows: Int
+  let srcRowStep: Int
+  let tapStep: Int
+  let weiRowStep: Int
+  let weiTapStep: Int
 }
 
 /// Scalar FMA chain for one pixel and one channel; the same tap order as the vector paths.
@@ -292,7 +292,7 @@ private func nhwcTile4(
 
 /// One pixel whose tap range is clipped to the image (`src`/`wei` at its first tap) x 32,
 /// then 8 channels per step. Also the border path of the 3x3 kernels.
-package func nhwcPixel(
+func nhwcPixel(
   _ src: UnsafePointer<Float>, _ wei: UnsafePointer<Float>, taps: Int, _ g: NHWCTapGeometry,
   _ dst: UnsafeMutablePointer<Float>, channels: Range<Int>, _ epi: DepthwiseEpilogue
 ) {

@@ -19,7 +19,7 @@ import ConvKernels
 /// Tail: channels past the last full vector go through the generic path (scalar loop).
 extension DepthwiseRowsNHWC {
   /// Output rows `rows`, channels `cs` (both bounds multiples of 8), 3x3 stride 1 or 2.
-  package func compute3x3(
+  func compute3x3(
     rows: Range<Int>, vectorChannels cs: Range<Int>, src: UnsafePointer<Float>,
     dst: UnsafeMutablePointer<Float>, rowPitch: Int, pixelPitch: Int, _ epi: DepthwiseEpilogue
   ) {
@@ -108,36 +108,36 @@ extension DepthwiseRowsNHWC {
 }
 
 /// The kernel rows of one output row that lie inside the image.
-package struct Rows3x3 {
+struct Rows3x3 {
   /// Kernel rows inside the image (1...3).
-  package let count: Int
+  let count: Int
   /// Input row of the first of them, column 0, channel 0.
-  package let src: UnsafePointer<Float>
-  package let srcStep: Int
+  let src: UnsafePointer<Float>
+  let srcStep: Int
   /// Packed weights of the first of them, tap column 0, channel 0.
-  package let wei: UnsafePointer<Float>
-  package let weiStep: Int
+  let wei: UnsafePointer<Float>
+  let weiStep: Int
   /// Floats between the weights of neighbouring tap columns.
-  package let tapStep: Int
+  let tapStep: Int
 }
 
 /// Whether a loop applies the epilogue; the choice is made once per call.
-package protocol EpilogueKind {
+protocol EpilogueKind {
   static func apply(_ epi: DepthwiseEpilogue, _ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float>
 }
 
 /// No epilogue: the accumulator is stored as it is.
-package enum Identity: EpilogueKind {
+enum Identity: EpilogueKind {
   @inline(__always)
-  package static func apply(_ epi: DepthwiseEpilogue, _ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
+  static func apply(_ epi: DepthwiseEpilogue, _ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
     v
   }
 }
 
 /// `DepthwiseEpilogue.apply`.
-package enum Epilogue: EpilogueKind {
+enum Epilogue: EpilogueKind {
   @inline(__always)
-  package static func apply(_ epi: DepthwiseEpilogue, _ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
+  static func apply(_ epi: DepthwiseEpilogue, _ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
     epi.apply(v, channel: c)
   }
 }
@@ -146,7 +146,7 @@ package enum Epilogue: EpilogueKind {
 /// tap column 0, `w` the row's tap-0 weights. Pixel j, tap kw reads input column
 /// `j * stride + kw`; each input vector is loaded once and fed to every accumulator that reads
 /// it, and each accumulator sees its taps in kw order.
-package protocol NHWC3x3Row {
+protocol NHWC3x3Row {
   associatedtype Block
   static func row(
     _ a: inout Block, _ r: UnsafePointer<Float>, pixelStep p: Int, _ w: UnsafePointer<Float>,
@@ -154,18 +154,18 @@ package protocol NHWC3x3Row {
 }
 
 /// 8 output pixels along W x 8 channels.
-package struct Accumulators8 {
-  package var v0 = SIMD8<Float>()
-  package var v1 = SIMD8<Float>()
-  package var v2 = SIMD8<Float>()
-  package var v3 = SIMD8<Float>()
-  package var v4 = SIMD8<Float>()
-  package var v5 = SIMD8<Float>()
-  package var v6 = SIMD8<Float>()
-  package var v7 = SIMD8<Float>()
+struct Accumulators8 {
+  var v0 = SIMD8<Float>()
+  var v1 = SIMD8<Float>()
+  var v2 = SIMD8<Float>()
+  var v3 = SIMD8<Float>()
+  var v4 = SIMD8<Float>()
+  var v5 = SIMD8<Float>()
+  var v6 = SIMD8<Float>()
+  var v7 = SIMD8<Float>()
 
   @inline(__always)
-  package func store<E: EpilogueKind>(
+  func store<E: EpilogueKind>(
     _: E.Type, to dst: UnsafeMutablePointer<Float>, pixelPitch q: Int, channel c: Int,
     _ epi: DepthwiseEpilogue
   ) {
@@ -181,14 +181,14 @@ package struct Accumulators8 {
 }
 
 /// 4 output pixels along W x 8 channels.
-package struct Accumulators4 {
-  package var v0 = SIMD8<Float>()
-  package var v1 = SIMD8<Float>()
-  package var v2 = SIMD8<Float>()
-  package var v3 = SIMD8<Float>()
+struct Accumulators4 {
+  var v0 = SIMD8<Float>()
+  var v1 = SIMD8<Float>()
+  var v2 = SIMD8<Float>()
+  var v3 = SIMD8<Float>()
 
   @inline(__always)
-  package func store<E: EpilogueKind>(
+  func store<E: EpilogueKind>(
     _: E.Type, to dst: UnsafeMutablePointer<Float>, pixelPitch q: Int, channel c: Int,
     _ epi: DepthwiseEpilogue
   ) {
@@ -201,7 +201,7 @@ package struct Accumulators4 {
 
 /// The interior blocks at one stride (8 and 4 output pixels); `block` runs one block over the
 /// channels of `cs`, with the three kernel rows unrolled when all lie inside the image.
-package protocol NHWC3x3Stride {
+protocol NHWC3x3Stride {
   static var stride: Int { get }
   associatedtype Row8: NHWC3x3Row where Row8.Block == Accumulators8
   associatedtype Row4: NHWC3x3Row where Row4.Block == Accumulators4
@@ -209,7 +209,7 @@ package protocol NHWC3x3Stride {
 
 extension NHWC3x3Stride {
   @inline(__always)
-  package static func block8<E: EpilogueKind>(
+  static func block8<E: EpilogueKind>(
     _: E.Type, _ g: Rows3x3, input: Int, pixelStep p: Int, _ dst: UnsafeMutablePointer<Float>,
     pixelPitch q: Int, _ cs: Range<Int>, _ epi: DepthwiseEpilogue
   ) {
@@ -235,7 +235,7 @@ extension NHWC3x3Stride {
   }
 
   @inline(__always)
-  package static func block4<E: EpilogueKind>(
+  static func block4<E: EpilogueKind>(
     _: E.Type, _ g: Rows3x3, input: Int, pixelStep p: Int, _ dst: UnsafeMutablePointer<Float>,
     pixelPitch q: Int, _ cs: Range<Int>, _ epi: DepthwiseEpilogue
   ) {
@@ -262,22 +262,22 @@ extension NHWC3x3Stride {
 }
 
 /// Stride 1: 10 input vectors per kernel row for 8 pixels (24 FMAs), 6 for 4 pixels.
-package enum NHWC3x3Stride1: NHWC3x3Stride {
-  package static var stride: Int { 1 }
-  package typealias Row8 = Row8Stride1
-  package typealias Row4 = Row4Stride1
+enum NHWC3x3Stride1: NHWC3x3Stride {
+  static var stride: Int { 1 }
+  typealias Row8 = Row8Stride1
+  typealias Row4 = Row4Stride1
 }
 
 /// Stride 2: 17 input vectors per kernel row for 8 pixels, 9 for 4 pixels.
-package enum NHWC3x3Stride2: NHWC3x3Stride {
-  package static var stride: Int { 2 }
-  package typealias Row8 = Row8Stride2
-  package typealias Row4 = Row4Stride2
+enum NHWC3x3Stride2: NHWC3x3Stride {
+  static var stride: Int { 2 }
+  typealias Row8 = Row8Stride2
+  typealias Row4 = Row4Stride2
 }
 
-package enum Row8Stride1: NHWC3x3Row {
+enum Row8Stride1: NHWC3x3Row {
   @inline(__always)
-  package static func row(
+  static func row(
     _ a: inout Accumulators8, _ r: UnsafePointer<Float>, pixelStep p: Int,
     _ w: UnsafePointer<Float>, tapStep t: Int
   ) {
@@ -319,9 +319,9 @@ package enum Row8Stride1: NHWC3x3Row {
   }
 }
 
-package enum Row4Stride1: NHWC3x3Row {
+enum Row4Stride1: NHWC3x3Row {
   @inline(__always)
-  package static func row(
+  static func row(
     _ a: inout Accumulators4, _ r: UnsafePointer<Float>, pixelStep p: Int,
     _ w: UnsafePointer<Float>, tapStep t: Int
   ) {
@@ -347,9 +347,9 @@ package enum Row4Stride1: NHWC3x3Row {
   }
 }
 
-package enum Row8Stride2: NHWC3x3Row {
+enum Row8Stride2: NHWC3x3Row {
   @inline(__always)
-  package static func row(
+  static func row(
     _ a: inout Accumulators8, _ r: UnsafePointer<Float>, pixelStep p: Int,
     _ w: UnsafePointer<Float>, tapStep t: Int
   ) {
@@ -390,9 +390,9 @@ package enum Row8Stride2: NHWC3x3Row {
   }
 }
 
-package enum Row4Stride2: NHWC3x3Row {
+enum Row4Stride2: NHWC3x3Row {
   @inline(__always)
-  package static func row(
+  static func row(
     _ a: inout Accumulators4, _ r: UnsafePointer<Float>, pixelStep p: Int,
     _ w: UnsafePointer<Float>, tapStep t: Int
   ) {

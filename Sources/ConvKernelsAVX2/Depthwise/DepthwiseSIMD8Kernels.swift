@@ -2,9 +2,9 @@ import ConvKernels
 
 /// Runs `DepthwiseRowsNHWC` over the tasks of a `DepthwiseSplit` (rows first).
 package final class DepthwiseSIMD8NHWCKernel: PreparedKernel {
-  package let rows: DepthwiseRowsNHWC
-  package let split: DepthwiseSplit
-  package let pool: WorkerPool
+  let rows: DepthwiseRowsNHWC
+  let split: DepthwiseSplit
+  let pool: WorkerPool
 
   package init(_ rows: DepthwiseRowsNHWC, threads: Int, pool: WorkerPool) {
     self.rows = rows
@@ -30,11 +30,11 @@ package final class DepthwiseSIMD8NHWCKernel: PreparedKernel {
 /// Runs `DepthwiseRowsNCHW` over the tasks of a `DepthwiseSplit` (channels first), one
 /// scratch per task.
 package final class DepthwiseSIMD8NCHWKernel: PreparedKernel {
-  package let rows: DepthwiseRowsNCHW
-  package let split: DepthwiseSplit
-  package let pool: WorkerPool
-  package let scratches: [DepthwiseRowsNCHW.Scratch]
-  package let scratchBase: UnsafeMutablePointer<Unmanaged<DepthwiseRowsNCHW.Scratch>>
+  let rows: DepthwiseRowsNCHW
+  let split: DepthwiseSplit
+  let pool: WorkerPool
+  let scratches: [DepthwiseRowsNCHW.Scratch]
+  let scratchBase: UnsafeMutablePointer<Unmanaged<DepthwiseRowsNCHW.Scratch>>
 
   package init(_ rows: DepthwiseRowsNCHW, threads: Int, pool: WorkerPool) {
     self.rows = rows

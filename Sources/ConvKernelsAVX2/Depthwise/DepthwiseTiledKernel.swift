@@ -10,7 +10,8 @@ package final class DepthwiseTiledKernel: PreparedKernel {
   /// Channels per NHWC block.
   static let channelBlock = 64
 
-  package init(_ p: ConvProblem, weights w: [Float], layout: Layout, threads: Int, pool: WorkerPool) {
+  package init(_ p: ConvProblem, weights w: [Float], layout: Layout, threads: Int, pool: WorkerPool)
+  {
     self.p = p
     self.layout = layout
     self.pool = pool

@@ -39,18 +39,18 @@ import ConvKernels
 /// any thread count.
 package enum GEMM {
   /// Rows of the register tile.
-  package static let mr = 6
+  static let mr = 6
   /// Columns of the register tile and width of a B panel.
-  package static let nr = 16
+  static let nr = 16
   /// Largest K block.
-  package static let kcMax = 256
+  static let kcMax = 256
   /// Columns per L2 block (a multiple of `nr`).
-  package static let nc = 256
+  static let nc = 256
 
   /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length; the same for every caller
   /// with the same `depth`.
   @inline(__always)
-  package static func kBlock(depth: Int) -> Int {
+  static func kBlock(depth: Int) -> Int {
     let blocks = (depth + kcMax - 1) / kcMax
     return (depth + blocks - 1) / blocks
   }
@@ -101,7 +101,7 @@ package enum GEMM {
   /// One 6-row tile across `columns`, for one K block. `a0...a5` already point at the block's
   /// first k; `c` at row 0 of the tile, column 0 of B.
   @inline(__always)
-  package static func multiplyRowTile(
+  static func multiplyRowTile(
     _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
     _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>,
     rows mLen: Int, rowOffset: Int, kc: Int, kOffset: Int, b: GEMMPanels, columns: Range<Int>,

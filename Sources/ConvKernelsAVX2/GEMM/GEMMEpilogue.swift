@@ -15,8 +15,8 @@ package struct GEMMEpilogue {
     case perRow(UnsafePointer<Float>)
   }
 
-  package var bias: Bias
-  package var relu: Bool
+  var bias: Bias
+  var relu: Bool
 
   package init(bias: Bias = .none, relu: Bool = false) {
     self.bias = bias
@@ -28,7 +28,7 @@ package struct GEMMEpilogue {
 
   /// The starting tile for rows `row ..< row + rows` (rows 1...6) at B column `column`.
   @inline(__always)
-  package func initialTile(row: Int, rows: Int, column: Int) -> GEMMTile6x16 {
+  func initialTile(row: Int, rows: Int, column: Int) -> GEMMTile6x16 {
     switch bias {
     case .none:
       return GEMMTile6x16(lo: .zero, hi: .zero)

@@ -10,11 +10,11 @@ import ConvKernels
 package final class GEMMPackedWeights: @unchecked Sendable {
   // @unchecked Sendable: written only in `init`, read-only afterwards.
   package let storage: AlignedBuffer
-  package let biasStorage: AlignedBuffer?
+  let biasStorage: AlignedBuffer?
   /// K.
-  package let depth: Int
+  let depth: Int
   /// N.
-  package let columns: Int
+  let columns: Int
 
   /// Packs Wᵀ for a row-major `w` of `columns` rows by `depth` (`w[n * depth + k]`), e.g.
   /// pointwise weights `[C_out][C_in]`, or conv weights `[C_out][C_in*KH*KW]`. `bias`, when
@@ -43,7 +43,7 @@ package final class GEMMPackedWeights: @unchecked Sendable {
   }
 
   /// Bias padded with zeros to whole panels, or nil.
-  package var bias: UnsafePointer<Float>? { biasStorage.map { UnsafePointer($0.pointer) } }
+  var bias: UnsafePointer<Float>? { biasStorage.map { UnsafePointer($0.pointer) } }
 
   /// `C[i][n] = relu?(bias[n] + sum over k of A[i][k] * W[n][k])` for i in 0..<rows and n in
   /// `columns` (all output channels by default; a column split starts at a multiple of 16),

@@ -6,7 +6,7 @@ package enum GEMMPacking {
   /// Packs B = Wᵀ where W is row-major `[columns][depth]` with row stride `ldw` (for a
   /// convolution: OIHW weights, one output channel per row), i.e. B[k][n] = W[n][k].
   /// `dst` must hold `GEMMPanels.floatCount(depth:columns:)` floats.
-  package static func packTransposed(
+  static func packTransposed(
     _ w: UnsafePointer<Float>, ldw: Int, depth: Int, columns: Int,
     into dst: UnsafeMutablePointer<Float>
   ) {

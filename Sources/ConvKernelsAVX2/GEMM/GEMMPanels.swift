@@ -18,18 +18,18 @@ import ConvKernels
 /// belongs to a `GEMMPackedWeights` or to a kernel's workspace `AlignedBuffer`.
 package struct GEMMPanels {
   /// Start of panel 0.
-  package let base: UnsafePointer<Float>
+  let base: UnsafePointer<Float>
   /// Number of B rows K available.
-  package let depth: Int
+  let depth: Int
   /// Number of real B columns N (the last panel may be partly padding).
-  package let columns: Int
+  let columns: Int
   /// Floats between the 16-float rows k and k + 1 of a panel (16 when packed).
-  package let rowStride: Int
+  let rowStride: Int
   /// Floats between the starts of panels p and p + 1 (`depth * 16` when packed).
-  package let panelStride: Int
+  let panelStride: Int
 
   /// A packed operand (see the type's discussion).
-  package init(base: UnsafePointer<Float>, depth: Int, columns: Int) {
+  init(base: UnsafePointer<Float>, depth: Int, columns: Int) {
     self.base = base
     self.depth = depth
     self.columns = columns
@@ -38,7 +38,7 @@ package struct GEMMPanels {
   }
 
   /// A row-major `[depth][ldb]` operand (see the type's discussion).
-  package init(rowMajor base: UnsafePointer<Float>, ldb: Int, depth: Int, columns: Int) {
+  init(rowMajor base: UnsafePointer<Float>, ldb: Int, depth: Int, columns: Int) {
     assert(ldb >= (columns + GEMM.nr - 1) / GEMM.nr * GEMM.nr)
     self.base = base
     self.depth = depth
@@ -48,7 +48,7 @@ package struct GEMMPanels {
   }
 
   /// Number of panels.
-  package var panelCount: Int { (columns + GEMM.nr - 1) / GEMM.nr }
+  var panelCount: Int { (columns + GEMM.nr - 1) / GEMM.nr }
   /// Floats a buffer needs to hold `columns` columns of depth `depth` in the packed layout.
   package static func floatCount(depth: Int, columns: Int) -> Int {
     (columns + GEMM.nr - 1) / GEMM.nr * depth * GEMM.nr

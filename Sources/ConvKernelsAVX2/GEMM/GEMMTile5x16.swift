@@ -8,21 +8,21 @@ import ConvKernels
 /// of a 6x16 step, still FMA-bound and with 10 independent chains (>= 2 ports x 4 cycles).
 /// Why: 7x7 = 49 pixels as nine 6-row tiles wastes 5 of 54 rows (10 %); as 4 x 6 + 5 x 5 it
 /// wastes none. Any count >= 20 is a sum of 6s and 5s (`ConvDirectKernel.tilePlan`).
-package struct GEMMTile5x16 {
-  package var c00: SIMD8<Float>
-  package var c01: SIMD8<Float>
-  package var c10: SIMD8<Float>
-  package var c11: SIMD8<Float>
-  package var c20: SIMD8<Float>
-  package var c21: SIMD8<Float>
-  package var c30: SIMD8<Float>
-  package var c31: SIMD8<Float>
-  package var c40: SIMD8<Float>
-  package var c41: SIMD8<Float>
+struct GEMMTile5x16 {
+  var c00: SIMD8<Float>
+  var c01: SIMD8<Float>
+  var c10: SIMD8<Float>
+  var c11: SIMD8<Float>
+  var c20: SIMD8<Float>
+  var c21: SIMD8<Float>
+  var c30: SIMD8<Float>
+  var c31: SIMD8<Float>
+  var c40: SIMD8<Float>
+  var c41: SIMD8<Float>
 
   /// Every row set to the 16 values `lo ++ hi` (zeros, or a per-column bias).
   @inline(__always)
-  package init(lo: SIMD8<Float>, hi: SIMD8<Float>) {
+  init(lo: SIMD8<Float>, hi: SIMD8<Float>) {
     c00 = lo
     c01 = hi
     c10 = lo
@@ -37,7 +37,7 @@ package struct GEMMTile5x16 {
 
   /// Loads the full tile from `c` (row stride `ldc`).
   @inline(__always)
-  package init(loading c: UnsafePointer<Float>, ldc: Int) {
+  init(loading c: UnsafePointer<Float>, ldc: Int) {
     c00 = .load(c + 0 * ldc)
     c01 = .load(c + 0 * ldc + 8)
     c10 = .load(c + 1 * ldc)
@@ -53,7 +53,7 @@ package struct GEMMTile5x16 {
   /// Loads rows 0..<5 and columns 0..<columns (1...16) of `c`; the rest is zero. Never reads
   /// outside those elements.
   @inline(__always)
-  package init(loading c: UnsafePointer<Float>, ldc: Int, columns: Int) {
+  init(loading c: UnsafePointer<Float>, ldc: Int, columns: Int) {
     let t = GEMMTile6x16(loading: c, ldc: ldc, rows: 5, columns: columns)
     (c00, c01) = t.row(0)
     (c10, c11) = t.row(1)
@@ -64,7 +64,7 @@ package struct GEMMTile5x16 {
 
   /// `kc` steps of `C[i][j] += a_i[k] * b[k * 16 + j]` (a packed panel).
   @inline(__always)
-  package mutating func accumulate(
+  mutating func accumulate(
     _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
     _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, kc: Int, _ b: UnsafePointer<Float>
   ) {
@@ -113,7 +113,7 @@ package struct GEMMTile5x16 {
 
   /// `max(0, C)` elementwise.
   @inline(__always)
-  package mutating func applyReLU() {
+  mutating func applyReLU() {
     c00 = c00.replacing(with: 0, where: c00 .< 0)
     c01 = c01.replacing(with: 0, where: c01 .< 0)
     c10 = c10.replacing(with: 0, where: c10 .< 0)
@@ -128,7 +128,7 @@ package struct GEMMTile5x16 {
 
   /// Stores the full tile to `c` (row stride `ldc`).
   @inline(__always)
-  package func store(to c: UnsafeMutablePointer<Float>, ldc: Int) {
+  func store(to c: UnsafeMutablePointer<Float>, ldc: Int) {
     c00.store(to: c + 0 * ldc)
     c01.store(to: c + 0 * ldc + 8)
     c10.store(to: c + 1 * ldc)
@@ -143,7 +143,7 @@ package struct GEMMTile5x16 {
 
   /// Stores rows 0..<5, columns 0..<columns (1...16) to `c`; writes nothing else.
   @inline(__always)
-  package func store(to c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int) {
+  func store(to c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int) {
     var t = GEMMTile6x16(lo: c40, hi: c41)
     t.setRow(0, (c00, c01))
     t.setRow(1, (c10, c11))

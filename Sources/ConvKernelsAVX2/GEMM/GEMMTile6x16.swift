@@ -11,23 +11,23 @@ import ConvKernels
 /// (`a + i * lda`), the pixels of an NHWC image under a KxK window (direct convolution), or a
 /// zero row for padding. Row tails alias a valid row; the driver discards their results.
 /// Column tails are handled by the zero-padded B panel plus `load`/`store` with a column count.
-package struct GEMMTile6x16 {
-  package var c00: SIMD8<Float>
-  package var c01: SIMD8<Float>
-  package var c10: SIMD8<Float>
-  package var c11: SIMD8<Float>
-  package var c20: SIMD8<Float>
-  package var c21: SIMD8<Float>
-  package var c30: SIMD8<Float>
-  package var c31: SIMD8<Float>
-  package var c40: SIMD8<Float>
-  package var c41: SIMD8<Float>
-  package var c50: SIMD8<Float>
-  package var c51: SIMD8<Float>
+struct GEMMTile6x16 {
+  var c00: SIMD8<Float>
+  var c01: SIMD8<Float>
+  var c10: SIMD8<Float>
+  var c11: SIMD8<Float>
+  var c20: SIMD8<Float>
+  var c21: SIMD8<Float>
+  var c30: SIMD8<Float>
+  var c31: SIMD8<Float>
+  var c40: SIMD8<Float>
+  var c41: SIMD8<Float>
+  var c50: SIMD8<Float>
+  var c51: SIMD8<Float>
 
   /// Every row set to the 16 values `lo ++ hi` (zeros, or a per-column bias).
   @inline(__always)
-  package init(lo: SIMD8<Float>, hi: SIMD8<Float>) {
+  init(lo: SIMD8<Float>, hi: SIMD8<Float>) {
     c00 = lo
     c01 = hi
     c10 = lo
@@ -44,7 +44,7 @@ package struct GEMMTile6x16 {
 
   /// Row i set to `bias[i]` in all 16 columns (a per-row bias: NCHW output channels).
   @inline(__always)
-  package init(rowBias bias: UnsafePointer<Float>) {
+  init(rowBias bias: UnsafePointer<Float>) {
     c00 = SIMD8(repeating: bias[0])
     c01 = c00
     c10 = SIMD8(repeating: bias[1])
@@ -61,7 +61,7 @@ package struct GEMMTile6x16 {
 
   /// Loads the full tile from `c` (row stride `ldc`).
   @inline(__always)
-  package init(loading c: UnsafePointer<Float>, ldc: Int) {
+  init(loading c: UnsafePointer<Float>, ldc: Int) {
     c00 = .load(c + 0 * ldc)
     c01 = .load(c + 0 * ldc + 8)
     c10 = .load(c + 1 * ldc)
@@ -80,7 +80,7 @@ package struct GEMMTile6x16 {
   /// 0..<kc. Reads `a_i[0..<kc]` and 16 floats at each of `b + k * bStride` (bStride 16 for a
   /// packed panel).
   @inline(__always)
-  package mutating func accumulate(
+  mutating func accumulate(
     _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
     _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>,
     kc: Int, _ b: UnsafePointer<Float>, bStride: Int = 16
@@ -137,7 +137,7 @@ package struct GEMMTile6x16 {
 
   /// `max(0, C)` elementwise.
   @inline(__always)
-  package mutating func applyReLU() {
+  mutating func applyReLU() {
     c00 = c00.replacing(with: 0, where: c00 .< 0)
     c01 = c01.replacing(with: 0, where: c01 .< 0)
     c10 = c10.replacing(with: 0, where: c10 .< 0)
@@ -154,7 +154,7 @@ package struct GEMMTile6x16 {
 
   /// Stores the full tile to `c` (row stride `ldc`).
   @inline(__always)
-  package func store(to c: UnsafeMutablePointer<Float>, ldc: Int) {
+  func store(to c: UnsafeMutablePointer<Float>, ldc: Int) {
     c00.store(to: c + 0 * ldc)
     c01.store(to: c + 0 * ldc + 8)
     c10.store(to: c + 1 * ldc)
@@ -171,7 +171,7 @@ package struct GEMMTile6x16 {
 
   /// Row `i` (0-5) as two vectors.
   @inline(__always)
-  package func row(_ i: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+  func row(_ i: Int) -> (SIMD8<Float>, SIMD8<Float>) {
     switch i {
     case 0: (c00, c01)
     case 1: (c10, c11)
@@ -184,7 +184,7 @@ package struct GEMMTile6x16 {
   }
 
   @inline(__always)
-  package mutating func setRow(_ i: Int, _ value: (SIMD8<Float>, SIMD8<Float>)) {
+  mutating func setRow(_ i: Int, _ value: (SIMD8<Float>, SIMD8<Float>)) {
     switch i {
     case 0:
       c00 = value.0
@@ -213,7 +213,7 @@ package struct GEMMTile6x16 {
   /// Loads rows 0..<rows and columns 0..<columns (1...6, 1...16) of `c`; the rest is zero.
   /// Never reads outside those elements.
   @inline(__always)
-  package init(loading c: UnsafePointer<Float>, ldc: Int, rows: Int, columns: Int) {
+  init(loading c: UnsafePointer<Float>, ldc: Int, rows: Int, columns: Int) {
     self.init(lo: .zero, hi: .zero)
     for i in 0..<rows {
       var lo = SIMD8<Float>.zero
@@ -227,7 +227,7 @@ package struct GEMMTile6x16 {
 
   /// Stores rows 0..<rows and columns 0..<columns (1...6, 1...16) to `c`; writes nothing else.
   @inline(__always)
-  package func store(to c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int) {
+  func store(to c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int) {
     for i in 0..<rows {
       let (lo, hi) = row(i)
       for j in 0..<columns {

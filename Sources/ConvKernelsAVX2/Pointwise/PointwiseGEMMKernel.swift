@@ -14,19 +14,19 @@ import ConvKernels
 ///
 /// No reduction is split, so any thread count gives bitwise the same output.
 package final class PointwiseGEMMKernel: PreparedKernel {
-  package let problem: ConvProblem
-  package let layout: Layout
-  package let pool: WorkerPool
-  package let relu: Bool
+  let problem: ConvProblem
+  let layout: Layout
+  let pool: WorkerPool
+  let relu: Bool
   /// NHWC: Wᵀ packed (with the padded bias).
-  package let packed: GEMMPackedWeights?
+  let packed: GEMMPackedWeights?
   /// NCHW: W `[C_out][C_in]` and the bias.
-  package let weights: AlignedBuffer?
-  package let bias: AlignedBuffer?
-  package let split: OutputSplit
+  let weights: AlignedBuffer?
+  let bias: AlignedBuffer?
+  let split: OutputSplit
   /// NCHW: pixels packed per block, and one workspace of that many columns per task.
-  package let blockColumns: Int
-  package let workspace: AlignedBuffer?
+  let blockColumns: Int
+  let workspace: AlignedBuffer?
 
   /// - Parameters:
   ///   - problem: a pointwise problem.

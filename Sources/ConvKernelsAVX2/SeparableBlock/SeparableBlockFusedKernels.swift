@@ -2,11 +2,11 @@ import ConvKernels
 
 /// How the fused block cuts its output rows into tiles and tiles into tasks.
 package struct FusedTilePlan {
-  package let problem: ConvProblem
+  let problem: ConvProblem
   /// Output rows per tile.
   package let tileRows: Int
   /// Tiles per image.
-  package let tilesPerImage: Int
+  let tilesPerImage: Int
   /// Floats in one tile buffer.
   package let tileFloats: Int
   /// Tasks (each with its own tile buffer); tiles are split evenly over them.
@@ -26,11 +26,11 @@ package struct FusedTilePlan {
 
 /// Runs the fused block: for each tile, depthwise rows into the task's buffer, then the GEMM.
 package final class FusedSeparableNHWCKernel: PreparedKernel {
-  package let plan: FusedTilePlan
-  package let depthwise: DepthwiseRowsNHWC
-  package let pointwise: GEMMPackedWeights
-  package let tiles: AlignedBuffer
-  package let pool: WorkerPool
+  let plan: FusedTilePlan
+  let depthwise: DepthwiseRowsNHWC
+  let pointwise: GEMMPackedWeights
+  let tiles: AlignedBuffer
+  let pool: WorkerPool
 
   package init(
     plan: FusedTilePlan, depthwise: DepthwiseRowsNHWC, pointwise: GEMMPackedWeights,

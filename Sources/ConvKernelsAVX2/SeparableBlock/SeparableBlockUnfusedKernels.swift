@@ -2,11 +2,11 @@ import ConvKernels
 
 /// dw -> [BN+ReLU] -> pw -> [BN+ReLU] through one intermediate buffer allocated here.
 package final class SeparableChainKernel: PreparedKernel {
-  package let depthwise: any PreparedKernel
-  package let depthwisePass: BNReLUPass?
-  package let pointwise: any PreparedKernel
-  package let pointwisePass: BNReLUPass?
-  package let intermediate: AlignedBuffer
+  let depthwise: any PreparedKernel
+  let depthwisePass: BNReLUPass?
+  let pointwise: any PreparedKernel
+  let pointwisePass: BNReLUPass?
+  let intermediate: AlignedBuffer
 
   package init(
     intermediateCount: Int, depthwise: any PreparedKernel, depthwisePass: BNReLUPass?,

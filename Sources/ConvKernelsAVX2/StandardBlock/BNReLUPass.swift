@@ -7,14 +7,15 @@ import ConvKernels
 /// vectors (scalar channel tail). NCHW: each (n, c) plane is a contiguous run with one
 /// broadcast scale and shift (scalar tail). Threads own disjoint pixels or planes.
 package final class BNReLUPass {
-  package let shape: TensorShape
-  package let layout: Layout
-  package let pool: WorkerPool
-  package let scale: AlignedBuffer
-  package let shift: AlignedBuffer
-  package let tasks: Int
+  let shape: TensorShape
+  let layout: Layout
+  let pool: WorkerPool
+  let scale: AlignedBuffer
+  let shift: AlignedBuffer
+  let tasks: Int
 
-  package init(shape: TensorShape, layout: Layout, threads: Int, pool: WorkerPool, norm: BatchNorm) {
+  package init(shape: TensorShape, layout: Layout, threads: Int, pool: WorkerPool, norm: BatchNorm)
+  {
     self.shape = shape
     self.layout = layout
     self.pool = pool

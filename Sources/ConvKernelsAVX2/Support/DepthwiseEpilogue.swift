@@ -3,20 +3,20 @@ import ConvKernels
 /// What a depthwise kernel does to an accumulator before storing it: nothing (the `dw`
 /// operator), or a per-channel `scale * x + shift` (BN folded, one FMA) and optionally ReLU,
 /// for fused depthwise + pointwise blocks. Branches are per stored vector, never per tap.
-package struct DepthwiseEpilogue {
+struct DepthwiseEpilogue {
   /// Per-channel scale and shift, or nil for none. Valid for every channel a kernel stores,
   /// padded to a multiple of 8 where a vector path loads them.
-  package let scale: UnsafePointer<Float>?
-  package let shift: UnsafePointer<Float>?
+  let scale: UnsafePointer<Float>?
+  let shift: UnsafePointer<Float>?
   /// `max(0, x)` after the affine step.
-  package let relu: Bool
+  let relu: Bool
 
   /// True when `apply` returns its argument unchanged.
-  package var isIdentity: Bool { scale == nil && !relu }
+  var isIdentity: Bool { scale == nil && !relu }
 
   /// Channels `c ..< c + 8` (NHWC).
   @inline(__always)
-  package func apply(_ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
+  func apply(_ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
     var y = v
     if let scale, let shift {
       y = SIMD8<Float>.load(shift + c)
@@ -28,7 +28,7 @@ package struct DepthwiseEpilogue {
 
   /// One channel (scalar tails, and NCHW where a vector holds one channel).
   @inline(__always)
-  package func apply(_ v: Float, channel c: Int) -> Float {
+  func apply(_ v: Float, channel c: Int) -> Float {
     var y = v
     if let scale, let shift { y = shift[c].addingProduct(v, scale[c]) }
     if relu && y < 0 { y = 0 }
@@ -37,7 +37,7 @@ package struct DepthwiseEpilogue {
 
   /// Eight pixels of one channel (NCHW).
   @inline(__always)
-  package func apply(_ v: SIMD8<Float>, broadcastChannel c: Int) -> SIMD8<Float> {
+  func apply(_ v: SIMD8<Float>, broadcastChannel c: Int) -> SIMD8<Float> {
     var y = v
     if let scale, let shift {
       y = SIMD8<Float>(repeating: shift[c])
@@ -51,13 +51,13 @@ package struct DepthwiseEpilogue {
 /// The owned side of a `DepthwiseEpilogue`: scale and shift copied into buffers zero-padded to
 /// a multiple of 8 channels (so vector paths may load whole vectors), and the ReLU flag. Made
 /// once, in `prepare`; `epilogue` hands the kernels plain pointers.
-package final class DepthwiseEpilogueStorage {
-  package let scale: AlignedBuffer?
-  package let shift: AlignedBuffer?
-  package let relu: Bool
+final class DepthwiseEpilogueStorage {
+  let scale: AlignedBuffer?
+  let shift: AlignedBuffer?
+  let relu: Bool
 
   /// - Precondition: `scale` and `shift` are both nil or both hold `channels` values.
-  package init(channels: Int, scale: [Float]?, shift: [Float]?, relu: Bool) {
+  init(channels: Int, scale: [Float]?, shift: [Float]?, relu: Bool) {
     precondition((scale == nil) == (shift == nil), "scale and shift go together")
     func padded(_ values: [Float]?) -> AlignedBuffer? {
       guard let values else { return nil }
@@ -71,7 +71,7 @@ package final class DepthwiseEpilogueStorage {
     self.relu = relu
   }
 
-  package var epilogue: DepthwiseEpilogue {
+  var epilogue: DepthwiseEpilogue {
     DepthwiseEpilogue(
       scale: scale.map { UnsafePointer($0.pointer) },
       shift: shift.map { UnsafePointer($0.pointer) },

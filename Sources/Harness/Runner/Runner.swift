@@ -211,20 +211,15 @@ private struct OperandBuffers {
     let outputShape = reference.problem.part(for: reference.op).outputShape(for: reference.op)
     var input: [Layout: Tensor] = [:]
     var output: [Layout: Tensor] = [:]
-    // In a fixed order: a Set's order changes with each process's hash seed, and with it
-    // where the buffers land, which moves the instruction counts of loops whose vectorised
-    // path depends on how far apart their operands lie.
-    for layout in Layout.allCases where layouts.contains(layout) {
+    for layout in layouts {
       // Input and output in one allocation, the output above: auto-vectorised loops check at
       // run time whether their output overlaps their input, a check that takes a few more
       // instructions when the output lies below. With the order fixed, instruction counts
       // (`Metric.instructions`) do not depend on where the allocator put the buffers.
-      let source = reference.input.converted(to: layout)
-      let pair = Tensor.adjacent(
-        (source.shape, layout), (outputShape, layout))
-      pair.first.pointer.update(from: source.pointer, count: source.shape.count)
-      input[layout] = pair.first
-      output[layout] = pair.second
+      let pair = Tensor.pair(
+        copying: reference.input.converted(to: layout), outputShape: outputShape)
+      input[layout] = pair.input
+      output[layout] = pair.output
     }
     self.input = input
     self.output = output

@@ -7,7 +7,7 @@ public struct VariantValidation: Sendable {
   /// Problems the variant ran on.
   public var checked = 0
   /// Problems the variant cannot run (unsupported shape, missing CPU feature), with a reason.
-  public var skipped: [String] = []
+  public var skipped: [(problem: ConvProblem, reason: String)] = []
   /// Largest error / tolerance over the checked problems (1 is the limit).
   public var worstErrorRatio = 0.0
   /// Largest absolute error over the checked problems.
@@ -20,8 +20,7 @@ public struct VariantValidation: Sendable {
   /// The reason every problem was skipped for, when one reason (such as a CPU feature this
   /// machine lacks) skipped them all; nil otherwise.
   public var commonSkipReason: String? {
-    let reasons = Set(
-      skipped.map { $0.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? $0 })
+    let reasons = Set(skipped.map(\.reason))
     return reasons.count == 1 ? reasons.first : nil
   }
 }
@@ -78,7 +77,7 @@ public struct Validation: Sendable {
       let reference = ReferenceCase(op: op, problem: problem, seed: seed &+ UInt64(index))
       for (v, variant) in variants.enumerated() {
         if let reason = VariantRegistry.skipReason(variant, on: problem.part(for: op)) {
-          results[v].skipped.append("\(problem.descriptor): \(reason)")
+          results[v].skipped.append((problem, reason))
           continue
         }
         let check = reference.check(variant)

@@ -37,9 +37,4 @@ struct ConvDirectSIMD: KernelVariant {
       problem.part(for: Self.op), threads: threads, pool: pool, weights: parameters.weights,
       bias: nil, relu: false)
   }
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 }

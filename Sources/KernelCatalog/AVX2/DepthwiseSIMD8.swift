@@ -42,9 +42,4 @@ struct DepthwiseSIMD8: KernelVariant {
         DepthwiseRowsNCHW(p, weights: parameters.weights), threads: threads, pool: pool)
     }
   }
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 }

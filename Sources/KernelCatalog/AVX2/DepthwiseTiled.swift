@@ -35,9 +35,4 @@ struct DepthwiseTiled: KernelVariant {
       problem.part(for: Self.op), weights: parameters.weights, layout: layout, threads: threads,
       pool: pool)
   }
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 }

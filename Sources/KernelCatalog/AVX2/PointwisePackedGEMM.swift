@@ -26,9 +26,4 @@ struct PointwisePackedGEMM: KernelVariant {
       problem.part(for: Self.op), layout: layout, threads: threads, pool: pool,
       weights: parameters.weights, bias: nil, relu: false)
   }
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 }

@@ -34,9 +34,4 @@ struct PointwiseTiled: KernelVariant {
       problem.part(for: Self.op), layout: layout, threads: threads, pool: pool,
       weights: parameters.weights)
   }
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 }

@@ -36,9 +36,4 @@ struct SeparableBlockBNFolded: KernelVariant {
         weights: parameters.pointwiseWeights!, norm: parameters.pointwiseNorm),
       pointwisePass: nil)
   }
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 }

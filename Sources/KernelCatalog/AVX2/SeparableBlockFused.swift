@@ -52,9 +52,4 @@ struct SeparableBlockFused: KernelVariant {
         bias: pwBias),
       pool: pool)
   }
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 }

@@ -41,9 +41,4 @@ struct SeparableBlockUnfused: KernelVariant {
         shape: problem.pointwisePart.outputShape(for: .pw), layout: layout, threads: threads,
         pool: pool, norm: parameters.pointwiseNorm!))
   }
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 }

@@ -26,9 +26,4 @@ struct StandardBlockBNFolded: KernelVariant {
       problem.part(for: Self.op), layout: layout, threads: threads, pool: pool,
       weights: folded.weights, bias: folded.bias, relu: true)
   }
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 }

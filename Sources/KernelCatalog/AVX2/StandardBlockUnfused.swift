@@ -45,9 +45,4 @@ struct StandardBlockUnfused: KernelVariant {
       pass.run(dst)
     }
   }
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
 }

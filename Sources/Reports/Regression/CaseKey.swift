@@ -24,6 +24,13 @@ public struct CaseKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     self.isa = isa
   }
 
+  /// This key with an empty ISA: how a folder written before the `isa` column names it.
+  public var withoutISA: CaseKey {
+    var copy = self
+    copy.isa = ""
+    return copy
+  }
+
   /// `op.variant.layout` with `.tN` (N > 1): the printed id, as `results.csv` has it. The ISA
   /// is not part of it: family names are unique per operator, and ids of folders written
   /// before the `isa` column (and rules in thresholds files) must keep matching.

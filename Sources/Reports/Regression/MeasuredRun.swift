@@ -54,24 +54,32 @@ public struct MeasuredRun: Sendable {
 
   /// This run with the ISA taken out of every case key, to match a run written before the
   /// `isa` column (family names are unique per operator, so the key stays unique).
-  public func withoutISA() -> MeasuredRun {
-    func strip(_ key: CaseKey) -> CaseKey {
-      var copy = key
-      copy.isa = ""
-      return copy
-    }
+  public func withoutISA() -> MeasuredRun { mappingKeys(\.withoutISA) }
+
+  /// This run with every case key of every block replaced by `transform(key)`; when two keys
+  /// map to one, the first is kept.
+  public func mappingKeys(_ transform: (CaseKey) -> CaseKey) -> MeasuredRun {
     var copy = self
     copy.blocks = blocks.map { block in
       var b = block
-      b.samples = Dictionary(block.samples.map { (strip($0.key), $0.value) }) { a, _ in a }
-      b.status = Dictionary(block.status.map { (strip($0.key), $0.value) }) { a, _ in a }
+      b.samples = Dictionary(block.samples.map { (transform($0.key), $0.value) }) { a, _ in a }
+      b.status = Dictionary(block.status.map { (transform($0.key), $0.value) }) { a, _ in a }
       return b
     }
     return copy
   }
 
+  /// How `metric` names instruction counts: `instructions:<source>`.
+  public static let instructionsPrefix = "instructions:"
+
   /// True when the values are instruction counts.
-  public var countsInstructions: Bool { metric?.hasPrefix("instructions") ?? false }
+  public var countsInstructions: Bool { metric?.hasPrefix(Self.instructionsPrefix) ?? false }
+
+  /// What counted the instructions (`callgrind`, `PAPI_TOT_INS`); nil for times.
+  public var instructionSource: String? {
+    guard let metric, countsInstructions else { return nil }
+    return String(metric.dropFirst(Self.instructionsPrefix.count))
+  }
 
   /// Every case of any block.
   public var cases: Set<CaseKey> {
@@ -168,7 +176,7 @@ public struct MeasuredRun: Sendable {
           path: path,
           reason: "\(valueFile) mixes counts of \(sources.sorted().joined(separator: " and "))")
       }
-      metric = "instructions:" + (sources.first ?? "")
+      metric = MeasuredRun.instructionsPrefix + (sources.first ?? "")
     }
     guard !byCase.isEmpty else { throw RegressionInputError.noSamples(path: path) }
     let results = try folder.readTable(ResultFolder.resultsFile)

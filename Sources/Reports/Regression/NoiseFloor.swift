@@ -16,14 +16,8 @@ public struct NoiseFloor: Sendable, Equatable {
   /// or a run from before the `isa` column).
   public func noise(for key: CaseKey) -> Double? {
     if let exact = noise[key] { return exact }
-    var bare = key
-    bare.isa = ""
-    if let found = noise[bare] { return found }
-    return noise.first { entry in
-      var other = entry.key
-      other.isa = ""
-      return other == bare
-    }?.value
+    let bare = key.withoutISA
+    return noise[bare] ?? noise.first { $0.key.withoutISA == bare }?.value
   }
 
   public init(noise: [CaseKey: Double], blocks: Int) {

@@ -191,7 +191,7 @@ extension RegressionReport {
   private func ms(_ ns: Double) -> String { DecimalText.text(ns / 1e6, digits: 4) }
 
   /// True when the values compared are instruction counts, not times.
-  var countsInstructions: Bool { metric.hasPrefix("instructions") }
+  var countsInstructions: Bool { metric.hasPrefix(MeasuredRun.instructionsPrefix) }
 
   /// A compared value as the tables show it: milliseconds, or whole instructions.
   private func value(_ x: Double) -> String {

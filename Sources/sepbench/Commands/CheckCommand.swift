@@ -41,9 +41,8 @@ struct CheckCommand: ParsableCommand {
     } else {
       let runner = BlockRunner(binary: SelfBinary.path)
       _ = try ResultFolder.create(at: root)
-      let source = base.metric.flatMap { $0.split(separator: ":").dropFirst().first }.map(
-        String.init)
-      let arguments = Self.arguments(replaying: base.metadata.plan, source: source)
+      let arguments = Self.arguments(
+        replaying: base.metadata.plan, source: base.instructionSource)
       for index in 0..<base.blocks.count {
         if let status = Interrupt.exitStatus() { throw ExitCode(status.rawValue) }
         let name = ABSession.blockName(index)

@@ -112,10 +112,11 @@ private struct NeedsAVX512: KernelVariant {
     #expect(CPUFeatures.parse("avx512f avx512vl") == [.avx512f, .avx512vl])
   }
 
-  @Test func theISALevelsNeedWhatTheirTargetsAreCompiledFor() {
-    #expect(ISA.generic.requires == [])
-    #expect(ISA.avx2.requires == [.avx2, .fma])
-    #expect(ISA.avx512.requires == [.avx2, .fma, .avx512])
-    #expect(ISA.allCases.sorted() == [.generic, .avx2, .avx512])
+  @Test func theEnvironmentCanOnlyTakeFeaturesAway() {
+    let zen3: CPUFeatures = [.avx2, .fma]
+    #expect(CPUFeatures.usable(detected: zen3, forced: nil) == zen3)
+    #expect(CPUFeatures.usable(detected: zen3, forced: "none") == [])
+    #expect(CPUFeatures.usable(detected: zen3, forced: "fma") == [.fma])
+    #expect(CPUFeatures.usable(detected: zen3, forced: "avx2,fma,avx512") == zen3)
   }
 }
