@@ -6,17 +6,20 @@ import Testing
 @Suite struct ABCommandTests {
   /// A small real A/B of the built binary against itself: the folder layout, the pairing, the
   /// preflight skipped after each side's first block, and a verdict row per case. The verdicts
-  /// themselves are timing, so only "not bad input" is asserted of the exit code.
-  @Test func eightPairsOfBlocksAreRunInABBAOrderAndCompared() throws {
+  /// themselves are timing, so only "not bad input" is asserted of the exit code. By default
+  /// the two blocks of a pair take turns; `--interleave blocks` runs them one after the other.
+  @Test(arguments: [nil, "blocks"])
+  func eightPairsOfBlocksAreRunInABBAOrderAndCompared(interleave: String?) throws {
     let binary = try SepbenchProcess.binary().path
     let out = FileManager.default.temporaryDirectory
       .appendingPathComponent("sepbench-ab-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: out) }
-    let result = try SepbenchProcess.run([
-      "ab", "--base", binary, "--head", binary, "--blocks", "8", "--shape", "c8h9o8k3s1p1",
-      "--ops", "dw", "--variants", "naive,simd8", "--layouts", "nhwc", "--repetitions", "5",
-      "--min-time", "100us", "--out", out.path,
-    ])
+    let result = try SepbenchProcess.run(
+      [
+        "ab", "--base", binary, "--head", binary, "--blocks", "8", "--shape", "c8h9o8k3s1p1",
+        "--ops", "dw", "--variants", "naive,simd8", "--layouts", "nhwc", "--repetitions", "5",
+        "--min-time", "100us", "--out", out.path,
+      ] + (interleave.map { ["--interleave", $0] } ?? []))
     #expect(result.exitCode == 0 || result.exitCode == 1, "\(result.stderr)")
     for side in ["base", "head"] {
       let blocks = try FileManager.default.contentsOfDirectory(
@@ -36,6 +39,18 @@ import Testing
     #expect(rows.allSatisfy { $0.contains(",8,true,") }, "8 pairs, paired")
     let manifest = try String(contentsOf: out.appendingPathComponent("ab.json"), encoding: .utf8)
     #expect(manifest.contains("\"pairs\" : 8"))
+    let pinned = CPUAffinity.allowed().last!
+    if interleave == nil {
+      #expect(manifest.contains("\"interleaving\" : \"rounds\""))
+      #expect(manifest.contains("\"pinnedCPU\" : \(pinned)"))
+      let turns = try FileManager.default.contentsOfDirectory(
+        atPath: out.appendingPathComponent("logs").path
+      ).filter { $0.hasPrefix("turns-") }
+      #expect(turns.isEmpty, "the FIFOs are removed after each pair")
+    } else {
+      #expect(manifest.contains("\"interleaving\" : \"blocks\""))
+      #expect(!manifest.contains("pinnedCPU"))
+    }
   }
 
   @Test func aBinaryThatIsNotSepbenchIsBadInput() throws {
@@ -43,7 +58,7 @@ import Testing
     #expect(result.exitCode == 2)
     #expect(
       result.stderrLines == [
-        "error: '/bin/true' is not a sepbench binary: `run --help` exited 0 without sepbench's usage"
+        "error: '/bin/true' is not a sepbench binary: `run --help-hidden` exited 0 without sepbench's usage"
       ])
   }
 

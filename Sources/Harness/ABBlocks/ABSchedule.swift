@@ -24,3 +24,25 @@ public struct ABSchedule: Sendable, Equatable {
 public enum ABSide: String, Sendable, Codable, CaseIterable {
   case base, head
 }
+
+/// How the two blocks of an A/B pair share the machine.
+public enum ABInterleaving: Sendable, Equatable {
+  /// One block after the other.
+  case blocks
+  /// Both blocks alive at once, taking turns one timed sample at a time (`TurnTaking`),
+  /// both pinned to `pinCPU` when it is set.
+  case rounds(pinCPU: Int?)
+
+  /// `blocks` or `rounds`, as `ab.json` records it.
+  public var name: String {
+    switch self {
+    case .blocks: "blocks"
+    case .rounds: "rounds"
+    }
+  }
+
+  /// The CPU both runs were pinned to, if any.
+  public var pinnedCPU: Int? {
+    if case .rounds(let cpu) = self { cpu } else { nil }
+  }
+}

@@ -14,6 +14,9 @@ public struct Runner {
   public let counting: CaseCounting?
   /// With `Metric.instructions`: counts one call of each validated kernel instead of timing.
   public let instructionCounting: (any InstructionCounting)?
+  /// Runs after every timed sample, outside the clock (`ab` passes the turn to the other
+  /// build there).
+  public var afterEachSample: () -> Void = {}
   /// The variants of an operator (the plan's selection; tests substitute their own).
   let variants: @Sendable (Op) -> [any KernelVariant]
 
@@ -133,7 +136,8 @@ public struct Runner {
     let sampler = Sampler(
       minSampleNanoseconds: plan.minSampleNanoseconds, repetitions: plan.repetitions,
       caseBudgetNanoseconds: plan.caseBudgetNanoseconds)
-    let timings = sampler.sampleRoundRobin(contenders.map(\.timed))
+    let timings = sampler.sampleRoundRobin(
+      contenders.map(\.timed), afterSample: afterEachSample)
     for (contender, timing) in zip(contenders, timings) {
       // The output of the last timed iteration must still be right: a kernel whose scratch
       // state goes stale between calls fails here, not only on its first run.

@@ -52,8 +52,11 @@ public struct Sampler: Sendable {
   /// Warms each kernel up, schedules it, then takes samples round-robin: every round takes one
   /// sample of each kernel, except that a kernel given fewer repetitions than there are rounds
   /// (by the time budget) takes its samples in rounds spread evenly over the whole run, so its
-  /// samples too sit beside its contenders'.
-  public func sampleRoundRobin(_ kernels: [TimedKernel]) -> [Timing] {
+  /// samples too sit beside its contenders'. `afterSample` runs after every timed sample,
+  /// outside the clock: `ab` hands the CPU to the other build there (`TurnTaking`).
+  public func sampleRoundRobin(
+    _ kernels: [TimedKernel], afterSample: () -> Void = {}
+  ) -> [Timing] {
     let schedules = kernels.map { schedule(iterationTime: warmUp($0)) }
     var samples = [[Double]](repeating: [], count: kernels.count)
     let rounds = schedules.map(\.repetitions).max() ?? 0
@@ -65,6 +68,7 @@ public struct Sampler: Sendable {
         kernel.run(iterations: iterations)
         let end = MonotonicClock.now()
         samples[index].append(Double(end - start) / Double(iterations))
+        afterSample()
       }
     }
     return zip(schedules, samples).map { Timing(iterations: $0.iterations, samples: $1) }

@@ -39,24 +39,46 @@ public struct ABSession: Sendable {
       .appendingPathComponent(Self.blockName(index))
   }
 
-  /// Runs the next pair in ABBA order. After the first pair, a build whose `run` takes
-  /// `--no-preflight` (`skipsPreflight`) skips the random-problem check it already passed;
-  /// every shape is still validated before it is timed. On failure the half-finished pair is
-  /// removed, so the folder always holds whole pairs.
+  /// Runs the next pair in ABBA order: with `.rounds`, both blocks at once taking turns
+  /// (the side the order names first has the first turn), otherwise one after the other.
+  /// After the first pair, a build whose `run` takes `--no-preflight` (`skipsPreflight`)
+  /// skips the random-problem check it already passed; every shape is still validated
+  /// before it is timed. On failure the half-finished pair is removed, so the folder always
+  /// holds whole pairs.
   public mutating func runPair(
-    base: BlockRunner, head: BlockRunner, skipsPreflight: Set<ABSide> = []
+    base: BlockRunner, head: BlockRunner, skipsPreflight: Set<ABSide> = [],
+    interleaving: ABInterleaving = .blocks
   ) throws {
     let index = pairs
     let order = ABSchedule(pairs: index + 1, seed: seed).order(ofPair: index)
+    let runners: [ABSide: BlockRunner] = [.base: base, .head: head]
+    func block(_ side: ABSide) -> (arguments: [String], folder: String, log: String) {
+      let folder = blockFolder(side, pair: index)
+      let log = root.appendingPathComponent("logs")
+        .appendingPathComponent("\(side.rawValue)-\(folder.lastPathComponent).log")
+      let skip = index > 0 && skipsPreflight.contains(side)
+      return (arguments + (skip ? ["--no-preflight"] : []), folder.path, log.path)
+    }
     do {
-      for side in order {
-        let folder = blockFolder(side, pair: index)
-        let log = root.appendingPathComponent("logs")
-          .appendingPathComponent("\(side.rawValue)-\(folder.lastPathComponent).log")
-        let skip = index > 0 && skipsPreflight.contains(side)
-        try (side == .base ? base : head).run(
-          arguments: arguments + (skip ? ["--no-preflight"] : []), folder: folder.path,
-          log: log.path)
+      switch interleaving {
+      case .blocks:
+        for side in order {
+          let (arguments, folder, log) = block(side)
+          try runners[side]!.run(arguments: arguments, folder: folder, log: log)
+        }
+      case .rounds(let pinCPU):
+        let fifos = try TurnFIFOs(
+          prefix: root.appendingPathComponent("logs")
+            .appendingPathComponent("turns-\(Self.blockName(index))").path)
+        defer { fifos.remove() }
+        let blocks = try zip(TurnTaking.Role.allCases, order).map { role, side in
+          var (arguments, folder, log) = block(side)
+          arguments += ["--turns", fifos.channel(role).argument]
+          if let pinCPU { arguments += ["--pin-cpu", String(pinCPU)] }
+          return (side, arguments, folder, log)
+        }
+        try BlockRunner.runTogether(
+          blocks.map { (runners[$0.0]!, $0.1, $0.2, $0.3) }, fifos: fifos)
       }
     } catch {
       for side in ABSide.allCases {
@@ -65,7 +87,7 @@ public struct ABSession: Sendable {
       throw error
     }
     pairs += 1
-    try writeManifest(base: base.binary, head: head.binary)
+    try writeManifest(base: base.binary, head: head.binary, interleaving: interleaving)
   }
 
   /// Compares the pairs run so far.
@@ -75,10 +97,14 @@ public struct ABSession: Sendable {
     return try RegressionCheck.compare(base: baseRun, head: headRun, options: options)
   }
 
-  private func writeManifest(base: String, head: String) throws {
+  private func writeManifest(
+    base: String, head: String, interleaving: ABInterleaving
+  ) throws {
     struct Manifest: Codable {
       var base: String
       var head: String
+      var interleaving: String
+      var pinnedCPU: Int?
       var arguments: [String]
       var orderSeed: UInt64
       var pairs: Int
@@ -86,7 +112,8 @@ public struct ABSession: Sendable {
     }
     let schedule = ABSchedule(pairs: pairs, seed: seed)
     let manifest = Manifest(
-      base: base, head: head, arguments: arguments, orderSeed: seed, pairs: pairs,
+      base: base, head: head, interleaving: interleaving.name, pinnedCPU: interleaving.pinnedCPU,
+      arguments: arguments, orderSeed: seed, pairs: pairs,
       order: schedule.headFirst.map { $0 ? "head,base" : "base,head" })
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

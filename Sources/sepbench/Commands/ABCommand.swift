@@ -10,7 +10,9 @@ struct ABCommand: ParsableCommand {
     abstract: "Run two sepbench builds in alternating blocks and compare them pair by pair.",
     discussion: """
       Each block is a short `sepbench run` of the same plan by one build, as a child process; \
-      pairs run in ABBA order (which build starts is drawn from --order-seed). Block folders \
+      pairs run in ABBA order (which build starts is drawn from --order-seed). By default the \
+      two blocks of a pair run at once and take turns, one timed sample each, pinned to \
+      one CPU (--interleave rounds). Block folders \
       go to OUT/base/block-NN and OUT/head/block-NN, then the pairs are compared as \
       `sepbench compare OUT/base OUT/head` would. With --until-decided, pairs are added while \
       any case is inconclusive, up to --max-blocks pairs or --budget. Ctrl-C compares the \
@@ -54,6 +56,8 @@ struct ABCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Folder for the blocks and compare.csv.", valueName: "folder"))
   var out: String?
 
+  @OptionGroup var pairing: InterleaveOption
+
   @OptionGroup var verdict: VerdictOptions
 
   /// Checks the options that argument-parser cannot (called first in `run`, so that a bad
@@ -85,13 +89,12 @@ struct ABCommand: ParsableCommand {
     try verdict.checkWritable()
     let baseRunner = BlockRunner(binary: base)
     let headRunner = BlockRunner(binary: head)
-    var skipsPreflight: Set<ABSide> = []
-    if try baseRunner.checkIsSepbench(countingInstructions: countsInstructions) {
-      skipsPreflight.insert(.base)
-    }
-    if try headRunner.checkIsSepbench(countingInstructions: countsInstructions) {
-      skipsPreflight.insert(.head)
-    }
+    let abilities: [ABSide: BlockRunner.Abilities] = [
+      .base: try baseRunner.checkIsSepbench(countingInstructions: countsInstructions),
+      .head: try headRunner.checkIsSepbench(countingInstructions: countsInstructions),
+    ]
+    let skipsPreflight = Set(abilities.filter(\.value.skipsPreflight).keys)
+    let interleaving = pairing.interleaving(builds: Array(abilities.values), block: block)
     let root = out ?? "sepbench-ab/" + ResultFolder.timestamp() + "-\(getpid())"
     var session = try ABSession(root: root, arguments: block.arguments, seed: orderSeed)
     let options = try verdict.options(noiseFolder: nil)
@@ -103,7 +106,9 @@ struct ABCommand: ParsableCommand {
       while session.pairs < target {
         if Interrupt.requested() { break loop }
         do {
-          try session.runPair(base: baseRunner, head: headRunner, skipsPreflight: skipsPreflight)
+          try session.runPair(
+            base: baseRunner, head: headRunner, skipsPreflight: skipsPreflight,
+            interleaving: interleaving)
         } catch {
           failure = error
           break loop

@@ -26,6 +26,8 @@ struct CalibrateCommand: ParsableCommand {
   @Option(help: "Pairs of blocks (default 20).")
   var blocks = 20
 
+  @OptionGroup var pairing: InterleaveOption
+
   @Option(name: .customLong("order-seed"), help: "Seed of the ABBA order.")
   var orderSeed: UInt64 = 1
 
@@ -48,11 +50,14 @@ struct CalibrateCommand: ParsableCommand {
     try checkOptions()
     Interrupt.install()
     let runner = BlockRunner(binary: binary ?? SelfBinary.path)
-    let skips: Set<ABSide> = try runner.checkIsSepbench() ? [.base, .head] : []
+    let abilities = try runner.checkIsSepbench()
+    let skips: Set<ABSide> = abilities.skipsPreflight ? [.base, .head] : []
+    let interleaving = pairing.interleaving(builds: [abilities], block: block)
     var session = try ABSession(root: out, arguments: block.arguments, seed: orderSeed)
     while session.pairs < blocks {
       if let status = Interrupt.exitStatus() { throw ExitCode(status.rawValue) }
-      try session.runPair(base: runner, head: runner, skipsPreflight: skips)
+      try session.runPair(
+        base: runner, head: runner, skipsPreflight: skips, interleaving: interleaving)
       StandardStreams.error("pair \(session.pairs) of \(blocks) done\n")
     }
     let report = try session.compare(RegressionOptions())

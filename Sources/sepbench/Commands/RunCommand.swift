@@ -96,10 +96,20 @@ struct RunCommand: ParsableCommand {
   @Option(name: .customLong("callgrind-output"), help: .private)
   var callgrindOutput: String?
 
+  /// Set by `ab`: take turns with the other build of the pair through these FIFOs
+  /// (`ROLE,TO_SECOND,TO_FIRST`), one timed sample per turn.
+  @Option(name: .customLong("turns"), help: .hidden)
+  var turns: String?
+
+  /// Set by `ab` when every case is single-threaded: the CPU both runs of a pair use.
+  @Option(name: .customLong("pin-cpu"), help: .hidden)
+  var pinCPU: Int?
+
   func run() throws {
     Interrupt.install()
     StandardStreams.fillClosed()
     var plan = try makePlan()
+    let turnTaking = try joinTurns()
     let outPath = out ?? Self.defaultFolder(suite: plan.suite.name)
     try ResultFolder.checkWritable(outPath)
     var instructionCounting: (any InstructionCounting)?
@@ -142,8 +152,9 @@ struct RunCommand: ParsableCommand {
     }
 
     try folder.begin(metadata, events: plan.events)
-    let runner = Runner(
+    var runner = Runner(
       plan: plan, counting: counting, instructionCounting: instructionCounting)
+    if let turnTaking { runner.afterEachSample = { turnTaking.pass() } }
     let preflightFailures = self.preflight ? runner.preflight() : [:]
     if self.preflight {
       let checked = plan.ops.reduce(0) { $0 + plan.variants(for: $1).count }
@@ -164,6 +175,7 @@ struct RunCommand: ParsableCommand {
     metadata.endTime = RunMetadata.timestamp(Date())
     metadata.completed = outcome.completed
     try folder.finish(results: outcome.results, metadata: metadata)
+    turnTaking?.leave()
 
     print(
       metric == .instructions
@@ -222,6 +234,26 @@ struct RunCommand: ParsableCommand {
     plan.isas = selection.isas
     try plan.checkMemory()
     return plan
+  }
+
+  /// Pins the process and opens the turn channel when `ab` asked for them; blocks until the
+  /// other build of the pair has opened its ends (and, second in the pair, until its turn).
+  func joinTurns() throws -> TurnTaking? {
+    if let pinCPU, !CPUAffinity.pin(to: pinCPU) {
+      throw UsageError(
+        "--pin-cpu \(pinCPU) is not allowed; use one of the CPUs this process may run on: \(CPUAffinity.allowed().map(String.init).joined(separator: ","))"
+      )
+    }
+    guard let turns else { return nil }
+    guard metric == .time else {
+      throw UsageError("--turns is not allowed with --metric instructions; counts need no turns")
+    }
+    guard let channel = TurnTaking.Channel(argument: turns) else {
+      throw UsageError(
+        "--turns \(EchoedText(turns)) is not allowed; use ROLE,TO_SECOND,TO_FIRST with ROLE first or second"
+      )
+    }
+    return try TurnTaking(channel)
   }
 
   /// Probes the requested events; an unknown name is bad input.

@@ -1,4 +1,5 @@
 import ConvKernels
+import Harness
 import Reports
 
 /// A domain error that means "the user asked for something impossible": printed as one line,
@@ -16,3 +17,4 @@ struct UsageError: BadInput {
 extension FileError: BadInput {}
 extension CSVError: BadInput {}
 extension RegressionInputError: BadInput {}
+extension TurnTaking.OpenError: BadInput {}

@@ -1,0 +1,106 @@
+import Foundation
+import Harness
+import TestSupport
+import Testing
+
+@Suite struct ABTurnsTests {
+  static let tinyRun = [
+    "--shape", "c8h9o8k3s1p1", "--ops", "dw", "--variants", "naive", "--layouts", "nhwc",
+    "--repetitions", "3", "--min-time", "100us", "--no-ceilings", "--events", "none",
+  ]
+
+  static func scratch() throws -> URL {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("sepbench-turns-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+  }
+
+  @Test func whenOneRunOfAPairFailsTheOtherIsStoppedNotLeftWaiting() throws {
+    let folder = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let fifos = try TurnFIFOs(prefix: folder.appendingPathComponent("pair").path)
+    defer { fifos.remove() }
+    let sepbench = BlockRunner(binary: try SepbenchProcess.binary().path)
+    let broken = BlockRunner(binary: "/bin/false")
+    let started = Date()
+    #expect {
+      try BlockRunner.runTogether(
+        [
+          (
+            broken, [], folder.appendingPathComponent("a").path,
+            folder.appendingPathComponent("a.log").path
+          ),
+          (
+            sepbench, Self.tinyRun + ["--turns", fifos.channel(.second).argument],
+            folder.appendingPathComponent("b").path, folder.appendingPathComponent("b.log").path
+          ),
+        ], fifos: fifos)
+    } throws: { error in
+      "\(error)".hasPrefix("'/bin/false' exited 1 in \(folder.path)/a")
+    }
+    #expect(Date().timeIntervalSince(started) < 60, "the waiting run was killed")
+  }
+
+  @Test func whenOneRunEndsWithoutTakingTurnsTheOtherFinishesAlone() throws {
+    let folder = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let fifos = try TurnFIFOs(prefix: folder.appendingPathComponent("pair").path)
+    defer { fifos.remove() }
+    let sepbench = BlockRunner(binary: try SepbenchProcess.binary().path)
+    let out = folder.appendingPathComponent("b")
+    try BlockRunner.runTogether(
+      [
+        (
+          BlockRunner(binary: "/bin/true"), [], folder.appendingPathComponent("a").path,
+          folder.appendingPathComponent("a.log").path
+        ),
+        (
+          sepbench, Self.tinyRun + ["--turns", fifos.channel(.first).argument], out.path,
+          folder.appendingPathComponent("b.log").path
+        ),
+      ], fifos: fifos)
+    let results = try String(
+      contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
+    #expect(results.contains(",dw,naive,nhwc,1,"))
+  }
+
+  @Test(arguments: [
+    (
+      ["--turns", "sideways,/a,/b"],
+      "error: --turns sideways,/a,/b is not allowed; use ROLE,TO_SECOND,TO_FIRST with ROLE first or second"
+    ),
+    (
+      ["--turns", "first,/nonexistent/x,/nonexistent/y"],
+      "error: cannot open the turn FIFO /nonexistent/x: No such file or directory"
+    ),
+    (
+      ["--turns", "first,/a,/b", "--metric", "instructions"],
+      "error: --turns is not allowed with --metric instructions; counts need no turns"
+    ),
+  ])
+  func badTurnArgumentsAreRefusedInOneLine(arguments: [String], message: String) throws {
+    let folder = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var run =
+      ["run"] + Self.tinyRun + arguments + ["--out", folder.appendingPathComponent("r").path]
+    if arguments.contains("instructions") {
+      run.removeAll { ["--repetitions", "3", "--min-time", "100us", "--no-ceilings"].contains($0) }
+    }
+    let result = try SepbenchProcess.run(run)
+    #expect(result.exitCode == 2)
+    #expect(result.stderrLines == [Substring(message)])
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("r").path))
+  }
+
+  @Test func aCPUOutsideTheAllowedSetIsRefused() throws {
+    let result = try SepbenchProcess.run(["run"] + Self.tinyRun + ["--pin-cpu", "1000"])
+    let allowed = CPUAffinity.allowed().map(String.init).joined(separator: ",")
+    #expect(result.exitCode == 2)
+    #expect(
+      result.stderrLines == [
+        "error: --pin-cpu 1000 is not allowed; use one of the CPUs this process may run on: \(allowed)"[
+          ...]
+      ])
+  }
+}
