@@ -95,6 +95,8 @@ public struct PlanSummary: Codable, Sendable, Equatable {
   public var metric: String?
   /// The instruction-set levels selected (`--isa`); nil for all.
   public var isas: [String]?
+  /// True when threaded variants always forked (`--fixed-threads`); absent otherwise.
+  public var fixedThreads: Bool?
 
   /// What the run measured.
   public var measuredMetric: Metric { metric.flatMap(Metric.init(rawValue:)) ?? .time }
@@ -127,6 +129,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     events = plan.events
     metric = plan.metric.rawValue
     isas = plan.isas?.map(\.rawValue)
+    fixedThreads = plan.fixedThreads ? true : nil
   }
 }
 

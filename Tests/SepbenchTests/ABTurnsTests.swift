@@ -104,3 +104,26 @@ import Testing
       ])
   }
 }
+
+@Suite struct FixedThreadsTests {
+  /// `--fixed-threads` is recorded in the plan (so `check` replays it), and no two-thread row
+  /// says it ran on one thread. Without it, whether one thread wins is a timing matter; the
+  /// choice itself is tested on kernels of known duration (`ThreadSplitChoiceTests`).
+  @Test func fixedThreadsIsRecordedAndEveryTwoThreadRowForks() throws {
+    let out = FileManager.default.temporaryDirectory
+      .appendingPathComponent("sepbench-fixed-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: out) }
+    let result = try SepbenchProcess.run([
+      "run", "--shape", "c16h9o16k3s1p1", "--ops", "dw", "--variants", "simd8", "--threads",
+      "1,2", "--min-time", "100us", "--repetitions", "3", "--no-ceilings", "--events", "none",
+      "--fixed-threads", "--out", out.path,
+    ])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let meta = try String(contentsOf: out.appendingPathComponent("meta.json"), encoding: .utf8)
+    #expect(meta.contains("\"fixedThreads\" : true"))
+    let results = try String(
+      contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
+    #expect(results.contains("dw.simd8.nhwc.t2"))
+    #expect(!results.contains("ran on 1 thread"))
+  }
+}

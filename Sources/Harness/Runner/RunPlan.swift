@@ -26,6 +26,10 @@ public struct RunPlan: Sendable {
   public var isas: [ISA]?
   /// Time samples, or instructions of one call.
   public var metric: Metric = .time
+  /// When false (the default), a variant on more than one thread runs on one thread on shapes
+  /// where one was faster at set-up (`ThreadSplitChoice`), and its note says so; when true it
+  /// always forks.
+  public var fixedThreads = false
 
   public init(
     suite: Suite, ops: [Op] = Op.allCases, families: [String]? = nil,

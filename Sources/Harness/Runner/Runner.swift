@@ -107,8 +107,8 @@ public struct Runner {
           rows.append(row)
           continue
         }
-        let pool = WorkerPool.with(threads: variant.threads)
-        let kernel = variant.prepare(suiteCase.problem, reference.parameters, pool: pool)
+        var pool = WorkerPool.with(threads: variant.threads)
+        var kernel = variant.prepare(suiteCase.problem, reference.parameters, pool: pool)
         let check = reference.check(kernel, layout: variant.layout)
         row.maxAbsError = check.maxAbsError
         row.note = variant.note(for: part) ?? ""
@@ -120,6 +120,15 @@ public struct Runner {
             ).description
           rows.append(row)
           continue
+        }
+        if variant.threads > 1 && !plan.fixedThreads && instructionCounting == nil,
+          let single = chooseSingleThread(
+            variant, suiteCase: suiteCase, kernel: kernel, reference: reference,
+            buffers: buffers)
+        {
+          kernel = single.kernel
+          pool = WorkerPool.with(threads: 1)
+          row.note = [row.note, single.note].filter { !$0.isEmpty }.joined(separator: "; ")
         }
         row.status = .ok
         contenders.append(
@@ -161,6 +170,26 @@ public struct Runner {
 }
 
 extension Runner {
+  /// The family's one-thread kernel and the note for the row, when it ran faster than
+  /// `kernel` (the variant's own, on its threads) at set-up and passes the check on this
+  /// shape too; nil when the variant should fork.
+  fileprivate func chooseSingleThread(
+    _ variant: any KernelVariant, suiteCase: SuiteCase, kernel: any PreparedKernel,
+    reference: ReferenceCase, buffers: OperandBuffers
+  ) -> (kernel: any PreparedKernel, note: String)? {
+    let outcome = ThreadSplitChoice.choose(
+      threaded: kernel, threads: variant.threads,
+      single: {
+        type(of: variant).init(layout: variant.layout, threads: 1).prepare(
+          suiteCase.problem, reference.parameters, pool: WorkerPool.with(threads: 1))
+      },
+      src: buffers.input[variant.layout]!, dst: buffers.output[variant.layout]!)
+    guard let note = outcome.note,
+      reference.check(outcome.kernel, layout: variant.layout).passed
+    else { return nil }
+    return (outcome.kernel, note)
+  }
+
   /// How the note of a row whose instructions could not be counted begins.
   public static let notCountedPrefix = "instructions not counted"
 

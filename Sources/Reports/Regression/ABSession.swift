@@ -71,7 +71,7 @@ public struct ABSession: Sendable {
           prefix: root.appendingPathComponent("logs")
             .appendingPathComponent("turns-\(Self.blockName(index))").path)
         defer { fifos.remove() }
-        let blocks = try zip(TurnTaking.Role.allCases, order).map { role, side in
+        let blocks = zip(TurnTaking.Role.allCases, order).map { role, side in
           var (arguments, folder, log) = block(side)
           arguments += ["--turns", fifos.channel(role).argument]
           if let pinCPU { arguments += ["--pin-cpu", String(pinCPU)] }

@@ -73,6 +73,7 @@ struct CheckCommand: ParsableCommand {
     out += ["--layouts", plan.layouts.joined(separator: ",")]
     if let isas = plan.isas { out += ["--isa", isas.joined(separator: ",")] }
     out += ["--threads", plan.threads.map(String.init).joined(separator: ",")]
+    if plan.fixedThreads == true { out.append("--fixed-threads") }
     if plan.measuredMetric == .instructions {
       out += ["--metric", Metric.instructions.rawValue]
       // Counted the way the baseline was, or the two cannot be compared.

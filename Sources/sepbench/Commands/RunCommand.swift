@@ -79,6 +79,12 @@ struct RunCommand: ParsableCommand {
   )
   var preflight = true
 
+  @Flag(
+    help:
+      "Fork threaded variants on every shape. By default a variant on N threads runs on one thread where one was faster at set-up (tiny shapes, where handing work to a second thread costs more than it saves); its note says so."
+  )
+  var fixedThreads = false
+
   @Option(
     help: ArgumentHelp(
       "What to measure: time, or instructions of one call on one thread (PAPI_TOT_INS, or the run again under valgrind's callgrind; no timing, counters or ceilings).",
@@ -232,6 +238,7 @@ struct RunCommand: ParsableCommand {
       caseBudgetNanoseconds: maxCaseTime, seed: selection.seed)
     plan.metric = metric
     plan.isas = selection.isas
+    plan.fixedThreads = fixedThreads
     try plan.checkMemory()
     return plan
   }

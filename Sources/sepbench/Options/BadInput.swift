@@ -18,3 +18,4 @@ extension FileError: BadInput {}
 extension CSVError: BadInput {}
 extension RegressionInputError: BadInput {}
 extension TurnTaking.OpenError: BadInput {}
+extension TurnFIFOs.MakeError: BadInput {}
