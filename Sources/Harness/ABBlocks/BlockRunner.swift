@@ -30,7 +30,7 @@ public struct BlockRunner: Sendable {
   public struct Abilities: Sendable, Equatable {
     /// Takes `--no-preflight`.
     public var skipsPreflight: Bool
-    /// Takes `--turns` and `--pin-cpu`: it can take turns with the other build of a pair.
+    /// Takes `--turn-fifos` and `--pin-cpu`: it can take turns with the other build of a pair.
     public var takesTurns: Bool
 
     public init(skipsPreflight: Bool, takesTurns: Bool) {
@@ -59,7 +59,7 @@ public struct BlockRunner: Sendable {
     }
     return Abilities(
       skipsPreflight: output.contains("--no-preflight"),
-      takesTurns: output.contains("--turns") && output.contains("--pin-cpu"))
+      takesTurns: output.contains("--turn-fifos") && output.contains("--pin-cpu"))
   }
 
   /// Runs one block into `folder`, writing the child's output to `log`. Returns normally only
@@ -114,10 +114,12 @@ public struct BlockRunner: Sendable {
   /// Runs blocks at the same time (the two builds of a pair taking turns through `fifos`)
   /// and waits for all of them. When one fails, the others are killed (the pair is lost
   /// anyway); when one finishes first, a survivor still waiting to open the FIFOs is let go
-  /// on alone. Throws the first failure.
+  /// on alone. Once `stopRequested` says so (a Ctrl-C or SIGTERM that reached only the
+  /// parent), each child gets one SIGTERM: it stops after its current shape. Throws the
+  /// first failure.
   public static func runTogether(
     _ blocks: [(runner: BlockRunner, arguments: [String], folder: String, log: String)],
-    fifos: TurnFIFOs
+    fifos: TurnFIFOs, stopRequested: () -> Bool = { false }
   ) throws(Failure) {
     var running: [RunningBlock] = []
     for block in blocks {
@@ -127,13 +129,23 @@ public struct BlockRunner: Sendable {
       } catch {
         for started in running { kill(started.process.processIdentifier, SIGKILL) }
         fifos.releaseSurvivor()
-        for started in running { started.process.waitUntilExit() }
+        for started in running {
+          started.process.waitUntilExit()
+          try? started.finish()
+        }
         throw error
       }
     }
     var failure: Failure?
     var finished: Set<Int> = []
+    var stopForwarded = false
     while finished.count < running.count {
+      if !stopForwarded && stopRequested() {
+        stopForwarded = true
+        for (index, block) in running.enumerated() where !finished.contains(index) {
+          kill(block.process.processIdentifier, SIGTERM)
+        }
+      }
       for (index, block) in running.enumerated()
       where !finished.contains(index) && !block.process.isRunning {
         finished.insert(index)

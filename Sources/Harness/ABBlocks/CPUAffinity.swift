@@ -44,3 +44,12 @@
     }
   }
 #endif
+
+#if !canImport(Glibc)
+  /// Where the kernel offers no affinity calls (macOS): no CPU is named, nothing is pinned.
+  public enum CPUAffinity {
+    public static func allowed() -> [Int] { [] }
+    @discardableResult
+    public static func pin(to cpu: Int) -> Bool { false }
+  }
+#endif

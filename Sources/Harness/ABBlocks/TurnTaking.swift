@@ -10,21 +10,28 @@
 /// case runs 20–40 % faster or slower in one process than in the next, for every variant
 /// alike, while variants timed round-robin in the same process keep their ratios to a few
 /// percent. Blocks run one after the other give BASE and HEAD different drift. Taking turns
-/// (one timed sample, then the other build's sample of the same variant) puts both builds'
-/// samples within a few milliseconds of each other, so the drift cancels in their ratio as
-/// it does between variants of one process.
+/// (one timed sample, then the other build's sample) puts both builds' samples of a case
+/// within milliseconds of each other, so the drift cancels in their ratio as it does between
+/// variants of one process.
 ///
 /// Only one of the two processes runs at a time: the other waits in a blocking `read` on a
-/// FIFO, so they never compete for a CPU or a cache. The token is one byte. When one process
-/// exits (finished, failed or killed), the kernel closes its FIFO ends, the other's `read`
-/// returns end-of-file, and the survivor goes on alone: nothing waits forever.
-public final class TurnTaking: @unchecked Sendable {
+/// FIFO. Pinned to one CPU they still share its caches: each sample starts after the other
+/// build's sample, which is why `Sampler` runs one untimed call before each timed sample here.
+///
+/// Each turn carries what its sender just did: a sample of suite case *c*, or the end of case
+/// *c*. A process that has finished a case keeps handing the turn back, idle, until the other
+/// one has finished that case too (`finishCase()`), so a build that takes more samples in a
+/// case (an added variant, a variant that failed on one side) cannot shift the pairing of
+/// later cases. When one process exits (finished, failed or killed), the kernel closes its
+/// FIFO ends, the other's `read` returns end-of-file, and the survivor goes on alone: nothing
+/// waits forever.
+public final class TurnTaking {
   /// Which process has the first turn.
   public enum Role: String, Sendable, CaseIterable {
     case first, second
   }
 
-  /// The FIFOs of a pair and the role of one process: what `run --turns` receives, as
+  /// The FIFOs of a pair and the role of one process: what `run --turn-fifos` receives, as
   /// `ROLE,TO_SECOND,TO_FIRST` (the FIFO the first writes and the second reads, then the other).
   public struct Channel: Sendable, Equatable {
     public let role: Role
@@ -46,7 +53,7 @@ public final class TurnTaking: @unchecked Sendable {
       self.init(role: role, toSecond: String(parts[1]), toFirst: String(parts[2]))
     }
 
-    /// The `--turns` value for this channel.
+    /// The `--turn-fifos` value for this channel.
     public var argument: String { "\(role.rawValue),\(toSecond),\(toFirst)" }
   }
 
@@ -59,8 +66,17 @@ public final class TurnTaking: @unchecked Sendable {
     }
   }
 
+  /// What a turn reports.
+  private enum Message: UInt8 {
+    case sample = 1
+    case caseDone = 2
+  }
+
   private var readEnd: Int32
   private var writeEnd: Int32
+  /// Index of the suite case this process is in, modulo 256 on the wire (the two processes
+  /// are never more than one case apart).
+  private var currentCase = 0
   /// Turns handed to the other process so far.
   public private(set) var turnsPassed = 0
   /// True once the other process has gone: from then on `pass()` returns at once.
@@ -81,23 +97,29 @@ public final class TurnTaking: @unchecked Sendable {
     }
     readEnd = first ? toFirst : toSecond
     writeEnd = first ? toSecond : toFirst
-    if !first { waitForTurn() }
+    if !first { _ = receive() }
   }
 
   deinit { leave() }
 
-  /// Ends this process's turn and blocks until the other process ends its own (or exits).
+  /// Ends this process's turn after a timed sample and blocks until the other process ends
+  /// its own (or exits).
   public func pass() {
-    guard !alone else { return }
-    var token: UInt8 = 1
-    let written = withUnsafeBytes(of: &token) { write(writeEnd, $0.baseAddress, 1) }
-    guard written == 1 else {
-      // EPIPE (SIGPIPE is ignored by `run`): the other process has closed its end.
-      alone = true
-      return
+    guard send(.sample) else { return }
+    _ = receive()
+  }
+
+  /// Marks the end of the current suite case (call it after every case, timed or not) and
+  /// returns once the other process has finished that case too, or has gone.
+  public func finishCase() {
+    defer { currentCase += 1 }
+    while send(.caseDone) {
+      guard let reply = receive() else { return }
+      // The other process finished this case, or is already in the next one.
+      if reply.message == .caseDone || reply.caseIndex != UInt8(truncatingIfNeeded: currentCase) {
+        return
+      }
     }
-    turnsPassed += 1
-    waitForTurn()
   }
 
   /// Closes both ends, so that the other process goes on alone. Called at exit, or earlier
@@ -110,15 +132,44 @@ public final class TurnTaking: @unchecked Sendable {
     alone = true
   }
 
-  private func waitForTurn() {
-    var token: UInt8 = 0
+  /// Hands the turn over with `message`; false (and alone from now on) when the other
+  /// process has closed its end (EPIPE: `run` ignores SIGPIPE).
+  private func send(_ message: Message) -> Bool {
+    guard !alone else { return false }
+    var bytes: (UInt8, UInt8) = (message.rawValue, UInt8(truncatingIfNeeded: currentCase))
     while true {
-      let got = withUnsafeMutableBytes(of: &token) { read(readEnd, $0.baseAddress, 1) }
-      if got == 1 { return }
-      if got < 0 && errno == EINTR { continue }
-      alone = true  // end of file: the other process has exited
-      return
+      let written = withUnsafeBytes(of: &bytes) { write(writeEnd, $0.baseAddress, 2) }
+      if written == 2 { break }
+      if written < 0 && errno == EINTR { continue }
+      alone = true
+      return false
     }
+    turnsPassed += 1
+    return true
+  }
+
+  /// Waits for the turn; nil (and alone from now on) at end of file: the other process has
+  /// exited.
+  private func receive() -> (message: Message, caseIndex: UInt8)? {
+    var bytes: (UInt8, UInt8) = (0, 0)
+    var got = 0
+    while got < 2 && !alone {
+      let count = withUnsafeMutableBytes(of: &bytes) {
+        read(readEnd, $0.baseAddress! + got, 2 - got)
+      }
+      if count > 0 {
+        got += count
+      } else if count < 0 && errno == EINTR {
+        continue
+      } else {
+        alone = true
+      }
+    }
+    guard got == 2, let message = Message(rawValue: bytes.0) else {
+      alone = true
+      return nil
+    }
+    return (message, bytes.1)
   }
 
   private static func openFIFO(_ path: String, flags: Int32) throws(OpenError) -> Int32 {

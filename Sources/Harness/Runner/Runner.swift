@@ -17,6 +17,11 @@ public struct Runner {
   /// Runs after every timed sample, outside the clock (`ab` passes the turn to the other
   /// build there).
   public var afterEachSample: () -> Void = {}
+  /// Runs after every suite case, timed or not (`ab` waits there until the other build has
+  /// finished the case too).
+  public var afterEachCase: () -> Void = {}
+  /// One untimed call before every timed sample (set when taking turns, see `Sampler`).
+  public var warmsEachSample = false
   /// The variants of an operator (the plan's selection; tests substitute their own).
   let variants: @Sendable (Op) -> [any KernelVariant]
 
@@ -69,6 +74,7 @@ public struct Runner {
     for suiteCase in plan.suite.cases {
       if shouldStop() { return (results, false) }
       let rows = measure(suiteCase, preflightFailures: failures)
+      afterEachCase()
       results += rows
       caseDone(rows)
     }
@@ -124,7 +130,7 @@ public struct Runner {
         if variant.threads > 1 && !plan.fixedThreads && instructionCounting == nil,
           let single = chooseSingleThread(
             variant, suiteCase: suiteCase, kernel: kernel, reference: reference,
-            buffers: buffers)
+            buffers: buffers, preflightFailures: preflightFailures)
         {
           kernel = single.kernel
           pool = WorkerPool.with(threads: 1)
@@ -146,7 +152,7 @@ public struct Runner {
       minSampleNanoseconds: plan.minSampleNanoseconds, repetitions: plan.repetitions,
       caseBudgetNanoseconds: plan.caseBudgetNanoseconds)
     let timings = sampler.sampleRoundRobin(
-      contenders.map(\.timed), afterSample: afterEachSample)
+      contenders.map(\.timed), warmEachSample: warmsEachSample, afterSample: afterEachSample)
     for (contender, timing) in zip(contenders, timings) {
       // The output of the last timed iteration must still be right: a kernel whose scratch
       // state goes stale between calls fails here, not only on its first run.
@@ -171,22 +177,25 @@ public struct Runner {
 
 extension Runner {
   /// The family's one-thread kernel and the note for the row, when it ran faster than
-  /// `kernel` (the variant's own, on its threads) at set-up and passes the check on this
-  /// shape too; nil when the variant should fork.
+  /// `kernel` (the variant's own, on its threads) at set-up; nil when the variant should
+  /// fork. The one-thread kernel stands in only if it passed the random-problem preflight
+  /// and passes the check on this shape, before it is raced.
   fileprivate func chooseSingleThread(
     _ variant: any KernelVariant, suiteCase: SuiteCase, kernel: any PreparedKernel,
-    reference: ReferenceCase, buffers: OperandBuffers
+    reference: ReferenceCase, buffers: OperandBuffers,
+    preflightFailures: [String: ValidationFailure]
   ) -> (kernel: any PreparedKernel, note: String)? {
+    let singleVariant = type(of: variant).init(layout: variant.layout, threads: 1)
     let outcome = ThreadSplitChoice.choose(
       threaded: kernel, threads: variant.threads,
       single: {
-        type(of: variant).init(layout: variant.layout, threads: 1).prepare(
+        guard preflightFailures[singleVariant.id] == nil else { return nil }
+        let single = singleVariant.prepare(
           suiteCase.problem, reference.parameters, pool: WorkerPool.with(threads: 1))
+        return reference.check(single, layout: variant.layout).passed ? single : nil
       },
       src: buffers.input[variant.layout]!, dst: buffers.output[variant.layout]!)
-    guard let note = outcome.note,
-      reference.check(outcome.kernel, layout: variant.layout).passed
-    else { return nil }
+    guard let note = outcome.note else { return nil }
     return (outcome.kernel, note)
   }
 

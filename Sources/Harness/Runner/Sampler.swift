@@ -53,9 +53,11 @@ public struct Sampler: Sendable {
   /// sample of each kernel, except that a kernel given fewer repetitions than there are rounds
   /// (by the time budget) takes its samples in rounds spread evenly over the whole run, so its
   /// samples too sit beside its contenders'. `afterSample` runs after every timed sample,
-  /// outside the clock: `ab` hands the CPU to the other build there (`TurnTaking`).
+  /// outside the clock: `ab` hands the CPU to the other build there (`TurnTaking`). With
+  /// `warmEachSample`, one untimed call precedes every timed sample, so a sample does not pay
+  /// for refilling the caches that the other build's sample just used.
   public func sampleRoundRobin(
-    _ kernels: [TimedKernel], afterSample: () -> Void = {}
+    _ kernels: [TimedKernel], warmEachSample: Bool = false, afterSample: () -> Void = {}
   ) -> [Timing] {
     let schedules = kernels.map { schedule(iterationTime: warmUp($0)) }
     var samples = [[Double]](repeating: [], count: kernels.count)
@@ -64,6 +66,7 @@ public struct Sampler: Sendable {
       for (index, kernel) in kernels.enumerated()
       where Self.samples(schedules[index].repetitions, inRound: round, of: rounds) {
         let iterations = schedules[index].iterations
+        if warmEachSample { kernel.run(iterations: 1) }
         let start = MonotonicClock.now()
         kernel.run(iterations: iterations)
         let end = MonotonicClock.now()

@@ -28,16 +28,19 @@ package struct ThreadSplitChoice {
   }
 
   /// Races `threaded` (the variant's own kernel) against `single` (the same family on one
-  /// thread) on `src`/`dst`; `single` is prepared only when the race is run.
+  /// thread, already checked on this shape; nil when it may not stand in) on `src`/`dst`;
+  /// `single` is called only when the race is run.
   package static func choose(
-    threaded: any PreparedKernel, threads: Int, single: () -> any PreparedKernel,
+    threaded: any PreparedKernel, threads: Int, single: () -> (any PreparedKernel)?,
     src: Tensor, dst: Tensor
   ) -> Outcome {
     let many = TimedKernel(kernel: threaded, src: src, dst: dst)
     many.run(iterations: 1)
     let once = time(many, iterations: 1)
-    guard once < decidedAbove else { return Outcome(kernel: threaded, note: nil) }
-    let one = TimedKernel(kernel: single(), src: src, dst: dst)
+    guard once < decidedAbove, let singleKernel = single() else {
+      return Outcome(kernel: threaded, note: nil)
+    }
+    let one = TimedKernel(kernel: singleKernel, src: src, dst: dst)
     one.run(iterations: 1)
     let iterations = Int(max(1, minimumTiming / max(once, 1)))
     var manyTimes: [Double] = []

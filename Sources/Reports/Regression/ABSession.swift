@@ -47,7 +47,7 @@ public struct ABSession: Sendable {
   /// holds whole pairs.
   public mutating func runPair(
     base: BlockRunner, head: BlockRunner, skipsPreflight: Set<ABSide> = [],
-    interleaving: ABInterleaving = .blocks
+    interleaving: ABInterleaving = .blocks, stopRequested: () -> Bool = { false }
   ) throws {
     let index = pairs
     let order = ABSchedule(pairs: index + 1, seed: seed).order(ofPair: index)
@@ -67,18 +67,17 @@ public struct ABSession: Sendable {
           try runners[side]!.run(arguments: arguments, folder: folder, log: log)
         }
       case .rounds(let pinCPU):
-        let fifos = try TurnFIFOs(
-          prefix: root.appendingPathComponent("logs")
-            .appendingPathComponent("turns-\(Self.blockName(index))").path)
+        let fifos = try TurnFIFOs()
         defer { fifos.remove() }
         let blocks = zip(TurnTaking.Role.allCases, order).map { role, side in
           var (arguments, folder, log) = block(side)
-          arguments += ["--turns", fifos.channel(role).argument]
+          arguments += ["--turn-fifos", fifos.channel(role).argument]
           if let pinCPU { arguments += ["--pin-cpu", String(pinCPU)] }
           return (side, arguments, folder, log)
         }
         try BlockRunner.runTogether(
-          blocks.map { (runners[$0.0]!, $0.1, $0.2, $0.3) }, fifos: fifos)
+          blocks.map { (runners[$0.0]!, $0.1, $0.2, $0.3) }, fifos: fifos,
+          stopRequested: stopRequested)
       }
     } catch {
       for side in ABSide.allCases {

@@ -108,7 +108,7 @@ struct ABCommand: ParsableCommand {
         do {
           try session.runPair(
             base: baseRunner, head: headRunner, skipsPreflight: skipsPreflight,
-            interleaving: interleaving)
+            interleaving: interleaving, stopRequested: Interrupt.requested)
         } catch {
           failure = error
           break loop

@@ -26,7 +26,11 @@ struct CalibrateCommand: ParsableCommand {
   @Option(help: "Pairs of blocks (default 20).")
   var blocks = 20
 
-  @OptionGroup var pairing: InterleaveOption
+  @Option(
+    help: ArgumentHelp(
+      "blocks (default): one block after the other, the noise that `check` and `compare` of separate runs meet; rounds: the two blocks of a pair take turns, the noise of `ab`.",
+      valueName: "blocks|rounds"))
+  var interleave: InterleaveOption.Mode = .blocks
 
   @Option(name: .customLong("order-seed"), help: "Seed of the ABBA order.")
   var orderSeed: UInt64 = 1
@@ -52,12 +56,14 @@ struct CalibrateCommand: ParsableCommand {
     let runner = BlockRunner(binary: binary ?? SelfBinary.path)
     let abilities = try runner.checkIsSepbench()
     let skips: Set<ABSide> = abilities.skipsPreflight ? [.base, .head] : []
-    let interleaving = pairing.interleaving(builds: [abilities], block: block)
+    let interleaving = InterleaveOption.interleaving(
+      interleave, builds: [abilities], block: block)
     var session = try ABSession(root: out, arguments: block.arguments, seed: orderSeed)
     while session.pairs < blocks {
       if let status = Interrupt.exitStatus() { throw ExitCode(status.rawValue) }
       try session.runPair(
-        base: runner, head: runner, skipsPreflight: skips, interleaving: interleaving)
+        base: runner, head: runner, skipsPreflight: skips, interleaving: interleaving,
+        stopRequested: Interrupt.requested)
       StandardStreams.error("pair \(session.pairs) of \(blocks) done\n")
     }
     let report = try session.compare(RegressionOptions())

@@ -104,7 +104,7 @@ struct RunCommand: ParsableCommand {
 
   /// Set by `ab`: take turns with the other build of the pair through these FIFOs
   /// (`ROLE,TO_SECOND,TO_FIRST`), one timed sample per turn.
-  @Option(name: .customLong("turns"), help: .hidden)
+  @Option(name: .customLong("turn-fifos"), help: .hidden)
   var turns: String?
 
   /// Set by `ab` when every case is single-threaded: the CPU both runs of a pair use.
@@ -160,7 +160,11 @@ struct RunCommand: ParsableCommand {
     try folder.begin(metadata, events: plan.events)
     var runner = Runner(
       plan: plan, counting: counting, instructionCounting: instructionCounting)
-    if let turnTaking { runner.afterEachSample = { turnTaking.pass() } }
+    if let turnTaking {
+      runner.afterEachSample = { turnTaking.pass() }
+      runner.afterEachCase = { turnTaking.finishCase() }
+      runner.warmsEachSample = true
+    }
     let preflightFailures = self.preflight ? runner.preflight() : [:]
     if self.preflight {
       let checked = plan.ops.reduce(0) { $0 + plan.variants(for: $1).count }
@@ -253,11 +257,12 @@ struct RunCommand: ParsableCommand {
     }
     guard let turns else { return nil }
     guard metric == .time else {
-      throw UsageError("--turns is not allowed with --metric instructions; counts need no turns")
+      throw UsageError(
+        "--turn-fifos is not allowed with --metric instructions; counts need no turns")
     }
     guard let channel = TurnTaking.Channel(argument: turns) else {
       throw UsageError(
-        "--turns \(EchoedText(turns)) is not allowed; use ROLE,TO_SECOND,TO_FIRST with ROLE first or second"
+        "--turn-fifos \(EchoedText(turns)) is not allowed; use ROLE,TO_SECOND,TO_FIRST with ROLE first or second"
       )
     }
     return try TurnTaking(channel)

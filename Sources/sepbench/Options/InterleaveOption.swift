@@ -18,10 +18,17 @@ struct InterleaveOption: ParsableArguments {
   /// take turns (a note on stderr says when they cannot); pinned to the last CPU this process
   /// may use when every block is single-threaded.
   func interleaving(builds: [BlockRunner.Abilities], block: BlockRunOptions) -> ABInterleaving {
-    guard interleave == .rounds, block.metric == .time else { return .blocks }
+    Self.interleaving(interleave, builds: builds, block: block)
+  }
+
+  /// `interleaving(builds:block:)` for a mode given some other way (`calibrate`'s).
+  static func interleaving(
+    _ mode: Mode, builds: [BlockRunner.Abilities], block: BlockRunOptions
+  ) -> ABInterleaving {
+    guard mode == .rounds, block.metric == .time else { return .blocks }
     guard builds.allSatisfy(\.takesTurns) else {
       StandardStreams.error(
-        "note: a build cannot take turns (it predates --turns); its blocks run one after the other\n"
+        "note: a build cannot take turns (it predates --turn-fifos); its blocks run one after the other\n"
       )
       return .blocks
     }

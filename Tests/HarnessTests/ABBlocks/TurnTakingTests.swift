@@ -12,12 +12,16 @@ private final class Shared<Value: Sendable>: Sendable {
 }
 
 @Suite struct TurnTakingTests {
-  /// A fresh pair of FIFOs in a temporary folder.
-  static func fifos() throws -> (TurnFIFOs, URL) {
-    let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("sepbench-turns-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return (try TurnFIFOs(prefix: folder.appendingPathComponent("pair").path), folder)
+  @Test func theFIFOsLiveInAPrivateFolderThatRemoveDeletes() throws {
+    let fifos = try TurnFIFOs()
+    var status = stat()
+    #expect(stat(fifos.toSecond, &status) == 0)
+    #expect(status.st_mode & S_IFMT == S_IFIFO)
+    #expect(stat(fifos.toFirst, &status) == 0)
+    #expect(status.st_mode & S_IFMT == S_IFIFO)
+    #expect(URL(fileURLWithPath: fifos.folder).lastPathComponent.hasPrefix("sepbench-turns-"))
+    fifos.remove()
+    #expect(!FileManager.default.fileExists(atPath: fifos.folder))
   }
 
   /// Runs `body` on a thread of its own (blocking calls must not hold one of the few threads
@@ -38,8 +42,8 @@ private final class Shared<Value: Sendable>: Sendable {
   }
 
   @Test func twoPartiesAlternateStrictlyAndTheSurvivorFinishesAlone() throws {
-    let (fifos, folder) = try Self.fifos()
-    defer { try? FileManager.default.removeItem(at: folder) }
+    let fifos = try TurnFIFOs()
+    defer { fifos.remove() }
     let log = Shared<[String]>([])
     // Five turns each; the first leaves after its fifth, the second takes two more alone.
     @Sendable func party(_ role: TurnTaking.Role, turns: Int) throws -> (passed: Int, alone: Bool) {
@@ -63,12 +67,38 @@ private final class Shared<Value: Sendable>: Sendable {
     #expect(secondResult.alone)
   }
 
-  @Test func aRunWaitingForAPartnerThatNeverCameIsLetGo() throws {
-    let (fifos, folder) = try Self.fifos()
-    defer {
-      fifos.remove()
-      try? FileManager.default.removeItem(at: folder)
+  /// A build with more samples in a case (an added variant) must not shift the pairing of
+  /// later cases: nobody starts case 1 before both have finished case 0.
+  @Test func casesEndTogetherWhenTheBuildsTakeDifferentNumbersOfSamples() throws {
+    let fifos = try TurnFIFOs()
+    defer { fifos.remove() }
+    let log = Shared<[(party: String, caseIndex: Int)]>([])
+    @Sendable func party(_ role: TurnTaking.Role, samples: [Int]) throws {
+      let taking = try TurnTaking(fifos.channel(role))
+      for (caseIndex, count) in samples.enumerated() {
+        for _ in 0..<count {
+          log.value.withLock { $0.append((role.rawValue, caseIndex)) }
+          taking.pass()
+        }
+        taking.finishCase()
+      }
+      taking.leave()
     }
+    let first = Self.onThread { try party(.first, samples: [3, 1, 0, 2]) }
+    let second = Self.onThread { try party(.second, samples: [1, 4, 2, 2]) }
+    try first()
+    try second()
+    let cases = log().map(\.caseIndex)
+    #expect(cases == cases.sorted(), "every sample of a case precedes the next case's: \(log())")
+    #expect(cases.count == 15)
+    // Within case 3, where both take two samples, they alternate.
+    let last = log().suffix(4).map(\.party)
+    #expect(zip(last, last.dropFirst()).allSatisfy { $0 != $1 }, "\(last)")
+  }
+
+  @Test func aRunWaitingForAPartnerThatNeverCameIsLetGo() throws {
+    let fifos = try TurnFIFOs()
+    defer { fifos.remove() }
     let done = Shared(false)
     let waiter = Self.onThread {
       let taking = try TurnTaking(fifos.channel(.second))
