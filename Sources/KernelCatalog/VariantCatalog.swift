@@ -11,6 +11,8 @@ extension VariantRegistry {
     ConvNaive.self,  // generic
     ConvIm2colGEMM.self,  // avx2
     ConvDirectSIMD.self,  // avx2
+    ConvWinograd<WinogradF2x2>.self,  // avx2
+    ConvWinograd<WinogradF4x4>.self,  // avx2
     // dw
     DepthwiseNaive.self,  // generic
     DepthwiseTiled.self,  // avx2 (auto-vectorised)
@@ -28,5 +30,7 @@ extension VariantRegistry {
     StandardBlockNaive.self,  // generic
     StandardBlockUnfused.self,  // avx2
     StandardBlockBNFolded.self,  // avx2
+    StandardBlockWinograd<WinogradF2x2>.self,  // avx2
+    StandardBlockWinograd<WinogradF4x4>.self,  // avx2
   ]
 }

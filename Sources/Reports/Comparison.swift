@@ -1,20 +1,25 @@
 import ConvKernels
 import Harness
 
-/// The fastest validated variant of one operator: its id and median time per iteration.
+/// The fastest validated variant of one operator: its id, median time per iteration and
+/// algorithm.
 public struct BestVariant: Sendable, Equatable {
   public var variant: String
   /// Median ns per iteration.
   public var time: Double
+  public var algorithm: ConvAlgorithm
 
-  public init(variant: String, time: Double) {
+  public init(variant: String, time: Double, algorithm: ConvAlgorithm = .direct) {
     self.variant = variant
     self.time = time
+    self.algorithm = algorithm
   }
 }
 
 /// Standard vs separable, one row per suite case and thread count, from the best (lowest
-/// median) validated variant of each operator.
+/// median) validated variant of each operator. The standard side is given twice: the best
+/// direct algorithm (today's `std_*` columns and `measured_speedup`) and the best of any
+/// algorithm, Winograd included (`best_std_*`, `speedup_vs_best_standard`).
 public struct ComparisonRow: Sendable, Equatable {
   public var suite: String
   public var caseName: String
@@ -22,20 +27,30 @@ public struct ComparisonRow: Sendable, Equatable {
   public var problem: ConvProblem
   /// MACs of the separable block / MACs of the standard block (1/C_out + 1/K²).
   public var macRatio: Double
-  /// Best conv_block variant and its median ns, if any ran.
+  /// Best direct (direct, im2col + GEMM) conv_block variant and its median ns, if any ran: the
+  /// simplest standard algorithm.
   public var standard: BestVariant?
+  /// Best conv_block variant of any algorithm (Winograd included), if any ran: the strongest
+  /// standard baseline.
+  public var bestStandard: BestVariant?
   /// Best sep_block variant and its median ns, if any ran.
   public var separable: BestVariant?
+  /// Best direct conv variant (the convolution alone, without BN and ReLU).
   public var conv: BestVariant?
   public var dw: BestVariant?
   public var pw: BestVariant?
 
   /// The speedup the arithmetic promises: 1 / macRatio.
   public var theoreticalSpeedup: Double { 1 / macRatio }
-  /// Standard block time / separable block time.
+  /// Best direct standard block time / separable block time.
   public var measuredSpeedup: Double? {
     guard let standard, let separable else { return nil }
     return standard.time / separable.time
+  }
+  /// Best standard block time of any algorithm / separable block time.
+  public var speedupVsBestStandard: Double? {
+    guard let bestStandard, let separable else { return nil }
+    return bestStandard.time / separable.time
   }
   /// Measured speedup / theoretical speedup: 1 means the separable block is as much faster as
   /// its MACs say.
@@ -58,10 +73,14 @@ public struct ComparisonRow: Sendable, Equatable {
     }
     return order.map { key in
       let rows = groups[key]!
-      func best(_ op: Op) -> BestVariant? {
-        rows.filter { $0.op == op && $0.status == .ok }
+      func best(_ op: Op, _ algorithms: Set<ConvAlgorithm> = Set(ConvAlgorithm.allCases))
+        -> BestVariant?
+      {
+        rows.filter { $0.op == op && $0.status == .ok && algorithms.contains($0.algorithm) }
           .compactMap { row in
-            row.statistics.map { BestVariant(variant: row.variantID, time: $0.median) }
+            row.statistics.map {
+              BestVariant(variant: row.variantID, time: $0.median, algorithm: row.algorithm)
+            }
           }
           .min { $0.time < $1.time }
       }
@@ -69,8 +88,8 @@ public struct ComparisonRow: Sendable, Equatable {
       return ComparisonRow(
         suite: first.suite, caseName: first.caseName, threads: first.threads,
         problem: first.blockProblem, macRatio: first.blockProblem.separableMACRatio,
-        standard: best(.convBlock), separable: best(.sepBlock), conv: best(.conv), dw: best(.dw),
-        pw: best(.pw))
+        standard: best(.convBlock, [.direct]), bestStandard: best(.convBlock),
+        separable: best(.sepBlock), conv: best(.conv, [.direct]), dw: best(.dw), pw: best(.pw))
     }
   }
 
@@ -80,7 +99,8 @@ public struct ComparisonRow: Sendable, Equatable {
     "pad",
     "mac_ratio", "theoretical_speedup", "std_variant", "std_time_ns", "sep_variant",
     "sep_time_ns", "measured_speedup", "efficiency", "dw_share", "conv_variant", "conv_time_ns",
-    "dw_variant", "dw_time_ns", "pw_variant", "pw_time_ns",
+    "dw_variant", "dw_time_ns", "pw_variant", "pw_time_ns", "best_std_variant",
+    "best_std_algorithm", "best_std_time_ns", "speedup_vs_best_standard",
   ]
 
   /// This row's cells, in `header` order.
@@ -98,6 +118,10 @@ public struct ComparisonRow: Sendable, Equatable {
     ] + pair(standard) + pair(separable) + [
       DecimalText.text(measuredSpeedup, digits: 4), DecimalText.text(efficiency, digits: 4),
       DecimalText.text(depthwiseShare, digits: 4),
-    ] + pair(conv) + pair(dw) + pair(pw)
+    ] + pair(conv) + pair(dw) + pair(pw) + [
+      bestStandard?.variant ?? "", bestStandard?.algorithm.rawValue ?? "",
+      DecimalText.text(bestStandard?.time, digits: 1),
+      DecimalText.text(speedupVsBestStandard, digits: 4),
+    ]
   }
 }

@@ -10,8 +10,8 @@ public struct ConsoleSummary {
   public var text: String {
     let rows = ComparisonRow.rows(from: results)
     let header = [
-      "case", "thr", "shape", "MAC ratio", "std best", "ms", "sep best", "ms", "speedup",
-      "theory", "effic.", "dw share",
+      "case", "thr", "shape", "MAC ratio", "std best (direct)", "ms", "std best (any)", "ms",
+      "sep best", "ms", "speedup", "vs any", "theory", "effic.", "dw share",
     ]
     func ms(_ value: BestVariant?) -> [String] {
       [value?.variant ?? "-", value.map { String(format: "%.3f", $0.time / 1e6) } ?? "-"]
@@ -28,15 +28,16 @@ public struct ConsoleSummary {
           "\(p.inChannels)->\(p.outChannels) \(p.height)x\(p.width) s\(p.stride)",
           String(format: "%.4f", row.macRatio),
         ]
-          + ms(row.standard) + ms(row.separable)
+          + ms(row.standard) + ms(row.bestStandard) + ms(row.separable)
           + [
-            number(row.measuredSpeedup, "%.2fx"), String(format: "%.2fx", row.theoreticalSpeedup),
+            number(row.measuredSpeedup, "%.2fx"), number(row.speedupVsBestStandard, "%.2fx"),
+            String(format: "%.2fx", row.theoreticalSpeedup),
             number(row.efficiency, "%.2f"), number(row.depthwiseShare, "%.2f"),
           ])
     }
-    // Case, threads, shape and the two best variants on the left, numbers on the right.
+    // Case, threads, shape and the best variants on the left, numbers on the right.
     let lines = AlignedText.lines(
-      table, rightAligned: Set(header.indices).subtracting([0, 1, 2, 4, 6]))
+      table, rightAligned: Set(header.indices).subtracting([0, 1, 2, 4, 6, 8]))
     let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
     let footer =
       "\(counts[.ok] ?? 0) cases timed, \(counts[.failed] ?? 0) failed validation, \(counts[.skipped] ?? 0) skipped"

@@ -87,9 +87,19 @@ public enum ResultsColumn: String, CaseIterable, Sendable {
   case note
   /// Instruction-set level of the variant's family: generic, avx2, avx512 (schema 2).
   case isa
+  /// How the variant computes the operator: direct (including im2col and GEMM) or winograd
+  /// (schema 3).
+  case algorithm
+  /// Multiplications the algorithm performs per iteration: `macs` for a direct algorithm,
+  /// the transformed-domain products for Winograd (schema 3).
+  case algorithmMults = "algorithm_mults"
+  /// FLOPs of the timed input and output transforms per iteration; 0 for a direct algorithm
+  /// (schema 3).
+  case transformFlops = "transform_flops"
 
-  /// The current schema version (2 added `isa`).
-  public static let schemaVersion = 2
+  /// The current schema version (2 added `isa`; 3 added `algorithm`, `algorithm_mults` and
+  /// `transform_flops`).
+  public static let schemaVersion = 3
 
   /// The first columns DESIGN.md requires of every results file.
   public static let required: [ResultsColumn] = Array(allCases.prefix(while: { $0 != .variantID }))
@@ -140,6 +150,9 @@ public enum ResultsColumn: String, CaseIterable, Sendable {
     case .timeMedianCIHighNs: return DecimalText.text(s?.medianHigh, digits: 1)
     case .note: return row.note
     case .isa: return row.isa.rawValue
+    case .algorithm: return row.algorithm.rawValue
+    case .algorithmMults: return String(row.algorithmCost.mults)
+    case .transformFlops: return String(row.algorithmCost.transformFlops)
     }
   }
 }

@@ -84,6 +84,44 @@ import Testing
     #expect(row.depthwiseShare == 55.0 / 215)
   }
 
+  /// A Winograd conv_block faster than the direct one: the `std_*` columns keep the best direct
+  /// variant, `best_std_*` name the Winograd one and its algorithm, and the written file says
+  /// so in the new columns of both files.
+  @Test func comparisonNamesTheBestDirectAndTheBestOfAnyAlgorithm() throws {
+    let block = try ConvProblem(descriptor: "c8h6o16k3s1p1")
+    var winograd = CaseResult(
+      suite: "t", caseName: "shape, \"one\"", op: .convBlock, family: "winograd-f4x4",
+      layout: .nhwc, threads: 1, blockProblem: block, status: .ok, iterations: 4,
+      samples: [400, 420, 410], maxAbsError: 1e-6)
+    winograd.algorithm = .winograd
+    winograd.algorithmCost = WinogradTransform.f4x4.cost(block)
+    let results = try Self.sampleResults() + [winograd]
+    let row = try #require(ComparisonRow.rows(from: results).first)
+    #expect(row.standard?.variant == "conv_block.naive.nhwc")
+    #expect(row.bestStandard?.variant == "conv_block.winograd-f4x4.nhwc")
+    #expect(row.measuredSpeedup == 1000.0 / 260)
+    #expect(row.speedupVsBestStandard == 410.0 / 260)
+    let cells = Dictionary(uniqueKeysWithValues: zip(ComparisonRow.header, row.cells))
+    #expect(cells["std_variant"] == "conv_block.naive.nhwc")
+    #expect(cells["best_std_variant"] == "conv_block.winograd-f4x4.nhwc")
+    #expect(cells["best_std_algorithm"] == "winograd")
+    #expect(cells["best_std_time_ns"] == "410")
+    #expect(cells["speedup_vs_best_standard"] == "1.5769")
+
+    let path = Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let folder = try ResultFolder.create(at: path)
+    try folder.write(results: results, metadata: Self.metadata(completed: true), events: [])
+    let records = try folder.readTable(ResultFolder.resultsFile).records
+    // 6x6 output: 2 x 2 tiles of 4x4, 36 products each, 8 x 16 channel pairs.
+    #expect(records[4]["algorithm"] == "winograd")
+    #expect(records[4]["algorithm_mults"] == String(4 * 36 * 8 * 16))
+    #expect(records[4]["transform_flops"] == String(4 * (8 * 336 + 16 * 200)))
+    #expect(records[0]["algorithm"] == "direct")
+    #expect(records[0]["algorithm_mults"] == records[0]["macs"])
+    #expect(records[0]["transform_flops"] == "0")
+  }
+
   @Test func fileInPlaceOfFolderIsRejected() throws {
     let path = Self.temporaryFolder()
     _ = FileManager.default.createFile(atPath: path, contents: Data())

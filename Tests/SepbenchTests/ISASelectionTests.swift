@@ -35,7 +35,7 @@ import Testing
       uniqueKeysWithValues: zip(
         try Self.column("variant", of: results), try Self.column("isa", of: results)))
     #expect(byFamily == ["naive": "generic", "tiled": "avx2", "simd8": "avx2"])
-    #expect(try Self.column("schema", of: results).allSatisfy { $0 == "2" })
+    #expect(try Self.column("schema", of: results).allSatisfy { $0 == "3" })
     let samples = out.appendingPathComponent("samples.csv")
     let sampled = Set(
       zip(try Self.column("variant", of: samples), try Self.column("isa", of: samples)).map {

@@ -16,8 +16,15 @@ import Testing
     #expect(
       total.split(separator: " ") == [
         "total", "568740352", "4209088", "42425504", "4867293184", "29281120", "0.1168",
+        "2131689472",
       ])
     #expect(result.stdout.contains("separable: 568.74 M MACs, 4.21 M params"))
+    // Stride-1 3x3 layers at a quarter of their MACs (b13's 7x7 as 2 x 2 tiles of 4x4: 64/49
+    // of that), stride-2 layers, conv1 and fc direct.
+    #expect(
+      result.stdout.contains(
+        "standard with Winograd F(4x4,3x3) on its stride-1 3x3 layers: 2131.69 M multiplications (3.75x the separable MACs)"
+      ))
   }
 
   @Test func csvHasOneRecordPerLayerAndNoTotals() throws {

@@ -18,6 +18,12 @@ public protocol KernelVariant: Sendable {
   static var isa: ISA { get }
   /// One line for `sepbench list variants`.
   static var summary: String { get }
+  /// How the family computes the operator (`.direct` unless it says otherwise).
+  static var algorithm: ConvAlgorithm { get }
+  /// How many times the rounding error of a direct sum the family may make (1 for a direct
+  /// algorithm). Validation allows `errorGrowth` times the reference tolerance; a family with
+  /// a growth above 1 derives it in its header comment.
+  static var errorGrowth: Double { get }
 
   /// A variant of this family for one layout and thread count (>= 1; 1 when not threaded).
   init(layout: Layout, threads: Int)
@@ -32,6 +38,10 @@ public protocol KernelVariant: Sendable {
   /// A note about this variant on `problem` (e.g. the size of a workspace), or nil.
   func note(for problem: ConvProblem) -> String?
 
+  /// The multiplications and transform FLOPs this variant performs on `problem` (the
+  /// operator's own part), or nil for a direct algorithm: the operator's MACs, no transforms.
+  func algorithmCost(_ problem: ConvProblem) -> AlgorithmCost?
+
   /// Untimed set-up: packs `parameters` for `problem` (the block shape; use
   /// `problem.part(for: Self.op)` for the operator's own part) and allocates workspaces.
   /// Threaded variants run their work on `pool`, which has at least `threads` workers.
@@ -44,7 +54,10 @@ extension KernelVariant {
   public static var isa: ISA { .generic }
   /// CPU features the family's code needs: those of its ISA.
   public static var requires: CPUFeatures { isa.requires }
+  public static var algorithm: ConvAlgorithm { .direct }
+  public static var errorGrowth: Double { 1 }
   public func note(for problem: ConvProblem) -> String? { nil }
+  public func algorithmCost(_ problem: ConvProblem) -> AlgorithmCost? { nil }
 
   /// Printed id: `op.family.layout`, plus `.tN` when threaded with N > 1
   /// (e.g. `dw.simd8.nhwc.t2`).

@@ -25,8 +25,9 @@ public enum ValidationProblems {
     return result
   }
 
-  /// Fixed shapes every validation includes: the smallest, tail-heavy SIMD cases, and shapes
-  /// past the GEMM's 256-deep K blocks and 256-wide column blocks.
+  /// Fixed shapes every validation includes: the smallest, tail-heavy SIMD cases, shapes past
+  /// the GEMM's 256-deep K blocks and 256-wide column blocks, and a stride-1 3x3 shape without
+  /// padding whose output (8x9) leaves Winograd's last tile column partial.
   public static let fixedShapes: [ConvProblem] = [
     try! ConvProblem(inChannels: 1, height: 1, width: 1, outChannels: 1, kernelH: 1, kernelW: 1),
     try! ConvProblem(
@@ -44,5 +45,7 @@ public enum ValidationProblems {
     try! ConvProblem(
       batch: 2, inChannels: 40, height: 7, width: 23, outChannels: 20, kernelH: 3, kernelW: 3,
       stride: 2, pad: 1),
+    try! ConvProblem(
+      inChannels: 5, height: 10, width: 11, outChannels: 9, kernelH: 3, kernelW: 3, pad: 0),
   ]
 }

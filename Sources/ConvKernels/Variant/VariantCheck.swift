@@ -37,22 +37,26 @@ public struct ReferenceCase: Sendable {
   /// case's data and compares with the reference.
   public func check(_ variant: any KernelVariant) -> VariantCheck {
     let kernel = variant.prepare(problem, parameters, pool: .with(threads: variant.threads))
-    return check(kernel, layout: variant.layout)
+    return check(kernel, layout: variant.layout, errorGrowth: type(of: variant).errorGrowth)
   }
 
   /// Runs a prepared kernel once on this case's data (converted to `layout`) and compares with
-  /// the reference. The output is pre-filled with NaN, so outputs a kernel never writes show
-  /// up as `nonFiniteOutputs` even though `max` would hide them.
-  public func check(_ kernel: any PreparedKernel, layout: Layout) -> VariantCheck {
+  /// the reference, allowing `errorGrowth` times `tolerance` (the family's
+  /// `KernelVariant.errorGrowth`). The output is pre-filled with NaN, so outputs a kernel
+  /// never writes show up as `nonFiniteOutputs` even though `max` would hide them.
+  public func check(_ kernel: any PreparedKernel, layout: Layout, errorGrowth: Double = 1)
+    -> VariantCheck
+  {
     let part = problem.part(for: op)
     let src = input.converted(to: layout)
     let dst = Tensor(shape: part.outputShape(for: op), layout: layout, value: .nan)
     kernel.run(src.pointer, dst.pointer)
-    return compare(dst)
+    return compare(dst, errorGrowth: errorGrowth)
   }
 
-  /// Compares an output tensor (any layout) with the reference.
-  public func compare(_ output: Tensor) -> VariantCheck {
+  /// Compares an output tensor (any layout) with the reference, allowing `errorGrowth` times
+  /// `tolerance`.
+  public func compare(_ output: Tensor, errorGrowth: Double = 1) -> VariantCheck {
     let got = output.converted(to: .nchw).values
     var maxError = 0.0
     var worstIndex = 0
@@ -69,7 +73,8 @@ public struct ReferenceCase: Sendable {
       }
     }
     return VariantCheck(
-      maxAbsError: maxError, tolerance: tolerance, nonFiniteOutputs: nonFinite,
+      maxAbsError: maxError, tolerance: errorGrowth * tolerance, magnitude: magnitude,
+      nonFiniteOutputs: nonFinite,
       worstIndex: worstIndex, outputs: got)
   }
 }
@@ -78,8 +83,10 @@ public struct ReferenceCase: Sendable {
 public struct VariantCheck: Sendable {
   /// Largest |output - reference| over finite outputs.
   public let maxAbsError: Double
-  /// The allowed error (see `ReferenceCase.tolerance`).
+  /// The allowed error (`ReferenceCase.tolerance` times the family's error growth).
   public let tolerance: Double
+  /// Largest |reference output| (at least 1): `maxAbsError / magnitude` is the relative error.
+  public let magnitude: Double
   /// Outputs that are NaN or infinite (unwritten outputs stay NaN).
   public let nonFiniteOutputs: Int
   /// NCHW index of the largest error.

@@ -83,14 +83,6 @@ package final class ConvDirectKernel: PreparedKernel {
   /// Tiles needed for `pixels` pixels, at most.
   static func tileCapacity(_ pixels: Int) -> Int { pixels / 5 + 2 }
 
-  /// `pixels` as `sixes` 6-row tiles followed by `fives` 5-row tiles, exactly when possible
-  /// (every count >= 20); otherwise ceil(pixels / 6) 6-row tiles, the last one partial.
-  static func tilePlan(_ pixels: Int) -> (sixes: Int, fives: Int) {
-    let fives = (GEMM.mr - pixels % GEMM.mr) % GEMM.mr
-    if fives * 5 <= pixels { return ((pixels - fives * 5) / GEMM.mr, fives) }
-    return ((pixels + GEMM.mr - 1) / GEMM.mr, 0)
-  }
-
   /// K blocks: `(taps per block, channel chunk)`. C_in > 256 is cut into nearly equal chunks of
   /// <= 256 channels, one tap per block; smaller C_in groups taps so a block is about 256 deep.
   /// A block's B (<= 256 x 16 floats, 16 KiB) stays in L1 while every tile of the pixel block
@@ -129,7 +121,7 @@ package final class ConvDirectKernel: PreparedKernel {
       while q0 < pixels.upperBound {
         let q1 = min(pixels.upperBound, q0 + blockPixels)
         let m = q1 - q0
-        let (sixes, fives) = Self.tilePlan(m)
+        let (sixes, fives) = GEMM.rowTilePlan(m)
         let tiles = sixes + fives
         // Row pointers: table[(tile * taps + tap) * 6 + slot]; slots past a tile's rows alias
         // its last row.

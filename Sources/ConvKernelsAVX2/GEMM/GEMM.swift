@@ -20,7 +20,9 @@ import ConvKernels
 ///   channel, or per row = NCHW output channel), then ReLU is applied before the last store.
 ///   That is BN folded into the weights: `w' = w * scale[oc]`, `bias = shift[oc]`.
 ///
-/// Blocking. Register tile 6x16 (`GEMMTile6x16`, 12 ymm accumulators). K is split into
+/// Blocking. Register tile 6x16 (`GEMMTile6x16`, 12 ymm accumulators), with 5x16 tiles
+/// (`GEMMTile5x16`) where 6 does not divide the rows (`rowTilePlan`: 49 rows, a 7x7 image, run
+/// as 4 x 6 + 5 x 5 instead of nine 6-row tiles of which one holds a single row). K is split into
 /// `ceil(depth / 256)` nearly equal blocks (`kc <= 256`): one A tile (6 x kc floats, <= 6 KiB)
 /// stays in L1 while a B block streams from L2. Columns are blocked by `nc = 256` so that a B
 /// block (kc x nc floats, <= 256 KiB) stays in L2 (512 KiB on Zen 3, 2 MiB on Sapphire Rapids).
@@ -55,6 +57,15 @@ package enum GEMM {
     return (depth + blocks - 1) / blocks
   }
 
+  /// `rows` as `sixes` 6-row tiles followed by `fives` 5-row tiles, exactly when possible
+  /// (every count >= 20); otherwise ceil(rows / 6) 6-row tiles, the last one partial.
+  @inline(__always)
+  static func rowTilePlan(_ rows: Int) -> (sixes: Int, fives: Int) {
+    let fives = (mr - rows % mr) % mr
+    if fives * 5 <= rows { return ((rows - fives * 5) / mr, fives) }
+    return ((rows + mr - 1) / mr, 0)
+  }
+
   /// `C[0..<rows][columns] = epilogue(A[0..<rows][0..<depth] · B[0..<depth][columns])` on the
   /// calling thread (see the type's discussion for layouts).
   /// - Parameters:
@@ -80,8 +91,9 @@ package enum GEMM {
         let kLen = min(kc, depth - k0)
         let first = k0 == 0
         let last = k0 + kLen == depth
+        let (sixes, fives) = rowTilePlan(rows)
         var i = 0
-        while i < rows {
+        for _ in 0..<sixes {
           let mLen = min(mr, rows - i)
           let a0 = a + i * lda + k0
           let aLast = a0 + (mLen - 1) * lda
@@ -91,6 +103,14 @@ package enum GEMM {
             rows: mLen, rowOffset: i, kc: kLen, kOffset: k0, b: b, columns: n0..<n1,
             c: c + i * ldc, ldc: ldc, epilogue: epilogue, first: first, last: last)
           i += mr
+        }
+        for _ in 0..<fives {
+          let a0 = a + i * lda + k0
+          multiplyRowTile5(
+            a0, a0 + lda, a0 + 2 * lda, a0 + 3 * lda, a0 + 4 * lda, rowOffset: i, kc: kLen,
+            kOffset: k0, b: b, columns: n0..<n1, c: c + i * ldc, ldc: ldc, epilogue: epilogue,
+            first: first, last: last)
+          i += 5
         }
         k0 += kLen
       }
@@ -126,6 +146,38 @@ package enum GEMM {
         tile.store(to: cp, ldc: ldc)
       } else {
         tile.store(to: cp, ldc: ldc, rows: mLen, columns: nLen)
+      }
+      j += nr
+    }
+  }
+
+  /// One 5-row tile (always 5 real rows) across `columns`, for one K block; as
+  /// `multiplyRowTile`.
+  @inline(__always)
+  static func multiplyRowTile5(
+    _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+    _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, rowOffset: Int, kc: Int,
+    kOffset: Int, b: GEMMPanels, columns: Range<Int>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    epilogue: GEMMEpilogue, first: Bool, last: Bool
+  ) {
+    var j = columns.lowerBound
+    while j < columns.upperBound {
+      let nLen = min(nr, columns.upperBound - j)
+      let cp = c + j
+      var tile =
+        first
+        ? GEMMTile5x16(rowsOf: epilogue.initialTile(row: rowOffset, rows: 5, column: j))
+        : nLen == nr
+          ? GEMMTile5x16(loading: cp, ldc: ldc)
+          : GEMMTile5x16(loading: cp, ldc: ldc, columns: nLen)
+      tile.accumulate(
+        a0, a1, a2, a3, a4, kc: kc,
+        b.base + (j / nr) * b.panelStride + kOffset * b.rowStride, bStride: b.rowStride)
+      if last && epilogue.relu { tile.applyReLU() }
+      if nLen == nr {
+        tile.store(to: cp, ldc: ldc)
+      } else {
+        tile.store(to: cp, ldc: ldc, columns: nLen)
       }
       j += nr
     }

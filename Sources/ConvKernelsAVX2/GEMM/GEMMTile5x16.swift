@@ -7,7 +7,7 @@ import ConvKernels
 /// Each k step is 10 `vfmadd231ps ymm` for 2 loads of B and 5 broadcasts of A, so it costs 5/6
 /// of a 6x16 step, still FMA-bound and with 10 independent chains (>= 2 ports x 4 cycles).
 /// Why: 7x7 = 49 pixels as nine 6-row tiles wastes 5 of 54 rows (10 %); as 4 x 6 + 5 x 5 it
-/// wastes none. Any count >= 20 is a sum of 6s and 5s (`ConvDirectKernel.tilePlan`).
+/// wastes none. Any count >= 20 is a sum of 6s and 5s (`GEMM.rowTilePlan`).
 struct GEMMTile5x16 {
   var c00: SIMD8<Float>
   var c01: SIMD8<Float>
@@ -54,7 +54,12 @@ struct GEMMTile5x16 {
   /// outside those elements.
   @inline(__always)
   init(loading c: UnsafePointer<Float>, ldc: Int, columns: Int) {
-    let t = GEMMTile6x16(loading: c, ldc: ldc, rows: 5, columns: columns)
+    self.init(rowsOf: GEMMTile6x16(loading: c, ldc: ldc, rows: 5, columns: columns))
+  }
+
+  /// Rows 0..<5 of a 6x16 tile (e.g. `GEMMEpilogue.initialTile`).
+  @inline(__always)
+  init(rowsOf t: GEMMTile6x16) {
     (c00, c01) = t.row(0)
     (c10, c11) = t.row(1)
     (c20, c21) = t.row(2)
@@ -62,11 +67,12 @@ struct GEMMTile5x16 {
     (c40, c41) = t.row(4)
   }
 
-  /// `kc` steps of `C[i][j] += a_i[k] * b[k * 16 + j]` (a packed panel).
+  /// `kc` steps of `C[i][j] += a_i[k] * b[k * bStride + j]` (bStride 16 for a packed panel).
   @inline(__always)
   mutating func accumulate(
     _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
-    _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, kc: Int, _ b: UnsafePointer<Float>
+    _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, kc: Int, _ b: UnsafePointer<Float>,
+    bStride: Int = GEMM.nr
   ) {
     var vacc00 = c00
     var vacc01 = c01
@@ -97,7 +103,7 @@ struct GEMMTile5x16 {
       let va4 = SIMD8<Float>(repeating: a4[k])
       vacc40.addProduct(va4, vb0)
       vacc41.addProduct(va4, vb1)
-      bp += GEMM.nr
+      bp += bStride
     }
     c00 = vacc00
     c01 = vacc01

@@ -65,6 +65,16 @@ public struct NetworkLayer: Hashable, Sendable {
     standard.macs == 0 ? nil : Double(counts.macs) / Double(standard.macs)
   }
 
+  /// Multiplications of the standard twin of this layer when a stride-1 3x3 convolution runs
+  /// as Winograd F(4x4, 3x3) (`WinogradTransform.cost`: tiles x 36 x C_in x C_out, edge tiles
+  /// counted whole); every other layer counts its direct `standard.macs`.
+  public var standardWinogradMults: Int {
+    guard let p = problem, WinogradTransform.unsupportedReason(p) == nil else {
+      return standard.macs
+    }
+    return WinogradTransform.f4x4.cost(p).mults
+  }
+
   /// Kernel as text, e.g. `3x3`.
   public var kernelText: String { "\(kernelH)x\(kernelW)" }
 }

@@ -4,11 +4,13 @@ extension NetworkModel {
   /// `std_*` are the standard-convolution twin's counts (equal to the layer's own for
   /// non-separable layers); `dw_*`/`pw_*` are empty except for `sep_block` rows;
   /// `mac_ratio` = `macs / std_macs` (empty for pooling); `shape` is the layer's
-  /// `ConvProblem` descriptor (empty for pooling).
+  /// `ConvProblem` descriptor (empty for pooling); `std_winograd_mults` is the twin's
+  /// multiplications with Winograd F(4x4, 3x3) where it applies (stride-1 3x3), its MACs
+  /// elsewhere.
   public static let columns = [
     "layer", "op", "c_in", "c_out", "h", "w", "h_out", "w_out", "stride", "kh", "kw", "macs",
     "params", "bytes_min", "dw_macs", "dw_params", "pw_macs", "pw_params", "std_macs",
-    "std_params", "mac_ratio", "shape",
+    "std_params", "mac_ratio", "shape", "std_winograd_mults",
   ]
 
   /// One record per layer, fields in the order of `columns`; plain decimals, no totals.
@@ -22,7 +24,7 @@ extension NetworkModel {
         layer.depthwise.map { "\($0.params)" } ?? "", layer.pointwise.map { "\($0.macs)" } ?? "",
         layer.pointwise.map { "\($0.params)" } ?? "", "\(layer.standard.macs)",
         "\(layer.standard.params)", layer.macRatio.map { fixed($0, digits: 6) } ?? "",
-        layer.problem?.descriptor ?? "",
+        layer.problem?.descriptor ?? "", "\(layer.standardWinogradMults)",
       ]
     }
   }
@@ -32,7 +34,7 @@ extension NetworkModel {
   public var tableText: String {
     let header = [
       "layer", "op", "c_in", "c_out", "h", "w", "s", "kernel", "macs", "params", "bytes_min",
-      "std_macs", "std_params", "ratio",
+      "std_macs", "std_params", "ratio", "std_wino_mults",
     ]
     let leftAligned: Set<Int> = [0, 1, 7]
     var rows = layers.map { layer in
@@ -41,12 +43,13 @@ extension NetworkModel {
         "\(layer.height)", "\(layer.width)", "\(layer.stride)", layer.kernelText, "\(layer.macs)",
         "\(layer.params)", "\(layer.bytesMin)", "\(layer.standard.macs)",
         "\(layer.standard.params)", layer.macRatio.map { fixed($0, digits: 4) } ?? "",
+        "\(layer.standardWinogradMults)",
       ]
     }
     let totals = [
       "total", "", "", "", "", "", "", "", "\(totalMACs)", "\(totalParams)", "\(totalBytesMin)",
       "\(standardMACs)", "\(standardParams)",
-      fixed(Double(totalMACs) / Double(standardMACs), digits: 4),
+      fixed(Double(totalMACs) / Double(standardMACs), digits: 4), "\(standardWinogradMults)",
     ]
     let widths = header.indices.map { column in
       ([header] + rows + [totals]).map { $0[column].count }.max() ?? 0
@@ -65,6 +68,10 @@ extension NetworkModel {
     text += "standard:  \(millions(standardMACs)) M MACs, \(millions(standardParams)) M params"
     text += " (\(fixed(Double(standardMACs) / Double(totalMACs), digits: 2))x the MACs,"
     text += " \(fixed(Double(standardParams) / Double(totalParams), digits: 2))x the params)\n"
+    text += "standard with Winograd F(4x4,3x3) on its stride-1 3x3 layers: "
+    text += "\(millions(standardWinogradMults)) M multiplications"
+    text +=
+      " (\(fixed(Double(standardWinogradMults) / Double(totalMACs), digits: 2))x the separable MACs)\n"
     text += "MACs count padded taps and the FC layer; params are weights only (no bias, no BN).\n"
     return text
   }

@@ -19,6 +19,9 @@ public struct NetworkModel: Hashable, Sendable {
   /// Multiply-accumulates of the same network with every separable layer replaced by a
   /// standard convolution with the same channels and stride.
   public var standardMACs: Int { layers.reduce(0) { $0 + $1.standard.macs } }
+  /// Multiplications of that all-standard network with Winograd F(4x4, 3x3) on its stride-1
+  /// 3x3 layers (`NetworkLayer.standardWinogradMults`).
+  public var standardWinogradMults: Int { layers.reduce(0) { $0 + $1.standardWinogradMults } }
   /// Parameters of that all-standard network.
   public var standardParams: Int { layers.reduce(0) { $0 + $1.standard.params } }
   /// Sum of every layer's minimum bytes (each layer reads its input and writes its output once).

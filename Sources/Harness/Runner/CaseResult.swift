@@ -39,6 +39,11 @@ public struct CaseResult: Sendable {
   public var counters: [String: Double?]
   /// The instruction-set level of the variant's family (`isa` column).
   public var isa: ISA = .generic
+  /// How the family computes the operator (`algorithm` column).
+  public var algorithm: ConvAlgorithm = .direct
+  /// Multiplications and transform FLOPs the variant performs (`algorithm_mults`,
+  /// `transform_flops`); for a direct algorithm its MACs and 0.
+  public var algorithmCost = AlgorithmCost(mults: 0, transformFlops: 0)
   /// Instructions of one call (`Metric.instructions`); nil when not counted.
   public var instructions: Double?
   /// What counted `instructions`: `PAPI_TOT_INS` or `callgrind`.
@@ -57,6 +62,7 @@ public struct CaseResult: Sendable {
     self.threads = threads
     self.blockProblem = blockProblem
     self.cost = blockProblem.cost(for: op)
+    self.algorithmCost = AlgorithmCost(mults: cost.macs, transformFlops: 0)
     self.status = status
     self.note = note
     self.iterations = iterations

@@ -102,6 +102,9 @@ public struct Runner {
           family: type(of: variant).family, layout: variant.layout, threads: variant.threads,
           blockProblem: suiteCase.problem, status: .skipped)
         row.isa = type(of: variant).isa
+        row.algorithm = type(of: variant).algorithm
+        row.algorithmCost =
+          variant.algorithmCost(part) ?? AlgorithmCost(mults: row.cost.macs, transformFlops: 0)
         if let reason = VariantRegistry.skipReason(variant, on: part) {
           row.note = reason
           rows.append(row)
@@ -115,7 +118,8 @@ public struct Runner {
         }
         var pool = WorkerPool.with(threads: variant.threads)
         var kernel = variant.prepare(suiteCase.problem, reference.parameters, pool: pool)
-        let check = reference.check(kernel, layout: variant.layout)
+        let check = reference.check(
+          kernel, layout: variant.layout, errorGrowth: type(of: variant).errorGrowth)
         row.maxAbsError = check.maxAbsError
         row.note = variant.note(for: part) ?? ""
         guard check.passed else {
@@ -192,7 +196,9 @@ extension Runner {
         guard preflightFailures[singleVariant.id] == nil else { return nil }
         let single = singleVariant.prepare(
           suiteCase.problem, reference.parameters, pool: WorkerPool.with(threads: 1))
-        return reference.check(single, layout: variant.layout).passed ? single : nil
+        let check = reference.check(
+          single, layout: variant.layout, errorGrowth: type(of: variant).errorGrowth)
+        return check.passed ? single : nil
       },
       src: buffers.input[variant.layout]!, dst: buffers.output[variant.layout]!)
     guard let note = outcome.note else { return nil }

@@ -11,8 +11,8 @@ struct ValidateCommand: ParsableCommand {
     discussion: """
       Problems: a fixed set plus random ones from --seed (odd sizes 1, 3, 7, 13; stride 1 and \
       2; padding 0 and 1; kernels 1, 3, 5; 1 to 32 channels; batch 1 and 3), or only the \
-      --shape problems. Tolerance: 4 * Float.ulpOfOne * accumulation length * max |reference|. \
-      Prints one line per variant with its worst error; exit 1 on any mismatch, with the \
+      --shape problems. Tolerance: 4 * Float.ulpOfOne * accumulation length * max |reference|, \
+      times the family's error growth for Winograd (64/9 for F(2x2), 256 for F(4x4)). Prints one line per variant with its worst error; exit 1 on any mismatch, with the \
       command that reproduces it.
       """)
 

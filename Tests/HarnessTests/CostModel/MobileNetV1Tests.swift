@@ -298,7 +298,8 @@ import Testing
       records[1] == [
         "b01", "sep_block", "32", "64", "112", "112", "112", "112", "1", "3", "3", "29302784",
         "2336", "4827008", "3612672", "288", "25690112", "2048", "231211008", "18432", "0.126736",
-        "n1c32h112w112o64k3s1p1",
+        // std_winograd_mults: 28 x 28 tiles x 36 x 32 x 64, a quarter of std_macs.
+        "n1c32h112w112o64k3s1p1", "57802752",
       ])
   }
 
@@ -309,6 +310,7 @@ import Testing
     #expect(
       total.split(separator: " ") == [
         "total", "568740352", "4209088", "42425504", "4867293184", "29281120", "0.1168",
+        "2131689472",
       ])
     let header = try #require(lines.first { $0.hasPrefix("layer") })
     // Numbers are right-aligned: the totals end where the header's columns end.

@@ -1,0 +1,54 @@
+import ConvKernels
+import ConvKernelsAVX2
+
+/// 3x3 stride-1 convolution in NHWC by Winograd F(m x m, 3 x 3): input transform, α² GEMMs on
+/// the 6x16 FMA tile, output transform (`WinogradConvKernel`). Weights are transformed and
+/// packed in `prepare`.
+///
+/// Accuracy: the transforms grow the worst-case rounding error by `WinogradTransform.errorGrowth`
+/// (64/9 for F(2x2), 256 for F(4x4); derived there), so validation allows that many times the
+/// direct tolerance `4 ε · 9 C_in · max|y|`. No other family's tolerance changes.
+///
+/// Cost: `macs` stays the direct count; `algorithm_mults` is `tiles · α² · C_in · C_out` and
+/// `transform_flops` the input and output transforms (`WinogradTransform.cost`).
+struct ConvWinograd<Tile: WinogradTile>: KernelVariant {
+  static var op: Op { .conv }
+  static var family: String { "winograd-f\(Tile.transform.m)x\(Tile.transform.m)" }
+  static var layouts: Set<Layout> { [.nhwc] }  // transforms run on 8 contiguous channels
+  static var isThreaded: Bool { true }  // threads own disjoint tiles or channels; no reduction
+  static var isa: ISA { .avx2 }
+  static var algorithm: ConvAlgorithm { .winograd }
+  static var errorGrowth: Double { Tile.transform.errorGrowth }
+  static var summary: String {
+    let m = Tile.transform.m
+    return
+      "Winograd F(\(m)x\(m),3x3): SIMD8 transforms, \((m + 2) * (m + 2)) GEMMs on the 6x16 tile"
+  }
+  let layout: Layout
+  let threads: Int
+
+  init(layout: Layout, threads: Int) {
+    self.layout = layout
+    self.threads = threads
+  }
+
+  func unsupportedReason(_ problem: ConvProblem) -> String? {
+    WinogradTransform.unsupportedReason(problem)
+  }
+
+  func note(for problem: ConvProblem) -> String? {
+    WinogradConvKernel<Tile>.note(problem, threads: threads)
+  }
+
+  func algorithmCost(_ problem: ConvProblem) -> AlgorithmCost? {
+    Tile.transform.cost(problem)
+  }
+
+  func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
+    -> any PreparedKernel
+  {
+    WinogradConvKernel<Tile>(
+      problem.part(for: Self.op), threads: threads, pool: pool, weights: parameters.weights,
+      bias: nil, relu: false)
+  }
+}
