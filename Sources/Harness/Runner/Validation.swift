@@ -12,6 +12,8 @@ public struct VariantValidation: Sendable {
   public var worstErrorRatio = 0.0
   /// Largest absolute error over the checked problems.
   public var worstError = 0.0
+  /// Largest absolute error / max |reference| over the checked problems.
+  public var worstRelativeError = 0.0
   /// Every failed check, with its reproducer.
   public var failures: [ValidationFailure] = []
 
@@ -83,6 +85,8 @@ public struct Validation: Sendable {
         let check = reference.check(variant)
         results[v].checked += 1
         results[v].worstError = max(results[v].worstError, check.maxAbsError)
+        results[v].worstRelativeError = max(
+          results[v].worstRelativeError, check.maxAbsError / check.magnitude)
         results[v].worstErrorRatio = max(
           results[v].worstErrorRatio, check.maxAbsError / check.tolerance)
         if !check.passed {

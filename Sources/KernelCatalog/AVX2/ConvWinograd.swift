@@ -11,14 +11,8 @@ import ConvKernelsAVX2
 ///
 /// Cost: `macs` stays the direct count; `algorithm_mults` is `tiles · α² · C_in · C_out` and
 /// `transform_flops` the input and output transforms (`WinogradTransform.cost`).
-struct ConvWinograd<Tile: WinogradTile>: KernelVariant {
+struct ConvWinograd<Tile: WinogradTile>: WinogradFamily {
   static var op: Op { .conv }
-  static var family: String { "winograd-f\(Tile.transform.m)x\(Tile.transform.m)" }
-  static var layouts: Set<Layout> { [.nhwc] }  // transforms run on 8 contiguous channels
-  static var isThreaded: Bool { true }  // threads own disjoint tiles or channels; no reduction
-  static var isa: ISA { .avx2 }
-  static var algorithm: ConvAlgorithm { .winograd }
-  static var errorGrowth: Double { Tile.transform.errorGrowth }
   static var summary: String {
     let m = Tile.transform.m
     return
@@ -26,23 +20,6 @@ struct ConvWinograd<Tile: WinogradTile>: KernelVariant {
   }
   let layout: Layout
   let threads: Int
-
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
-
-  func unsupportedReason(_ problem: ConvProblem) -> String? {
-    WinogradTransform.unsupportedReason(problem)
-  }
-
-  func note(for problem: ConvProblem) -> String? {
-    WinogradConvKernel<Tile>.note(problem, threads: threads)
-  }
-
-  func algorithmCost(_ problem: ConvProblem) -> AlgorithmCost? {
-    Tile.transform.cost(problem)
-  }
 
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
     -> any PreparedKernel

@@ -12,8 +12,10 @@ struct ValidateCommand: ParsableCommand {
       Problems: a fixed set plus random ones from --seed (odd sizes 1, 3, 7, 13; stride 1 and \
       2; padding 0 and 1; kernels 1, 3, 5; 1 to 32 channels; batch 1 and 3), or only the \
       --shape problems. Tolerance: 4 * Float.ulpOfOne * accumulation length * max |reference|, \
-      times the family's error growth for Winograd (64/9 for F(2x2), 256 for F(4x4)). Prints one line per variant with its worst error; exit 1 on any mismatch, with the \
-      command that reproduces it.
+      times the family's error growth for Winograd (64/9 for F(2x2), 256 for F(4x4)). Prints \
+      one line per variant with its worst error: absolute, relative to the largest \
+      |reference| output, and as a fraction of the tolerance. Exit 1 on any mismatch, with \
+      the command that reproduces it.
       """)
 
   @Flag(help: "Fewer random problems (12 instead of 48).")
@@ -44,7 +46,9 @@ struct ValidateCommand: ParsableCommand {
       print(
         "\(verdict) \(name) "
           + "worst error \(String(format: "%.3g", outcome.worstError)) "
-          + "(\(String(format: "%.3f", outcome.worstErrorRatio)) of tolerance) on \(outcome.checked) problems\(skipped)"
+          + "(\(String(format: "%.3g", outcome.worstRelativeError)) of max |reference|, "
+          + "\(String(format: "%.3g", outcome.worstErrorRatio)) of tolerance) "
+          + "on \(outcome.checked) problems\(skipped)"
       )
       for failure in outcome.failures.prefix(3) { print("     \(failure)") }
     }
