@@ -79,6 +79,8 @@ let package = Package(
       name: "HarnessTests",
       dependencies: ["Harness", "ConvKernels", "KernelCatalog", "Counters", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Harness", "ConvKernels", "TestSupport"]),
-    .testTarget(name: "SepbenchTests", dependencies: ["sepbench", "TestSupport"]),
+    .testTarget(
+      name: "SepbenchTests",
+      dependencies: ["sepbench", "TestSupport", "Reports", "Harness", "ConvKernels"]),
   ]
 )

@@ -318,9 +318,54 @@ def write_atomically(path, text):
     os.replace(temporary, path)
 
 
+ISA_FLAGS = {"sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512vl", "avx512bw", "avx512dq",
+             "avx512_bf16", "avx512_fp16", "avx512_vnni", "amx_tile"}
+
+
+def cache_bytes():
+    """L1d, L1i, L2, L3 sizes of CPU 0, as sepbench's meta.json names them."""
+    sizes = {}
+    base = "/sys/devices/system/cpu/cpu0/cache"
+    for index in range(8):
+        folder = f"{base}/index{index}"
+        try:
+            level = open(f"{folder}/level").read().strip()
+            kind = open(f"{folder}/type").read().strip()
+            size = open(f"{folder}/size").read().strip()
+        except OSError:
+            continue
+        suffix = "d" if kind == "Data" else "i" if kind == "Instruction" else ""
+        number = int("".join(ch for ch in size if ch.isdigit()) or 0)
+        sizes[f"L{level}{suffix}"] = number * (1024 if size.endswith("K") else 1024 * 1024 if size.endswith("M") else 1)
+    return sizes
+
+
+def fingerprint(info):
+    """The machine half of sepbench's fingerprint (the build half is sepbench's own)."""
+    fields = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if not line.strip() and fields:
+                    break
+                key, _, value = line.partition(":")
+                fields.setdefault(key.strip(), value.strip())
+    except OSError:
+        pass
+    flags = set(fields.get("flags", "").split())
+    number = lambda key: int(fields[key]) if fields.get(key, "").isdigit() else None
+    return {
+        "cpuVendor": fields.get("vendor_id", ""), "cpuFamily": number("cpu family"),
+        "cpuModelNumber": number("model"), "cpuStepping": number("stepping"),
+        "cpuModel": info["cpuModel"], "isaFeatures": sorted(flags & ISA_FLAGS),
+        "logicalCores": info["logicalCores"], "cacheBytes": info["cacheBytes"],
+        "swift": "", "configuration": "", "kernelFlags": "", "papiTrait": False,
+    }
+
+
 def machine():
     info = {"hostname": platform.node().split(".")[0], "cpuModel": "", "logicalCores": os.cpu_count() or 1,
-            "cpuFeatures": "", "cacheBytes": {}, "memoryBytes": 0,
+            "cpuFeatures": "", "cacheBytes": cache_bytes(), "memoryBytes": 0,
             "operatingSystem": platform.platform(), "virtualMachine": False}
     try:
         with open("/proc/cpuinfo") as f:
@@ -453,11 +498,12 @@ def main(argv):
     write_atomically(os.path.join(args.out, "results.csv"), csv_text(RESULT_COLUMNS, results))
     write_atomically(os.path.join(args.out, "samples.csv"), csv_text(SAMPLE_COLUMNS, samples))
     end = datetime.now(timezone.utc)
+    info = machine()
     stamp = "%Y-%m-%dT%H:%M:%SZ"
     meta = {
         "schema": SCHEMA, "tool": "onnxruntime-peer", "commandLine": [sys.argv[0]] + argv,
         "startTime": start.strftime(stamp), "endTime": end.strftime(stamp), "completed": True,
-        "machine": machine(),
+        "machine": info, "fingerprint": fingerprint(info),
         "toolchain": {"swift": "", "configuration": "release", "papiTrait": False},
         "plan": {
             "suite": suite, "cases": [f"{name}={d}" for name, _, d in cases], "ops": ops,

@@ -42,8 +42,10 @@ public struct MachineFingerprint: Codable, Sendable, Equatable {
     return String(String(hash, radix: 16).suffix(12))
   }
 
-  /// The fields that differ from `other`, as `name: this vs other`, for error lines.
-  public func differences(from other: MachineFingerprint) -> [String] {
+  /// The fields that differ from `other`, as `name: this vs other`, for error lines. With
+  /// `machineOnly`, the build (Swift, configuration, kernel flags, PAPI trait) is left out:
+  /// a peer tool such as ONNX Runtime runs on the same machine but was not built by us.
+  public func differences(from other: MachineFingerprint, machineOnly: Bool = false) -> [String] {
     var out: [String] = []
     func check<T: Equatable>(_ name: String, _ a: T, _ b: T) {
       if a != b { out.append("\(name): \(a) vs \(b)") }
@@ -58,6 +60,7 @@ public struct MachineFingerprint: Codable, Sendable, Equatable {
     check("isa", isaFeatures.joined(separator: "+"), other.isaFeatures.joined(separator: "+"))
     check("cores", logicalCores, other.logicalCores)
     check("caches", Self.caches(cacheBytes), Self.caches(other.cacheBytes))
+    if machineOnly { return out }
     check("swift", swift, other.swift)
     check("configuration", configuration, other.configuration)
     check("kernel flags", kernelFlags, other.kernelFlags)

@@ -69,6 +69,42 @@ public struct MeasuredRun: Sendable {
     return copy
   }
 
+  /// This run reduced to the fastest variant of each operator, case and thread count (lowest
+  /// median of its samples over all blocks), keyed as variant `best`, layout `any`, no ISA, so
+  /// that two tools' runs (sepbench and a peer) can be compared operator by operator. Also
+  /// returns each new key's original variant id.
+  public func bestPerOperator() -> (run: MeasuredRun, chosen: [CaseKey: String]) {
+    func median(_ values: [Double]) -> Double {
+      let s = values.sorted()
+      return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+    func reduced(_ key: CaseKey) -> CaseKey {
+      CaseKey(
+        suite: key.suite, caseName: key.caseName, op: key.op, variant: "best", layout: "any",
+        threads: key.threads, isa: "")
+    }
+    var best: [CaseKey: (key: CaseKey, median: Double)] = [:]
+    for key in cases.sorted() {
+      let values = blocks.flatMap { $0.samples[key] ?? [] }
+      guard !values.isEmpty else { continue }
+      let m = median(values)
+      let target = reduced(key)
+      if best[target].map({ m < $0.median }) ?? true { best[target] = (key, m) }
+    }
+    var copy = self
+    copy.blocks = blocks.map { block in
+      var b = block
+      b.samples = [:]
+      b.status = [:]
+      for (target, choice) in best {
+        if let values = block.samples[choice.key] { b.samples[target] = values }
+        if let status = block.status[choice.key] { b.status[target] = status }
+      }
+      return b
+    }
+    return (copy, best.mapValues { $0.key.variantID })
+  }
+
   /// How `metric` names instruction counts: `instructions:<source>`.
   public static let instructionsPrefix = "instructions:"
 

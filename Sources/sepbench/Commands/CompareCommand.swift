@@ -26,15 +26,36 @@ struct CompareCommand: ParsableCommand {
   @Flag(help: "Pool the blocks of each side instead of pairing them.")
   var unpaired = false
 
+  @Flag(
+    help: """
+      Compare the fastest variant of each operator, case and thread count on each side \
+      instead of variant by variant: sepbench against a peer such as ONNX Runtime \
+      (Scripts/peers/onnxruntime). Each row's reason names the two variants.
+      """)
+  var bestPerOp = false
+
   @Option(help: ArgumentHelp("Write compare.csv into this folder.", valueName: "folder"))
   var out: String?
 
   func run() throws {
-    let baseRun = try MeasuredRun.read(base, allowIncomplete: verdict.allowIncomplete)
-    let headRun = try MeasuredRun.read(head, allowIncomplete: verdict.allowIncomplete)
+    var baseRun = try MeasuredRun.read(base, allowIncomplete: verdict.allowIncomplete)
+    var headRun = try MeasuredRun.read(head, allowIncomplete: verdict.allowIncomplete)
     var options = try verdict.options(noiseFolder: base)
     options.pairBlocks = !unpaired
-    try verdict.finish(
-      try RegressionCheck.compare(base: baseRun, head: headRun, options: options), out: out)
+    var chosen: (base: [CaseKey: String], head: [CaseKey: String]) = ([:], [:])
+    if bestPerOp {
+      (baseRun, chosen.base) = baseRun.bestPerOperator()
+      (headRun, chosen.head) = headRun.bestPerOperator()
+    }
+    var report = try RegressionCheck.compare(base: baseRun, head: headRun, options: options)
+    if bestPerOp {
+      for index in report.rows.indices {
+        let key = report.rows[index].key
+        let names = "BASE \(chosen.base[key] ?? "none"), HEAD \(chosen.head[key] ?? "none")"
+        let reason = report.rows[index].reason
+        report.rows[index].reason = reason.isEmpty ? names : "\(names); \(reason)"
+      }
+    }
+    try verdict.finish(report, out: out)
   }
 }
