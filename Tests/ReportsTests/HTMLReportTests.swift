@@ -148,3 +148,30 @@ import Testing
     #expect(html.utf8.count < 3_000_000, "\(html.utf8.count) bytes")
   }
 }
+
+@Suite struct HTMLReportPairTests {
+  /// Two result folders: a comparison section of the second against the first; operator by
+  /// operator when another tool wrote one (here: the fixture relabelled as a peer).
+  @Test func twoResultFoldersAreComparedCaseByCase() throws {
+    let html = try HTMLReport(paths: [
+      RegressionFixture.path("base/block-001"), RegressionFixture.path("head/block-001"),
+    ]).html
+    #expect(html.contains("Comparison: \(RegressionFixture.path("head/block-001")) against"))
+    #expect(html.contains("class=\"verdict regression\""))
+    #expect(html.contains("dw.naive.nchw"))
+  }
+
+  @Test func aPeerFolderIsComparedOperatorByOperator() throws {
+    let scratch = RegressionFixture.scratchFolder()
+    let peer = try RegressionFixture.copy("head/block-001", into: scratch)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let meta = peer.appendingPathComponent("meta.json")
+    let text = try String(contentsOf: meta, encoding: .utf8)
+      .replacingOccurrences(of: "\"tool\" : \"sepbench\"", with: "\"tool\" : \"onnxruntime-peer\"")
+    try text.write(to: meta, atomically: true, encoding: .utf8)
+    let html = try HTMLReport(paths: [RegressionFixture.path("base/block-001"), peer.path]).html
+    #expect(html.contains("fastest variant per operator"))
+    #expect(html.contains("dw.best.any"))
+    #expect(!html.contains("\(RegressionFixture.caseName) dw.naive.nchw"))
+  }
+}

@@ -55,3 +55,36 @@ import Testing
       text == "error: operator 'fft' is not allowed; use conv, dw, pw, sep_block, conv_block\n")
   }
 }
+
+/// The peer's wrapper, where PyPI cannot be reached: one line, exit 2.
+@Suite struct ONNXRuntimePeerSetupTests {
+  @Test func withoutPyPITheWrapperSaysSoAndExitsTwo() throws {
+    let scratch = RegressionFixture.scratchFolder()
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let wrapper = ONNXRuntimePeerTests.script.deletingLastPathComponent()
+      .appendingPathComponent("onnxruntime")
+    let process = Process()
+    process.executableURL = wrapper
+    process.arguments = ["--suite", "quick", "--out", scratch.appendingPathComponent("out").path]
+    var environment = ProcessInfo.processInfo.environment
+    environment["SEPBENCH_PEER_VENV"] = scratch.appendingPathComponent("venv").path
+    // A closed port on this machine stands in for a network without PyPI.
+    environment["PIP_INDEX_URL"] = "http://127.0.0.1:9/simple"
+    environment["PIP_RETRIES"] = "0"
+    environment["PIP_TIMEOUT"] = "2"
+    environment["PIP_NO_CACHE_DIR"] = "1"
+    process.environment = environment
+    let error = Pipe()
+    process.standardError = error
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 2, "\(text)")
+    let lines = text.split(separator: "\n")
+    #expect(lines.last?.hasPrefix("error: cannot install onnxruntime==") == true, "\(text)")
+    #expect(lines.last?.hasSuffix("the peer needs network access to PyPI") == true, "\(text)")
+    #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("out").path))
+  }
+}

@@ -11,12 +11,34 @@ import Harness
 public struct HTMLReport {
   let inputs: [ReportInput]
 
-  /// Reads every folder; throws the first one that is not a result or compare folder.
+  /// Reads every folder; throws the first one that is not a result or compare folder. Two
+  /// result folders and nothing else also get a comparison section: HEAD (the second) against
+  /// BASE (the first), unpaired and advisory across machines; operator by operator
+  /// (`MeasuredRun.bestPerOperator`) when another tool wrote one of them.
   public init(paths: [String]) throws {
     guard !paths.isEmpty else {
       throw RegressionInputError.notAResultFolder(path: "", reason: "no folder given")
     }
-    inputs = try paths.map(ReportInput.read)
+    var inputs = try paths.map(ReportInput.read)
+    if inputs.count == 2, case .results(let a, let metaA, _) = inputs[0],
+      case .results(let b, let metaB, _) = inputs[1]
+    {
+      var base = try MeasuredRun.read(a, allowIncomplete: true)
+      var head = try MeasuredRun.read(b, allowIncomplete: true)
+      let byOperator = metaA.tool != metaB.tool
+      if byOperator {
+        base = base.bestPerOperator().run
+        head = head.bestPerOperator().run
+      }
+      var options = RegressionOptions()
+      options.allowDifferentMachines = true
+      options.pairBlocks = false
+      if let report = try? RegressionCheck.compare(base: base, head: head, options: options) {
+        let title = "\(b) against \(a)" + (byOperator ? ", fastest variant per operator" : "")
+        inputs.append(.comparison(path: title, table: try CSVTable(parsing: report.csv)))
+      }
+    }
+    self.inputs = inputs
   }
 
   /// The page.
