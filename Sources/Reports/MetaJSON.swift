@@ -25,6 +25,11 @@ public struct RunMetadata: Codable, Sendable, Equatable {
   public var ceilings: MachineCeilings?
   /// PAPI and per-event status (nil when no counters were requested).
   public var counters: CountersMetadata?
+  /// The folders `sepbench merge` made this one from (nil for a run).
+  public var mergedFrom: [String]?
+  /// Each machine of a merge of several fingerprints, with its ceilings (nil otherwise); rows
+  /// name theirs in the `machine` column.
+  public var machines: [ResultMerge.Machine]?
 
   public init(
     commandLine: [String], startTime: Date, machine: MachineInfo, plan: PlanSummary,
@@ -97,6 +102,9 @@ public struct PlanSummary: Codable, Sendable, Equatable {
   public var isas: [String]?
   /// True when threaded variants always forked (`--fixed-threads`); absent otherwise.
   public var fixedThreads: Bool?
+  /// `I/N` when the run measured shard I of N of its suite (`--shard`); absent otherwise.
+  /// `cases` then lists the shard's cases only.
+  public var shard: String?
 
   /// What the run measured.
   public var measuredMetric: Metric { metric.flatMap(Metric.init(rawValue:)) ?? .time }
@@ -130,6 +138,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     metric = plan.metric.rawValue
     isas = plan.isas?.map(\.rawValue)
     fixedThreads = plan.fixedThreads ? true : nil
+    shard = plan.shard.map { "\($0.index)/\($0.count)" }
   }
 }
 

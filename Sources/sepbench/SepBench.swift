@@ -14,7 +14,7 @@ struct SepBench: ParsableCommand {
     subcommands: [
       RunCommand.self, ValidateCommand.self, ListCommand.self, ModelCommand.self,
       CountersCommand.self, CompareCommand.self, ABCommand.self, CheckCommand.self,
-      CalibrateCommand.self, ExportCommand.self, ReportCommand.self,
+      CalibrateCommand.self, ExportCommand.self, ReportCommand.self, MergeCommand.self,
     ])
 
   static func main() {

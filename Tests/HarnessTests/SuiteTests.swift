@@ -30,3 +30,17 @@ import Testing
     for c in Suite.quick.cases { #expect(c.problem.cost(for: .conv).macs < 5_000_000) }
   }
 }
+
+@Suite struct SuiteShardTests {
+  /// Round-robin over the suite's order: shard i of n holds positions i-1, i-1+n, …
+  @Test func shardsAreDisjointAndTogetherTheWholeSuite() throws {
+    let suite = try #require(Suite.named("mobilenet-v1"))
+    for count in 1...5 {
+      let shards = (1...count).map { suite.shard($0, of: count).cases.map(\.name) }
+      #expect(shards.flatMap { $0 }.sorted() == suite.cases.map(\.name).sorted())
+      #expect(Set(shards.flatMap { $0 }).count == suite.cases.count)
+    }
+    #expect(
+      suite.shard(2, of: 5).cases.map(\.name) == ["mbv1.b02", "mbv1.b07", "mbv1.b12"])
+  }
+}

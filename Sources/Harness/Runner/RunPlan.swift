@@ -30,6 +30,8 @@ public struct RunPlan: Sendable {
   /// where one was faster at set-up (`ThreadSplitChoice`), and its note says so; when true it
   /// always forks.
   public var fixedThreads = false
+  /// Which shard of the suite `suite` holds (`Suite.shard`), for the record; nil when whole.
+  public var shard: (index: Int, count: Int)?
 
   public init(
     suite: Suite, ops: [Op] = Op.allCases, families: [String]? = nil,

@@ -63,3 +63,16 @@ public struct Suite: Sendable {
       cases: problems.map { SuiteCase(name: $0.descriptor, problem: $0) })
   }
 }
+
+extension Suite {
+  /// Shard `index` (1...count) of `count`: the cases at positions index - 1, index - 1 + count,
+  /// … of the suite. Every machine splits a suite the same way, the shards are disjoint, and
+  /// together they hold every case once, in suite order within each shard.
+  public func shard(_ index: Int, of count: Int) -> Suite {
+    precondition((1...count).contains(index), "shard \(index) of \(count)")
+    return Suite(
+      name: name, summary: summary,
+      cases: cases.enumerated().filter { $0.offset % count == index - 1 }.map(\.element),
+      excludedByDefault: excludedByDefault)
+  }
+}

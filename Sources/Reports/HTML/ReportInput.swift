@@ -8,6 +8,8 @@ struct ReportRow: Sendable {
   var variant: String
   var layout: String
   var threads: Int
+  /// The fingerprint id of a merged folder of several machines (`machine` column), else "".
+  var machine: String
   var isa: String
   var algorithm: String
   var variantID: String
@@ -102,7 +104,8 @@ enum ReportInput: Sendable {
     for column in metricColumns { metrics[column] = try number(column) }
     return ReportRow(
       caseName: r["case"]!, op: r["op"]!, variant: r["variant"]!, layout: r["layout"]!,
-      threads: threads, isa: r["isa"] ?? "", algorithm: r["algorithm"] ?? "direct",
+      threads: threads, machine: r["machine"] ?? "", isa: r["isa"] ?? "",
+      algorithm: r["algorithm"] ?? "direct",
       variantID: id, status: r["status"]!, note: r["note"] ?? "", macs: try number("macs"),
       flops: try number("flops") ?? 0,
       bytesMin: try number("bytes_min") ?? 0, median: try number("time_median_ns"),

@@ -22,7 +22,9 @@ struct ReportSections {
       html +=
         "<p class=\"banner\" role=\"alert\">This run did not finish (meta.json says completed: false): it shows the cases measured before it stopped.</p>"
     }
-    html += machine + roofline + separable + variants + threadScaling + separableTime + counters
+    html +=
+      machinesSideBySide + machine + roofline + separable + variants + threadScaling + separableTime
+      + counters
     html += untimed
     return html + "</section>"
   }
@@ -63,6 +65,50 @@ struct ReportSections {
       rows.append(["ceilings", "not measured (--no-ceilings)"])
     }
     return "<h3>Machine and ceilings</h3>" + htmlTable(["", "value"], rows)
+  }
+
+  // MARK: Machines side by side (a merge of several fingerprints)
+
+  var machinesSideBySide: String {
+    let ids = rows.reduce(into: [String]()) {
+      if !$0.contains($1.machine) { $0.append($1.machine) }
+    }
+    guard ids.count > 1 else { return "" }
+    let names = Dictionary(
+      (metadata.machines ?? []).map { ($0.id, "\($0.machine.cpuModel) [\($0.id)]") },
+      uniquingKeysWith: { a, _ in a })
+    var groups:
+      [(
+        name: String,
+        bars: [(label: String, value: Double, low: Double?, high: Double?, op: String)]
+      )] = []
+    var table: [[String]] = []
+    for (caseName, threads) in caseThreads {
+      var bars: [(label: String, value: Double, low: Double?, high: Double?, op: String)] = []
+      for id in ids {
+        let rows = okRows(caseName, threads).filter { $0.machine == id }
+        guard let sep = best(rows, "sep_block"),
+          let direct = best(rows, "conv_block", where: { $0.algorithm == "direct" }),
+          let theory = macRatio(caseName).map({ 1 / $0 })
+        else { continue }
+        let efficiency = direct.median! / sep.median! / theory
+        bars.append((names[id] ?? id, efficiency, nil, nil, "sep_block"))
+        table.append([caseName, "\(threads)", names[id] ?? id, svgNumber(efficiency, 3)])
+      }
+      if !bars.isEmpty {
+        groups.append(("\(caseName), \(threads) thread\(threads > 1 ? "s" : "")", bars))
+      }
+    }
+    guard !groups.isEmpty else { return "" }
+    return "<h3>Machines side by side</h3>"
+      + barChart(
+        id: "\(prefix)-machines", title: "Separable efficiency per machine",
+        description:
+          "Per case and thread count, one bar per machine of this merged folder: measured speedup of the separable block over the best direct standard block, divided by the speedup its MACs promise.",
+        reading:
+          "1 means the separable block is as much faster as its arithmetic says on that machine; the machines' compute-to-bandwidth balance moves it. The sections below mix the machines' rows, and the roofline draws the first machine's roofs.",
+        unit: "efficiency", groups: groups,
+        table: htmlTable(["case", "threads", "machine", "efficiency"], table))
   }
 
   // MARK: Roofline

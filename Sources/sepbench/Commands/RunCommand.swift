@@ -27,6 +27,12 @@ struct RunCommand: ParsableCommand {
 
   static let defaultSuite = "mobilenet-v1"
 
+  @Option(
+    help: ArgumentHelp(
+      "Run shard I of N of the suite's cases (I from 1 to N): cases I, I + N, I + 2N, … in suite order. Every machine splits a suite the same way; `sepbench merge` joins the shards.",
+      valueName: "I/N"))
+  var shard: String?
+
   @OptionGroup var selection: SelectionOptions
 
   @Option(
@@ -236,13 +242,16 @@ struct RunCommand: ParsableCommand {
       }
     }
     try selection.checkSelectsAVariant(threads: threads, excluded: chosen.excludedByDefault)
+    let part = try shard.map { try Self.parseShard($0, cases: chosen.cases.count) }
     var plan = RunPlan(
-      suite: chosen, ops: selection.ops, families: selection.variants, layouts: selection.layouts,
+      suite: part.map { chosen.shard($0.index, of: $0.count) } ?? chosen, ops: selection.ops,
+      families: selection.variants, layouts: selection.layouts,
       threads: threads, minSampleNanoseconds: minTime, repetitions: repetitions,
       caseBudgetNanoseconds: maxCaseTime, seed: selection.seed)
     plan.metric = metric
     plan.isas = selection.isas
     plan.fixedThreads = fixedThreads
+    plan.shard = part
     try plan.checkMemory()
     return plan
   }
@@ -285,6 +294,23 @@ struct RunCommand: ParsableCommand {
 
   /// The default result folder's name; `RunFolder.claimNew` adds `-2`, `-3`, … when a run
   /// of the same second has it already.
+  /// `I/N` with 1 <= I <= N <= the number of cases (so that no shard is empty).
+  static func parseShard(_ text: String, cases: Int) throws -> (index: Int, count: Int) {
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1,
+      (1...count).contains(index)
+    else {
+      throw UsageError(
+        "--shard \(EchoedText(text)) is not allowed; use I/N with 1 <= I <= N, e.g. 1/4")
+    }
+    guard count <= cases else {
+      throw UsageError(
+        "--shard \(EchoedText(text)) is not allowed: the plan has \(cases) cases, so N must be at most \(cases)"
+      )
+    }
+    return (index, count)
+  }
+
   static func defaultFolder(suite: String) -> String {
     "sepbench-results/\(suite)-\(ResultFolder.timestamp())"
   }
