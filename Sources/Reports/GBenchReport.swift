@@ -117,7 +117,6 @@ public struct GBenchReport: Codable, Sendable, Equatable {
   ) -> [Benchmark] {
     let n = run.samples.count
     let times = run.samples.map(\.time)
-    let iterations = run.samples.reduce(0) { $0 + $1.iterations }
     func entry(_ type: String, index: Int?, aggregate: String?, iterations: Int, time: Double)
       -> Benchmark
     {

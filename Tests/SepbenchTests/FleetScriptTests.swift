@@ -14,25 +14,20 @@ import Testing
     let scratch = RegressionFixture.scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }
     let out = scratch.appendingPathComponent("fleet")
-    let process = Process()
-    process.executableURL = Self.root.appendingPathComponent("Scripts/fleet/slurm-array.sh")
-    process.arguments = [
-      "--shards", "3", "--out", out.path, "--", "--suite", "quick", "--ops", "dw",
-      "--variants", "naive,simd8", "--min-time", "200us", "--repetitions", "3", "--no-ceilings",
-      "--events", "none", "--no-preflight",
-    ]
-    var environment = ProcessInfo.processInfo.environment
-    environment["PATH"] =
-      Self.root.appendingPathComponent("Tests/Fixtures/fleet").path + ":"
-      + (environment["PATH"] ?? "")
-    environment["SEPBENCH"] = try SepbenchProcess.binary().path
-    process.environment = environment
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(text)")
+    let result = try ScriptProcess.run(
+      Self.root.appendingPathComponent("Scripts/fleet/slurm-array.sh").path,
+      [
+        "--shards", "3", "--out", out.path, "--", "--suite", "quick", "--ops", "dw",
+        "--variants", "naive,simd8", "--min-time", "200us", "--repetitions", "3",
+        "--no-ceilings", "--events", "none", "--no-preflight",
+      ],
+      environment: [
+        "PATH": Self.root.appendingPathComponent("Tests/Fixtures/fleet").path + ":"
+          + (ProcessInfo.processInfo.environment["PATH"] ?? ""),
+        "SEPBENCH": try SepbenchProcess.binary().path,
+      ])
+    let text = result.stdout
+    #expect(result.status == 0, "\(text)\(result.stderr)")
     #expect(text.contains("(3 tasks); merge: job"))
 
     for shard in 1...3 {
@@ -48,15 +43,11 @@ import Testing
   }
 
   @Test func badArgumentsExitTwo() throws {
-    let process = Process()
-    process.executableURL = Self.root.appendingPathComponent("Scripts/fleet/slurm-array.sh")
-    process.arguments = ["--shards", "0", "--out", "x"]
-    let error = Pipe()
-    process.standardError = error
-    try process.run()
-    let text = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 2)
+    let result = try ScriptProcess.run(
+      Self.root.appendingPathComponent("Scripts/fleet/slurm-array.sh").path,
+      ["--shards", "0", "--out", "x"])
+    let text = result.stderr
+    #expect(result.status == 2)
     #expect(text == "error: --shards '0' is not allowed; use a count of 1 or more\n")
   }
 }

@@ -13,18 +13,14 @@ import Testing
     .appendingPathComponent("Scripts/peers/ort_peer.py")
 
   @Test func peerCostsEqualSepbenchsOnEveryQuickCaseAndOperator() throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
-      "python3", Self.script.path, "--costs-only", "--suite", "quick", "--sepbench",
-      try SepbenchProcess.binary().path,
-    ]
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
+    let result = try ScriptProcess.run(
+      "/usr/bin/env",
+      [
+        "python3", Self.script.path, "--costs-only", "--suite", "quick", "--sepbench",
+        try SepbenchProcess.binary().path,
+      ])
+    let text = result.stdout
+    #expect(result.status == 0, "\(result.stderr)")
     let lines = text.split(separator: "\n").dropFirst()
     #expect(lines.count == Suite.quick.cases.count * Op.allCases.count)
     for suiteCase in Suite.quick.cases {
@@ -40,17 +36,11 @@ import Testing
   }
 
   @Test func badArgumentsExitTwoWithOneLine() throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
-      "python3", Self.script.path, "--shape", "n1c8h8", "--ops", "fft", "--costs-only",
-    ]
-    let error = Pipe()
-    process.standardError = error
-    try process.run()
-    let text = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 2)
+    let result = try ScriptProcess.run(
+      "/usr/bin/env",
+      ["python3", Self.script.path, "--shape", "n1c8h8", "--ops", "fft", "--costs-only"])
+    let text = result.stderr
+    #expect(result.status == 2)
     #expect(
       text == "error: operator 'fft' is not allowed; use conv, dw, pw, sep_block, conv_block\n")
   }
@@ -64,24 +54,16 @@ import Testing
     defer { try? FileManager.default.removeItem(at: scratch) }
     let wrapper = ONNXRuntimePeerTests.script.deletingLastPathComponent()
       .appendingPathComponent("onnxruntime")
-    let process = Process()
-    process.executableURL = wrapper
-    process.arguments = ["--suite", "quick", "--out", scratch.appendingPathComponent("out").path]
-    var environment = ProcessInfo.processInfo.environment
-    environment["SEPBENCH_PEER_VENV"] = scratch.appendingPathComponent("venv").path
     // A closed port on this machine stands in for a network without PyPI.
-    environment["PIP_INDEX_URL"] = "http://127.0.0.1:9/simple"
-    environment["PIP_RETRIES"] = "0"
-    environment["PIP_TIMEOUT"] = "2"
-    environment["PIP_NO_CACHE_DIR"] = "1"
-    process.environment = environment
-    let error = Pipe()
-    process.standardError = error
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 2, "\(text)")
+    let result = try ScriptProcess.run(
+      wrapper.path, ["--suite", "quick", "--out", scratch.appendingPathComponent("out").path],
+      environment: [
+        "SEPBENCH_PEER_VENV": scratch.appendingPathComponent("venv").path,
+        "PIP_INDEX_URL": "http://127.0.0.1:9/simple", "PIP_RETRIES": "0", "PIP_TIMEOUT": "2",
+        "PIP_NO_CACHE_DIR": "1",
+      ])
+    let text = result.stderr
+    #expect(result.status == 2, "\(text)")
     let lines = text.split(separator: "\n")
     #expect(lines.last?.hasPrefix("error: cannot install onnxruntime==") == true, "\(text)")
     #expect(lines.last?.hasSuffix("the peer needs network access to PyPI") == true, "\(text)")

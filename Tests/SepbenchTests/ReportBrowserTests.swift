@@ -16,28 +16,14 @@ struct ReportBrowserTests {
 
   /// Runs chromium headless on `page` with `arguments`; returns (status, stdout, stderr).
   static func browse(_ page: URL, _ arguments: [String]) throws -> (Int32, String, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: chromium!)
-    process.arguments =
+    let result = try ScriptProcess.run(
+      chromium!,
       [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--enable-logging=stderr", "--v=0",
         "--user-data-dir=\(page.deletingLastPathComponent().path)/profile",
-      ] + arguments + [page.absoluteString]
-    // Files, not pipes: the DOM is large, and a full pipe would stall the browser.
-    let folder = page.deletingLastPathComponent()
-    let outFile = folder.appendingPathComponent("chromium.out")
-    let errFile = folder.appendingPathComponent("chromium.err")
-    FileManager.default.createFile(atPath: outFile.path, contents: nil)
-    FileManager.default.createFile(atPath: errFile.path, contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: outFile)
-    process.standardError = try FileHandle(forWritingTo: errFile)
-    try process.run()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, try String(contentsOf: outFile, encoding: .utf8),
-      try String(contentsOf: errFile, encoding: .utf8)
-    )
+      ] + arguments + [page.absoluteString])
+    return (result.status, result.stdout, result.stderr)
   }
 
   @Test func theReportRendersWithOnePointPerCaseAndNoConsoleErrors() throws {

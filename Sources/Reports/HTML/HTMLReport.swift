@@ -127,15 +127,19 @@ func figure(
   """
 }
 
+/// One bar of `barChart`: its label, value, optional interval, and the operator whose colour
+/// it takes.
+typealias ChartBar = (label: String, value: Double, low: Double?, high: Double?, op: String)
+/// Bars under one heading.
+typealias ChartGroup = (name: String, bars: [ChartBar])
+
 /// A horizontal bar chart: one bar per item (label, value, optional interval), grouped under
 /// group headings. Bars get the CSS class `barClass` (`bar` only for variant bars, so a test
 /// can count one per timed variant).
 func barChart(
   id: String, title: String, description: String, reading: String, unit: String,
   barClass: String = "summary-bar",
-  groups: [(
-    name: String, bars: [(label: String, value: Double, low: Double?, high: Double?, op: String)]
-  )],
+  groups: [ChartGroup],
   table: String
 ) -> String {
   let barHeight = 14.0

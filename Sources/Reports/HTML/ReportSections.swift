@@ -77,14 +77,10 @@ struct ReportSections {
     let names = Dictionary(
       (metadata.machines ?? []).map { ($0.id, "\($0.machine.cpuModel) [\($0.id)]") },
       uniquingKeysWith: { a, _ in a })
-    var groups:
-      [(
-        name: String,
-        bars: [(label: String, value: Double, low: Double?, high: Double?, op: String)]
-      )] = []
+    var groups: [ChartGroup] = []
     var table: [[String]] = []
     for (caseName, threads) in caseThreads {
-      var bars: [(label: String, value: Double, low: Double?, high: Double?, op: String)] = []
+      var bars: [ChartBar] = []
       for id in ids {
         let rows = okRows(caseName, threads).filter { $0.machine == id }
         guard let sep = best(rows, "sep_block"),
@@ -214,11 +210,7 @@ struct ReportSections {
   }
 
   var separable: String {
-    var groups:
-      [(
-        name: String,
-        bars: [(label: String, value: Double, low: Double?, high: Double?, op: String)]
-      )] = []
+    var groups: [ChartGroup] = []
     var table: [[String]] = []
     for (caseName, threads) in caseThreads {
       let rows = okRows(caseName, threads)
@@ -227,7 +219,7 @@ struct ReportSections {
       else { continue }
       let any = best(rows, "conv_block")!
       let theory = macRatio(caseName).map { 1 / $0 }
-      var bars: [(label: String, value: Double, low: Double?, high: Double?, op: String)] = []
+      var bars: [ChartBar] = []
       if let theory { bars.append(("MACs: theoretical speedup", theory, nil, nil, "pw")) }
       bars.append(
         ("measured against best direct", direct.median! / sep.median!, nil, nil, "conv_block"))
@@ -318,7 +310,7 @@ struct ReportSections {
   // MARK: Thread scaling
 
   var threadScaling: String {
-    var bars: [(label: String, value: Double, low: Double?, high: Double?, op: String)] = []
+    var bars: [ChartBar] = []
     var table: [[String]] = []
     var seen = Set<String>()
     for row in ok where seen.insert("\(row.caseName)\u{0}\(row.op)").inserted {
@@ -350,7 +342,7 @@ struct ReportSections {
   // MARK: Where the separable block spends its time
 
   var separableTime: String {
-    var bars: [(label: String, value: Double, low: Double?, high: Double?, op: String)] = []
+    var bars: [ChartBar] = []
     var table: [[String]] = []
     for (caseName, threads) in caseThreads {
       let rows = okRows(caseName, threads)
