@@ -47,8 +47,9 @@ class BadInput(Exception):
 
 def parse_descriptor(text):
     """A sepbench block descriptor such as n1c128h56w56o128k3s1p1 (fields n c h w o k s p)."""
-    fields = dict(re.findall(r"([nchwoksp])(\d+)", text))
-    if "".join(f"{k}{v}" for k, v in re.findall(r"([nchwoksp])(\d+)", text)) != text:
+    pairs = re.findall(r"([nchwoksp])(\d+)", text)
+    fields = dict(pairs)
+    if "".join(f"{k}{v}" for k, v in pairs) != text:
         raise BadInput(f"shape '{text}' is not allowed; use a descriptor such as n1c128h56w56o128k3s1p1")
     c, h = int(fields["c"]), int(fields["h"])
     k = int(fields.get("k", 3))
@@ -271,15 +272,27 @@ class Contender:
             self.iterations *= 2
 
 
+def quantile(s, q):
+    """Type-7 quantile of sorted values, as sepbench's SampleStatistics."""
+    position = q * (len(s) - 1)
+    lower = math.floor(position)
+    upper = min(lower + 1, len(s) - 1)
+    return s[lower] + (s[upper] - s[lower]) * (position - lower)
+
+
 def statistics(samples):
+    """sepbench's SampleStatistics: median and p90 by type-7 quantiles, the sample standard
+    deviation, and the median's 95 % interval from 1-based ranks floor(n/2 - 0.98 sqrt n) and
+    ceil(n/2 + 1 + 0.98 sqrt n)."""
     s = sorted(samples)
     n = len(s)
-    median = s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+    median = quantile(s, 0.5)
     mean = sum(s) / n
     sd = math.sqrt(sum((v - mean) ** 2 for v in s) / (n - 1)) if n > 1 else 0.0
-    p90 = s[min(n - 1, math.ceil(0.9 * n) - 1)]
+    p90 = quantile(s, 0.9)
     half = 0.98 * math.sqrt(n)
-    low, high = s[max(0, math.floor(n / 2 - half))], s[min(n - 1, math.ceil(n / 2 + half))]
+    low = s[max(0, min(math.floor(n / 2 - half) - 1, n - 1))]
+    high = s[min(n - 1, max(math.ceil(n / 2 + 1 + half) - 1, 0))]
     return {"min": s[0], "median": median, "mean": mean, "p90": p90, "sd": sd, "low": low, "high": high}
 
 

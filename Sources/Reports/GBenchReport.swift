@@ -127,18 +127,16 @@ public struct GBenchReport: Codable, Sendable, Equatable {
         aggregateUnit: aggregate == nil ? nil : "time", iterations: iterations, realTime: time,
         cpuTime: time, timeUnit: "ns")
     }
-    let mean = times.reduce(0, +) / Double(n)
-    let sorted = times.sorted()
-    let median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    let variance = n > 1 ? times.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1) : 0
+    let statistics = SampleStatistics(times)
     return run.samples.enumerated().map { index, sample in
       entry(
         "iteration", index: index, aggregate: nil, iterations: sample.iterations, time: sample.time)
     } + [
-      entry("aggregate", index: nil, aggregate: "mean", iterations: n, time: mean),
-      entry("aggregate", index: nil, aggregate: "median", iterations: n, time: median),
+      entry("aggregate", index: nil, aggregate: "mean", iterations: n, time: statistics.mean),
+      entry("aggregate", index: nil, aggregate: "median", iterations: n, time: statistics.median),
       entry(
-        "aggregate", index: nil, aggregate: "stddev", iterations: n, time: variance.squareRoot()),
+        "aggregate", index: nil, aggregate: "stddev", iterations: n,
+        time: statistics.standardDeviation),
     ]
   }
 

@@ -35,6 +35,30 @@ import Testing
     }
   }
 
+  /// The peer's statistics columns are sepbench's: the same median, p90, standard deviation
+  /// and interval of the median on one set of samples.
+  @Test func peerStatisticsEqualSampleStatistics() throws {
+    let samples = [12.5, 9.0, 30.25, 11.0, 10.5, 9.75, 14.0, 10.0, 13.5, 11.5, 9.5, 40.0, 10.25]
+    let result = try ScriptProcess.run(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        "import sys, json; sys.path.insert(0, sys.argv[1]); import ort_peer; "
+          + "print(json.dumps(ort_peer.statistics(json.loads(sys.argv[2]))))",
+        Self.script.deletingLastPathComponent().path, "\(samples)",
+      ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let peer = try JSONDecoder().decode([String: Double].self, from: Data(result.stdout.utf8))
+    let ours = SampleStatistics(samples)
+    #expect(peer["min"] == ours.min)
+    #expect(peer["median"] == ours.median)
+    #expect(peer["mean"] == ours.mean)
+    #expect(peer["p90"] == ours.p90)
+    #expect(abs(peer["sd"]! - ours.standardDeviation) <= 1e-12 * ours.standardDeviation)
+    #expect(peer["low"] == ours.medianLow)
+    #expect(peer["high"] == ours.medianHigh)
+  }
+
   @Test func badArgumentsExitTwoWithOneLine() throws {
     let result = try ScriptProcess.run(
       "/usr/bin/env",

@@ -13,7 +13,10 @@ import ConvKernels
 ///    plus bias and ReLU, stored to the output pixels that exist (edge tiles compute
 ///    outputs past the image and drop them).
 ///
-/// Blocking, measured on a Zen 3 (512 KiB L2) at 1 thread, F(4x4) against `direct-simd`:
+/// Blocking, chosen on a Zen 3 (512 KiB L2) at 1 thread from `sepbench run --shape ... --ops conv
+/// --variants direct-simd,winograd-f4x4 --threads 1` on builds with the block size fixed by
+/// hand (speedups of F(4x4) over `direct-simd`, one run per block size, so only the
+/// direction is firm):
 /// - Small transformed weights (a task's U <= 4 MiB): blocks of whole 6-row GEMM tiles whose
 ///   V and M fit `blockBudget` (12 tiles at 128 channels), so the transforms and the GEMMs
 ///   meet in L2 and U is re-read from L3 per block, in order. At 128->128 56x56 this gave

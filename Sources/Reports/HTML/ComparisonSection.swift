@@ -8,15 +8,25 @@ struct ComparisonSection {
   let path: String
   let table: CSVTable
 
+  /// One compare.csv row that has a ratio.
+  struct Row {
+    let caseName: String
+    let variant: String
+    let ratio: Double
+    let low: Double?
+    let high: Double?
+    let verdict: String
+    let reason: String
+  }
+
   var html: String {
-    let records = table.records.compactMap {
-      r -> (String, String, Double, Double?, Double?, String, String)? in
+    let records = table.records.compactMap { r -> Row? in
       guard let ratio = Double(r["ratio"] ?? "") else { return nil }
-      return (
-        r["case"]!, r["variant_id"]!, ratio, Double(r["ci_low"] ?? ""), Double(r["ci_high"] ?? ""),
-        r["verdict"]!, r["reason"] ?? ""
-      )
-    }.sorted { $0.2 > $1.2 }
+      return Row(
+        caseName: r["case"]!, variant: r["variant_id"]!, ratio: ratio,
+        low: Double(r["ci_low"] ?? ""), high: Double(r["ci_high"] ?? ""), verdict: r["verdict"]!,
+        reason: r["reason"] ?? "")
+    }.sorted { $0.ratio > $1.ratio }
     let skipped = table.records.filter { Double($0["ratio"] ?? "") == nil }
     var html = "<section><h2>Comparison: \(escapeHTML(path))</h2>"
     let counts = Dictionary(grouping: table.records, by: { $0["verdict"] ?? "" }).mapValues(\.count)
@@ -27,7 +37,7 @@ struct ComparisonSection {
       }.joined(separator: ", ") + "</p>"
     if !records.isEmpty {
       let (left, right, rowHeight) = (360.0, 940.0, 14.0)
-      let values = records.flatMap { [$0.2, $0.3 ?? $0.2, $0.4 ?? $0.2] }
+      let values = records.flatMap { [$0.ratio, $0.low ?? $0.ratio, $0.high ?? $0.ratio] }
       let low = min(values.min()!, 0.9)
       let high = max(values.max()!, 1.1)
       func x(_ v: Double) -> Double { left + (right - left) * (v - low) / (high - low) }
@@ -38,15 +48,15 @@ struct ComparisonSection {
       for (index, r) in records.enumerated() {
         let y = 30 + rowHeight * Double(index)
         svg +=
-          "<text x=\"\(left - 6)\" y=\"\(svgNumber(y + 10))\" text-anchor=\"end\">\(escapeHTML("\(r.0) \(r.1)"))</text>"
-        if let lo = r.3, let hi = r.4 {
+          "<text x=\"\(left - 6)\" y=\"\(svgNumber(y + 10))\" text-anchor=\"end\">\(escapeHTML("\(r.caseName) \(r.variant)"))</text>"
+        if let lo = r.low, let hi = r.high {
           svg +=
             "<path d=\"M\(svgNumber(x(lo))) \(svgNumber(y + 6))H\(svgNumber(x(hi)))\" stroke=\"#000\"/>"
         }
         svg +=
-          "<circle class=\"verdict \(escapeHTML(r.5))\" cx=\"\(svgNumber(x(r.2)))\" cy=\"\(svgNumber(y + 6))\" r=\"4\"><title>\(escapeHTML("\(r.0) \(r.1): ratio \(svgNumber(r.2, 3)), \(r.5)"))</title></circle>"
+          "<circle class=\"verdict \(escapeHTML(r.verdict))\" cx=\"\(svgNumber(x(r.ratio)))\" cy=\"\(svgNumber(y + 6))\" r=\"4\"><title>\(escapeHTML("\(r.caseName) \(r.variant): ratio \(svgNumber(r.ratio, 3)), \(r.verdict)"))</title></circle>"
         svg +=
-          "<text x=\"\(svgNumber(right + 4))\" y=\"\(svgNumber(y + 10))\">\(escapeHTML(r.5))</text>"
+          "<text x=\"\(svgNumber(right + 4))\" y=\"\(svgNumber(y + 10))\">\(escapeHTML(r.verdict))</text>"
       }
       html += figure(
         id: "c\(index)", title: "HEAD / BASE time ratio per case",
@@ -59,8 +69,9 @@ struct ComparisonSection {
           ["case", "variant", "ratio", "CI low", "CI high", "verdict", "reason"],
           records.map {
             [
-              $0.0, $0.1, svgNumber($0.2, 4), $0.3.map { svgNumber($0, 4) } ?? "",
-              $0.4.map { svgNumber($0, 4) } ?? "", $0.5, $0.6,
+              $0.caseName, $0.variant, svgNumber($0.ratio, 4),
+              $0.low.map { svgNumber($0, 4) } ?? "",
+              $0.high.map { svgNumber($0, 4) } ?? "", $0.verdict, $0.reason,
             ]
           }))
     }

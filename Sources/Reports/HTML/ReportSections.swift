@@ -1,3 +1,4 @@
+import ConvKernels
 import Foundation
 import Harness
 
@@ -37,10 +38,10 @@ struct ReportSections {
       ["CPU", m.cpuModel], ["logical cores", "\(m.logicalCores)"],
       [
         "caches",
-        m.cacheBytes.keys.sorted().map { "\($0) \(ByteText.text(m.cacheBytes[$0]!))" }
+        m.cacheBytes.keys.sorted().map { "\($0) \(ByteCount(m.cacheBytes[$0]!))" }
           .joined(separator: ", "),
       ],
-      ["memory", ByteText.text(Int(m.memoryBytes))], ["OS", m.operatingSystem],
+      ["memory", "\(ByteCount(Int(m.memoryBytes)))"], ["OS", m.operatingSystem],
       ["virtual machine", m.virtualMachine ? "yes" : "no"], ["CPU features", m.cpuFeatures],
       ["toolchain", "Swift \(metadata.toolchain.swift), \(metadata.toolchain.configuration)"],
       ["git commit", metadata.gitCommit ?? "unknown"],
@@ -83,17 +84,11 @@ struct ReportSections {
       var bars: [ChartBar] = []
       for id in ids {
         let rows = okRows(caseName, threads).filter { $0.machine == id }
-        guard let sep = best(rows, "sep_block"),
-          let direct = best(rows, "conv_block", where: { $0.algorithm == "direct" }),
-          let theory = macRatio(caseName).map({ 1 / $0 })
-        else { continue }
-        let efficiency = direct.median! / sep.median! / theory
+        guard let efficiency = separableSpeedup(rows, caseName)?.efficiency else { continue }
         bars.append((names[id] ?? id, efficiency, nil, nil, "sep_block"))
         table.append([caseName, "\(threads)", names[id] ?? id, svgNumber(efficiency, 3)])
       }
-      if !bars.isEmpty {
-        groups.append(("\(caseName), \(threads) thread\(threads > 1 ? "s" : "")", bars))
-      }
+      if !bars.isEmpty { groups.append((groupName(caseName, threads), bars)) }
     }
     guard !groups.isEmpty else { return "" }
     return "<h3>Machines side by side</h3>"
@@ -213,29 +208,21 @@ struct ReportSections {
     var groups: [ChartGroup] = []
     var table: [[String]] = []
     for (caseName, threads) in caseThreads {
-      let rows = okRows(caseName, threads)
-      guard let sep = best(rows, "sep_block"),
-        let direct = best(rows, "conv_block", where: { $0.algorithm == "direct" })
-      else { continue }
-      let any = best(rows, "conv_block")!
-      let theory = macRatio(caseName).map { 1 / $0 }
+      guard let s = separableSpeedup(okRows(caseName, threads), caseName) else { continue }
       var bars: [ChartBar] = []
-      if let theory { bars.append(("MACs: theoretical speedup", theory, nil, nil, "pw")) }
-      bars.append(
-        ("measured against best direct", direct.median! / sep.median!, nil, nil, "conv_block"))
-      if any.algorithm != "direct" {
-        bars.append(
-          (
-            "measured against best (\(any.algorithm))", any.median! / sep.median!, nil, nil,
-            "sep_block"
-          ))
+      if let theory = s.theory {
+        bars.append(("MACs: theoretical speedup", theory, nil, nil, "pw"))
       }
-      groups.append(("\(caseName), \(threads) thread\(threads > 1 ? "s" : "")", bars))
+      bars.append(("measured against best direct", s.overDirect, nil, nil, "conv_block"))
+      if s.any.algorithm != "direct" {
+        bars.append(
+          ("measured against best (\(s.any.algorithm))", s.overAny, nil, nil, "sep_block"))
+      }
+      groups.append((groupName(caseName, threads), bars))
       table.append([
-        caseName, "\(threads)", theory.map { svgNumber($0, 2) } ?? "", direct.variantID,
-        svgNumber(direct.median! / sep.median!, 2), any.variantID,
-        svgNumber(any.median! / sep.median!, 2),
-        theory.map { svgNumber(direct.median! / sep.median! / $0, 2) } ?? "",
+        caseName, "\(threads)", s.theory.map { svgNumber($0, 2) } ?? "", s.direct.variantID,
+        svgNumber(s.overDirect, 2), s.any.variantID, svgNumber(s.overAny, 2),
+        s.efficiency.map { svgNumber($0, 2) } ?? "",
       ])
     }
     guard !groups.isEmpty else {
@@ -256,6 +243,36 @@ struct ReportSections {
             "efficiency",
           ],
           table))
+  }
+
+  /// The separable block against the standard block of one case and thread count: the best
+  /// sep_block, the best direct and the best any-algorithm conv_block, and the MAC promise.
+  struct SeparableSpeedup {
+    let sep: ReportRow
+    let direct: ReportRow
+    let any: ReportRow
+    /// 1 / MAC ratio, when the rows carry `macs`.
+    let theory: Double?
+    var overDirect: Double { direct.median! / sep.median! }
+    var overAny: Double { any.median! / sep.median! }
+    /// Measured speedup over the best direct standard block / the speedup the MACs promise.
+    var efficiency: Double? { theory.map { overDirect / $0 } }
+  }
+
+  /// `SeparableSpeedup` of `rows` (timed rows of one case and thread count), or nil when
+  /// they hold no sep_block or no direct conv_block.
+  func separableSpeedup(_ rows: [ReportRow], _ caseName: String) -> SeparableSpeedup? {
+    guard let sep = best(rows, "sep_block"),
+      let direct = best(rows, "conv_block", where: { $0.algorithm == "direct" }),
+      let any = best(rows, "conv_block")
+    else { return nil }
+    return SeparableSpeedup(
+      sep: sep, direct: direct, any: any, theory: macRatio(caseName).map { 1 / $0 })
+  }
+
+  /// `case, N threads`: the heading of a case's bars.
+  func groupName(_ caseName: String, _ threads: Int) -> String {
+    "\(caseName), \(threads) thread\(threads > 1 ? "s" : "")"
   }
 
   /// MACs of sep_block / MACs of conv_block of a case, from the `macs` column when present.
@@ -405,19 +422,5 @@ struct ReportSections {
       + htmlTable(
         ["case", "variant", "status", "reason"],
         rest.map { [$0.caseName, $0.label, $0.status, $0.note] })
-  }
-}
-
-/// Bytes with a binary unit.
-enum ByteText {
-  static func text(_ bytes: Int) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-    var value = Double(bytes)
-    var unit = 0
-    while value >= 1024 && unit < units.count - 1 {
-      value /= 1024
-      unit += 1
-    }
-    return "\(svgNumber(value, 1)) \(units[unit])"
   }
 }

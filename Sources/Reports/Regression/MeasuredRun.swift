@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 
 /// One side of a regression comparison: the samples of one or more blocks (process runs of
 /// one build), read from a result folder or from a folder of block folders (`block-01/` ...,
@@ -74,10 +75,6 @@ public struct MeasuredRun: Sendable {
   /// that two tools' runs (sepbench and a peer) can be compared operator by operator. Also
   /// returns each new key's original variant id.
   public func bestPerOperator() -> (run: MeasuredRun, chosen: [CaseKey: String]) {
-    func median(_ values: [Double]) -> Double {
-      let s = values.sorted()
-      return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
     func reduced(_ key: CaseKey) -> CaseKey {
       CaseKey(
         suite: key.suite, caseName: key.caseName, op: key.op, variant: "best", layout: "any",
@@ -87,7 +84,7 @@ public struct MeasuredRun: Sendable {
     for key in cases.sorted() {
       let values = blocks.flatMap { $0.samples[key] ?? [] }
       guard !values.isEmpty else { continue }
-      let m = median(values)
+      let m = SampleStatistics(values).median
       let target = reduced(key)
       if best[target].map({ m < $0.median }) ?? true { best[target] = (key, m) }
     }
