@@ -15,6 +15,7 @@ struct SepBench: ParsableCommand {
       RunCommand.self, ValidateCommand.self, ListCommand.self, ModelCommand.self,
       CountersCommand.self, CompareCommand.self, ABCommand.self, CheckCommand.self,
       CalibrateCommand.self, ExportCommand.self, ReportCommand.self, MergeCommand.self,
+      NetworkCommand.self,
     ])
 
   static func main() {

@@ -94,3 +94,32 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("out").path))
   }
 }
+
+/// The whole-network peer (`Scripts/peers/ort_network.py`) counts MobileNetV1 as
+/// `sepbench model` does.
+@Suite struct ONNXRuntimeNetworkPeerTests {
+  static let script = ONNXRuntimePeerTests.script.deletingLastPathComponent()
+    .appendingPathComponent("ort_network.py")
+
+  @Test(arguments: [(1.0, 224), (0.5, 128), (0.25, 32)])
+  func peerCountsEqualTheModel(width: Double, resolution: Int) throws {
+    let result = try ScriptProcess.run(
+      "/usr/bin/env",
+      [
+        "python3", Self.script.path, "--costs-only", "--width", "\(width)", "--resolution",
+        "\(resolution)",
+      ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let model = try MobileNetV1.model(width: width, resolution: resolution)
+    #expect(result.stdout == "macs,params\n\(model.totalMACs),\(model.totalParams)\n")
+  }
+
+  @Test func badWidthExitsTwoWithOneLine() throws {
+    let result = try ScriptProcess.run(
+      "/usr/bin/env", ["python3", Self.script.path, "--costs-only", "--width", "9"])
+    #expect(result.status == 2)
+    #expect(
+      result.stderr
+        == "error: --width 9.0 is not allowed; use a number greater than 0 and at most 4\n")
+  }
+}

@@ -1,0 +1,254 @@
+"""ONNX Runtime's whole MobileNetV1, written as a `sepbench network` folder.
+
+The same network as `sepbench network mobilenet-v1`: the 3x3 stride-2 stem, 13 depthwise-
+separable blocks, global average pooling and the FC layer with bias, at width multiplier α
+(channels max(8, floor(α·C))) and resolution R, float32, NCHW, batch 1. Conv nodes carry no
+bias; BatchNormalization and Relu are separate nodes, so ONNX Runtime's graph optimiser folds
+and fuses them as it would for an exported model. Weights are seeded and scaled by
+1/sqrt(fan-in) as sepbench's, so activations stay near magnitude 1 through 28 layers.
+
+The graph is checked against a float64 NumPy forward pass with sepbench's end-to-end bound
+before it is timed. Timing follows `sepbench network`: a warm-up of at least --warm-up and two
+passes per thread count, then --repetitions rounds, one forward pass per thread count per round.
+network.csv has sepbench's columns (one `total` row per thread count, tool `onnxruntime`);
+meta.json names ONNX Runtime's version and the check.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+
+import ort_peer as peer
+
+SEPARABLE = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
+             (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1)]
+NETWORK_COLUMNS = [
+    "tool", "network", "width", "resolution", "model", "threads", "layer", "kind", "variant_id",
+    "layout", "macs", "mults", "params", "samples", "time_ns_median", "time_ns_ci_low",
+    "time_ns_ci_high", "share", "gflops", "alone_time_ns", "in_network_over_alone",
+    "speedup_of_separable", "mult_ratio",
+]
+
+
+def channels(base, width):
+    return max(8, math.floor(base * width))
+
+
+def layers(width, resolution):
+    """[(kind, cin, cout, h_in, stride)] with kind stem, dw, pw; then (pool, c) and (fc, c)."""
+    out = []
+    c = channels(32, width)
+    out.append(("stem", 3, c, resolution, 2))
+    h = (resolution - 1) // 2 + 1
+    for base, stride in SEPARABLE:
+        o = channels(base, width)
+        out.append(("dw", c, c, h, stride))
+        h = (h - 1) // stride + 1
+        out.append(("pw", c, o, h, 1))
+        c = o
+    return out, c, h
+
+
+def counts(width, resolution):
+    """(macs, params) in sepbench's convention (`sepbench model`)."""
+    macs = params = 0
+    convs, c, _ = layers(width, resolution)
+    for kind, cin, cout, h, s in convs:
+        oh = (h - 1) // s + 1 if kind != "pw" else h
+        taps = 1 if kind == "pw" else 9
+        per_out = taps * (1 if kind == "dw" else cin)
+        macs += oh * oh * cout * per_out
+        params += cout * per_out
+    return macs + c * 1000, params + c * 1000
+
+
+class NetworkGraph(peer.Graph):
+    """Graph with weights scaled by 1/sqrt(fan-in), pooling and a biased FC layer."""
+
+    def conv(self, x, cin, cout, k, s, p, g):
+        np = self.np
+        scale = 1 / math.sqrt((cin // g) * k * k)
+        w_name, w = self._init(self.rng.uniform(-1, 1, (cout, cin // g, k, k)) * scale, "W")
+        y = self._name("conv")
+        self.nodes.append(self.onnx.helper.make_node(
+            "Conv", [x, w_name], [y], kernel_shape=[k, k], strides=[s, s], pads=[p] * 4, group=g))
+        self.steps.append(("conv", w, (s, p, g)))
+        return y
+
+    def pool_fc(self, x, c, classes):
+        helper = self.onnx.helper
+        pooled, flat, y = self._name("pool"), self._name("flat"), self._name("fc")
+        self.nodes.append(helper.make_node("GlobalAveragePool", [x], [pooled]))
+        self.nodes.append(helper.make_node("Flatten", [pooled], [flat], axis=1))
+        w_name, w = self._init(self.rng.uniform(-1, 1, (classes, c)) / math.sqrt(c), "fcW")
+        b_name, b = self._init(self.rng.uniform(-0.5, 0.5, classes), "fcB")
+        self.nodes.append(helper.make_node("Gemm", [flat, w_name, b_name], [y], transB=1))
+        self.steps.append(("pool_fc", (w, b), None))
+        return y
+
+    def reference(self, x):
+        np = self.np
+        y = x.astype(np.float64)
+        for kind, arrays, attributes in self.steps:
+            if kind == "conv":
+                y = peer.conv64(np, y, arrays.astype(np.float64), *attributes)
+            elif kind == "bn":
+                scale, shift, mean, var = (a.astype(np.float64) for a in arrays)
+                factor = scale / np.sqrt(var + attributes)
+                y = (y - mean[None, :, None, None]) * factor[None, :, None, None] + shift[None, :, None, None]
+            elif kind == "relu":
+                y = np.maximum(y, 0)
+            else:
+                w, b = (a.astype(np.float64) for a in arrays)
+                y = y.mean(axis=(2, 3)) @ w.T + b
+        return y
+
+
+def build(np, onnx, width, resolution, seed):
+    """(model bytes, graph, sum of accumulation lengths) of MobileNetV1 at α and R."""
+    g = NetworkGraph(np, onnx, seed)
+    convs, c, h = layers(width, resolution)
+    y, length = "X", 0
+    for kind, cin, cout, _, s in convs:
+        if kind == "stem":
+            y = g.relu(g.bn(g.conv(y, cin, cout, 3, s, 1, 1), cout))
+            length += cin * 9
+        elif kind == "dw":
+            y = g.relu(g.bn(g.conv(y, cin, cin, 3, s, 1, cin), cin))
+            length += 9
+        else:
+            y = g.relu(g.bn(g.conv(y, cin, cout, 1, 1, 0, 1), cout))
+            length += cin
+    y = g.pool_fc(y, c, 1000)
+    length += h * h + c
+    name = f"mobilenet_v1_{width}_{resolution}"
+    helper, tp = onnx.helper, onnx.TensorProto
+    g.nodes.append(helper.make_node("Identity", [y], ["Y"]))
+    graph = helper.make_graph(
+        g.nodes, name, [helper.make_tensor_value_info("X", tp.FLOAT, [1, 3, resolution, resolution])],
+        [helper.make_tensor_value_info("Y", tp.FLOAT, [1, 1000])], initializer=g.inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model.SerializeToString(), g, length
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--width", type=float, default=1.0)
+    parser.add_argument("--resolution", type=int, default=224)
+    parser.add_argument("--threads", default="1")
+    parser.add_argument("--repetitions", type=int, default=20)
+    parser.add_argument("--warm-up", default="200ms")
+    parser.add_argument("--level", default="all", choices=["disable", "basic", "extended", "all"],
+                        help="ONNX Runtime graph optimisation level")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", help="result folder to write")
+    parser.add_argument("--force", action="store_true", help="replace network.csv and meta.json in --out")
+    parser.add_argument("--costs-only", action="store_true", help="print macs,params")
+    return parser.parse_args(argv)
+
+
+def main(argv):
+    args = parse_arguments(argv)
+    if not (0 < args.width <= 4):
+        raise peer.BadInput(f"--width {args.width} is not allowed; use a number greater than 0 and at most 4")
+    if not (32 <= args.resolution <= 1024):
+        raise peer.BadInput(f"--resolution {args.resolution} is not allowed; use 32 to 1024")
+    try:
+        threads = [int(t) for t in args.threads.split(",")]
+    except ValueError:
+        raise peer.BadInput(f"threads '{args.threads}' is not allowed; use counts such as 1,2")
+    if any(t < 1 or t > 256 for t in threads):
+        raise peer.BadInput(f"threads '{args.threads}' is not allowed; each count is 1 to 256")
+    if args.repetitions < 1:
+        raise peer.BadInput(f"repetitions {args.repetitions} is not allowed; use 1 or more")
+    warm_ns = peer.duration_ns(args.warm_up)
+    macs, params = counts(args.width, args.resolution)
+    if args.costs_only:
+        print(f"macs,params\n{macs},{params}")
+        return 0
+    if not args.out:
+        raise peer.BadInput("--out is required: the result folder to write")
+    if os.path.exists(os.path.join(args.out, "network.csv")) and not args.force:
+        raise peer.BadInput(f"{args.out} already holds a network run; use --force to replace it")
+    os.makedirs(args.out, exist_ok=True)
+
+    import numpy as np
+    import onnx
+    import onnx.numpy_helper  # noqa: F401
+    import onnxruntime as ort
+
+    level = {"disable": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
+             "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+             "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+             "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL}[args.level]
+    start = datetime.now(timezone.utc)
+    model, graph, length = build(np, onnx, args.width, args.resolution, args.seed)
+    x = np.random.default_rng(args.seed).uniform(-1, 1, (1, 3, args.resolution, args.resolution)).astype(np.float32)
+    expected = graph.reference(x)
+    tolerance = 4 * peer.FLOAT_EPS * length * max(1.0, float(np.abs(expected).max()))
+    contenders, checks = [], []
+    for t in threads:
+        c = peer.Contender(ort, np, model, t, x, (1, 1000), level)
+        c.call()
+        error = float(np.abs(c.output.astype(np.float64) - expected).max())
+        passed = error <= tolerance and bool(np.isfinite(c.output).all())
+        checks.append({"threads": t, "maxAbsError": error, "tolerance": tolerance, "passed": passed})
+        if not passed:
+            print(f"FAILED onnxruntime network on {t} thread(s): max error {error} > allowed {tolerance}",
+                  file=sys.stderr)
+            return 1
+        contenders.append(c)
+    for c in contenders:
+        begin, passes = time.perf_counter_ns(), 0
+        while passes < 2 or time.perf_counter_ns() - begin < warm_ns:
+            c.call()
+            passes += 1
+    for _ in range(args.repetitions):
+        for c in contenders:
+            c.samples.append(c.sample())
+    rows = []
+    for c in contenders:
+        st = peer.statistics(c.samples)
+        vid = "onnxruntime" + (f".t{c.threads}" if c.threads > 1 else "")
+        rows.append([
+            "onnxruntime", "mobilenet-v1", peer.number(args.width, 4), args.resolution, "separable",
+            c.threads, "total", "network", vid, "nchw", macs, macs, params, len(c.samples),
+            peer.number(st["median"], 1), peer.number(st["low"], 1), peer.number(st["high"], 1), 1,
+            peer.number(2 * macs / st["median"], 3), "", "", "", "",
+        ])
+        print(f"onnxruntime network, {c.threads} thread(s): {st['median'] / 1e6:.3f} ms "
+              f"({st['low'] / 1e6:.3f}-{st['high'] / 1e6:.3f})", file=sys.stderr)
+    peer.write_atomically(os.path.join(args.out, "network.csv"), peer.csv_text(NETWORK_COLUMNS, rows))
+    info = peer.machine()
+    stamp = "%Y-%m-%dT%H:%M:%SZ"
+    meta = {
+        "schema": 1, "tool": "onnxruntime-peer", "kind": "network",
+        "commandLine": [sys.argv[0]] + argv, "startTime": start.strftime(stamp),
+        "endTime": datetime.now(timezone.utc).strftime(stamp), "completed": True,
+        "machine": info, "fingerprint": peer.fingerprint(info), "network": "mobilenet-v1",
+        "width": args.width, "resolution": args.resolution, "seed": args.seed,
+        "repetitions": args.repetitions, "validation": checks,
+        "peer": {
+            "name": "onnxruntime", "version": ort.__version__, "onnx": onnx.__version__,
+            "numpy": np.__version__, "python": platform.python_version(),
+            "graphOptimizationLevel": args.level, "provider": "CPUExecutionProvider",
+        },
+    }
+    peer.write_atomically(os.path.join(args.out, "meta.json"), json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    print(f"Results: {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except peer.BadInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,136 @@
+import ConvKernels
+import KernelCatalog
+
+/// The kernel chosen for one stage of a network.
+public struct StageChoice: Sendable {
+  public let stage: String
+  /// The variant, on its own thread count (1 where one thread was the faster alone).
+  public let variant: any KernelVariant
+  /// The variant's median time on the stage's shape, benchmarked alone.
+  public let aloneNanoseconds: Double
+  /// `tuned`, or the folder the time came from.
+  public let source: String
+
+  public init(stage: String, variant: any KernelVariant, aloneNanoseconds: Double, source: String) {
+    self.stage = stage
+    self.variant = variant
+    self.aloneNanoseconds = aloneNanoseconds
+    self.source = source
+  }
+}
+
+/// What runs one network at one thread count: a layout for every stage, and a kernel per
+/// stage that has an operator.
+public struct NetworkPlan: Sendable {
+  public let form: NetworkForm
+  /// The thread count asked for; a stage may run on fewer (see `StageChoice.variant`).
+  public let threads: Int
+  /// The one layout of every activation. NHWC needs one reorder, of the NCHW input image.
+  public let layout: Layout
+  /// The choice for every stage with an operator, by stage name.
+  public let choices: [String: StageChoice]
+
+  public init(form: NetworkForm, threads: Int, layout: Layout, choices: [String: StageChoice]) {
+    self.form = form
+    self.threads = threads
+    self.layout = layout
+    self.choices = choices
+  }
+
+  /// Layout conversions inside the forward pass: the input image's, when the network is NHWC.
+  public var reorders: Int { layout == .nhwc ? 1 : 0 }
+
+  /// The sum of the chosen kernels' times alone: what the planner minimised.
+  public var aloneTotal: Double { choices.values.reduce(0) { $0 + $1.aloneNanoseconds } }
+}
+
+/// Why no plan could be made.
+public struct NetworkPlanError: Error, CustomStringConvertible, Sendable {
+  public let description: String
+}
+
+/// Chooses the plan of a network from layer timings.
+public enum NetworkPlanner {
+  /// The plan of `form` on `threads` threads: for each layout of `layouts`, each stage takes
+  /// its fastest timed variant (on 1 or `threads` threads, of a registered family that has the
+  /// layout and computes with an algorithm the form admits);
+  /// the layout whose chosen times sum lowest wins.
+  /// - Throws: `NetworkPlanError` naming a stage that no variant in any layout could run.
+  public static func plan(
+    _ form: NetworkForm, stages: [NetworkStage], threads: Int, timings: [LayerTiming],
+    layouts: [Layout] = Layout.allCases
+  ) throws(NetworkPlanError) -> NetworkPlan {
+    var best: NetworkPlan?
+    var missing: [String] = []
+    for layout in layouts.sorted() {
+      var choices: [String: StageChoice] = [:]
+      for stage in stages {
+        guard let op = stage.op, let problem = stage.problem else { continue }
+        let candidates = timings.filter { timing in
+          timing.shape == problem.descriptor && timing.op == op && timing.layout == layout
+            && (timing.threads == 1 || timing.threads == threads)
+            && VariantRegistry.family(op: op, named: timing.family).map {
+              $0.layouts.contains(layout)
+                && form.admits($0.algorithm, block: problem, isBlock: stage.isBlock)
+            } ?? false
+        }
+        guard let fastest = candidates.min(by: { $0.median < $1.median }),
+          let family = VariantRegistry.family(op: op, named: fastest.family)
+        else {
+          missing.append("\(stage.name) (\(layout.rawValue))")
+          break
+        }
+        choices[stage.name] = StageChoice(
+          stage: stage.name, variant: family.init(layout: layout, threads: fastest.threads),
+          aloneNanoseconds: fastest.median, source: fastest.source)
+      }
+      guard choices.count == stages.filter({ $0.op != nil }).count else { continue }
+      let candidate = NetworkPlan(form: form, threads: threads, layout: layout, choices: choices)
+      if best.map({ candidate.aloneTotal < $0.aloneTotal }) ?? true { best = candidate }
+    }
+    guard let best else {
+      throw NetworkPlanError(
+        description:
+          "no validated kernel for the \(form.rawValue) network on \(threads) thread(s): \(missing.joined(separator: ", ")) has none"
+      )
+    }
+    return best
+  }
+}
+
+/// A plan as `meta.json` records it.
+public struct NetworkPlanSummary: Codable, Sendable, Equatable {
+  /// One stage's kernel.
+  public struct Stage: Codable, Sendable, Equatable {
+    public var stage: String
+    public var variant: String
+    public var isa: String
+    public var algorithm: String
+    public var threads: Int
+    public var aloneTimeNs: Double
+    public var source: String
+  }
+
+  public var model: String
+  public var threads: Int
+  public var layout: String
+  public var reorders: Int
+  public var stages: [Stage]
+
+  /// The summary of `plan`, its stages in the order of `order`.
+  public init(_ plan: NetworkPlan, order: [NetworkStage]) {
+    model = plan.form.rawValue
+    threads = plan.threads
+    layout = plan.layout.rawValue
+    reorders = plan.reorders
+    stages = order.compactMap { stage in
+      plan.choices[stage.name].map { choice in
+        let family = type(of: choice.variant)
+        return Stage(
+          stage: stage.name, variant: choice.variant.id, isa: family.isa.rawValue,
+          algorithm: family.algorithm.rawValue, threads: choice.variant.threads,
+          aloneTimeNs: choice.aloneNanoseconds, source: choice.source)
+      }
+    }
+  }
+}

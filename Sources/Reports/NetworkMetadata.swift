@@ -1,0 +1,72 @@
+import Foundation
+import Harness
+
+/// `meta.json` of a `sepbench network` folder: what ran, where, with which kernels, and how
+/// each network's end-to-end check came out.
+public struct NetworkMetadata: Codable, Sendable {
+  /// One network's end-to-end check.
+  public struct Check: Codable, Sendable {
+    public var model: String
+    public var threads: Int
+    public var passed: Bool
+    /// Each stage's error and allowed error (`NetworkValidation`).
+    public var stages: [NetworkValidation.StageCheck]
+
+    public init(
+      model: String, threads: Int, passed: Bool, stages: [NetworkValidation.StageCheck]
+    ) {
+      self.model = model
+      self.threads = threads
+      self.passed = passed
+      self.stages = stages
+    }
+  }
+
+  public var schema = 1
+  public var tool = "sepbench"
+  public var kind = "network"
+  public var commandLine: [String]
+  public var startTime: String
+  public var endTime: String?
+  public var completed = false
+  public var machine: MachineInfo
+  public var fingerprint: MachineFingerprint
+  public var toolchain: Toolchain
+  public var gitCommit: String?
+  public var network: String
+  public var width: Double
+  public var resolution: Int
+  public var seed: UInt64
+  public var repetitions: Int
+  /// The tolerance rule of the end-to-end check, in words.
+  public var tolerance = NetworkMetadata.toleranceRule
+  public var plans: [NetworkPlanSummary] = []
+  public var validation: [Check] = []
+
+  public static let toleranceRule =
+    "after stage k: sum over stages j <= k of 4 * 2^-23 * L_j * errorGrowth_j, times max(1, max |reference output of k|); L_j = products summed into one output of stage j"
+
+  public init(
+    commandLine: [String], startTime: Date, machine: MachineInfo, gitCommit: String?,
+    network: String, width: Double, resolution: Int, seed: UInt64, repetitions: Int
+  ) {
+    self.commandLine = commandLine
+    self.startTime = RunMetadata.timestamp(startTime)
+    self.machine = machine
+    self.fingerprint = .current(machine: machine)
+    self.toolchain = .current
+    self.gitCommit = gitCommit
+    self.network = network
+    self.width = width
+    self.resolution = resolution
+    self.seed = seed
+    self.repetitions = repetitions
+  }
+
+  /// Pretty-printed JSON with sorted keys, like a run's `meta.json`.
+  public func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+  }
+}

@@ -1,0 +1,233 @@
+import ArgumentParser
+import ConvKernels
+import Foundation
+import Harness
+import Reports
+
+/// `sepbench network mobilenet-v1`: the whole forward pass from the project's kernels, against
+/// its standard twins.
+struct NetworkCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "network",
+    abstract: "Run a whole network from the project's kernels against its standard twins.",
+    discussion: """
+      MobileNetV1, batch 1: the 3x3 stride-2 stem (conv + BN + ReLU), 13 separable blocks, \
+      global average pooling and the FC layer with bias. Its twins replace every separable \
+      block by a 3x3 convolution block: `standard` with direct kernels, `winograd` with \
+      Winograd on every stride-1 block.
+
+      A quick tuning pass validates and times every candidate kernel on every layer shape \
+      (or reads the times from --from DIR, a `sepbench run` folder); each network then takes \
+      per layer the fastest kernel on 1 or the asked thread count, in the one layout whose \
+      layers sum fastest. Each network is checked end to end against a Double-precision \
+      network with the same seeded weights and input; a stage outside its derived bound is \
+      named and nothing is timed (exit 1). The networks are then timed round-robin, one \
+      forward pass each per round. The folder gets network.csv (per stage and total), \
+      tuning.csv (the layers timed alone) and meta.json (plans and checks).
+      """)
+
+  @Argument(help: "Network: \(NetworkCatalog.names.joined(separator: ", ")).")
+  var name: String
+
+  @Option(
+    parsing: .unconditional,
+    help: "Width multiplier α, > 0 and <= \(Self.maxWidth); channels become max(8, floor(α·C)).")
+  var width: Double = 1
+
+  @Option(
+    parsing: .unconditional,
+    help:
+      "Input resolution R (an R x R image), \(Self.resolutions.lowerBound) to \(Self.resolutions.upperBound)."
+  )
+  var resolution: Int = 224
+
+  @Option(
+    help: ArgumentHelp("Thread counts, comma-separated (default 1).", valueName: "list"),
+    transform: { try CommaList.threads($0) })
+  var threads: [Int] = [1]
+
+  /// Which twins run beside the separable network.
+  enum TwinChoice: String, CaseIterable, ExpressibleByArgument {
+    case standard, winograd, all, none
+
+    var forms: [NetworkForm] {
+      switch self {
+      case .standard: [.standard]
+      case .winograd: [.winograd]
+      case .all: [.standard, .winograd]
+      case .none: []
+      }
+    }
+  }
+
+  @Option(help: "Twins to run beside the separable network: standard, winograd, all or none.")
+  var twin: TwinChoice = .all
+
+  @Option(
+    help: ArgumentHelp(
+      "Take layer times from this `sepbench run` folder instead of tuning; layers it lacks are tuned.",
+      valueName: "DIR"))
+  var from: String?
+
+  @Option(help: "Timed forward passes of each network.")
+  var repetitions = 20
+
+  @Option(
+    name: .customLong("warm-up"),
+    help: ArgumentHelp(
+      "Untimed forward passes of each network first, for at least this long (default 200ms).",
+      valueName: "duration"),
+    transform: { try DurationOption.nanoseconds($0, option: "--warm-up") })
+  var warmUp: UInt64 = 200_000_000
+
+  @Option(
+    help: "Seed of the weights, input and tuning data (0 to 18446744073709551615).",
+    transform: { try CommaList.seed($0) })
+  var seed: UInt64 = 7
+
+  @Option(
+    help:
+      "Result folder, created if needed; one that holds network.csv is refused unless --force. Default: sepbench-results/network-<name>-<time>."
+  )
+  var out: String?
+
+  @Flag(help: "Replace network.csv, tuning.csv and meta.json in --out.")
+  var force = false
+
+  static let maxWidth = 4.0
+  static let resolutions = 32...1024
+
+  func run() throws {
+    StandardStreams.fillClosed()
+    let model = try checkedModel()
+    guard (1...10_000).contains(repetitions) else {
+      throw UsageError("--repetitions \(repetitions) is not allowed; use 1 to 10000")
+    }
+    let outPath = out ?? "sepbench-results/network-\(model.name)-\(ResultFolder.timestamp())"
+    try ResultFolder.checkWritable(outPath)
+    let files = ["network.csv", "tuning.csv", ResultFolder.metaFile]
+    if !force, files.contains(where: { FileManager.default.fileExists(atPath: outPath + "/" + $0) })
+    {
+      throw UsageError(
+        "--out \(EchoedText(outPath)) already holds a network run; give --force to replace it, or another folder"
+      )
+    }
+    let known = try from.map(Self.timings(from:)) ?? []
+    let start = Date()
+    let forms = [NetworkForm.separable] + twin.forms
+    let stagesByForm = forms.map { ($0, model.stages($0)) }
+
+    let tuning = NetworkTuning(stages: stagesByForm, threads: threads, known: known)
+    if !tuning.needs.isEmpty {
+      StandardStreams.error(
+        "Tuning \(tuning.needs.count) layer shapes on threads \(tuning.threads.map(String.init).joined(separator: ","))\n"
+      )
+    }
+    let tuned = tuning.run { rows in
+      let ok = rows.filter { $0.status == .ok }.count
+      StandardStreams.error(
+        "  \(rows.first?.caseName ?? "?"): \(ok) of \(rows.count) variants timed\n")
+    }
+    let timings = known + tuned.timings
+
+    var metadata = NetworkMetadata(
+      commandLine: CommandLine.arguments, startTime: start, machine: .current(),
+      gitCommit: GitCommit.current(), network: model.name, width: width,
+      resolution: resolution, seed: seed, repetitions: repetitions)
+    let input = Tensor.random(
+      shape: TensorShape(n: 1, c: MobileNetV1.imageChannels, h: resolution, w: resolution),
+      layout: .nchw, seed: seed)
+    var networks: [CompiledNetwork] = []
+    var references: [NetworkForm: [[Double]]] = [:]
+    var failures: [String] = []
+    for (form, stages) in stagesByForm {
+      let weights = stages.map { StageWeights(for: $0, seed: seed) }
+      let referenceForm: NetworkForm = form == .separable ? .separable : .standard
+      if references[referenceForm] == nil {
+        references[referenceForm] = NetworkReference.forward(
+          stages, weights: weights, input: input.values)
+      }
+      for t in threads {
+        let plan = try NetworkPlanner.plan(form, stages: stages, threads: t, timings: timings)
+        metadata.plans.append(NetworkPlanSummary(plan, order: stages))
+        let network = CompiledNetwork(plan: plan, stages: stages, weights: weights, input: input)
+        let check = NetworkValidation(network, reference: references[referenceForm]!)
+        metadata.validation.append(
+          NetworkMetadata.Check(
+            model: form.rawValue, threads: t, passed: check.passed, stages: check.stages))
+        print(Self.planText(network, check: check))
+        if let text = check.failureText {
+          failures.append("\(form.rawValue) network on \(t) thread(s): \(text)")
+        }
+        networks.append(network)
+      }
+    }
+    if !failures.isEmpty {
+      for line in failures { StandardStreams.error("FAILED \(line)\n") }
+      throw ExitCode(ExitStatus.failed.rawValue)
+    }
+
+    let timer = NetworkTimer(warmUpNanoseconds: warmUp, repetitions: repetitions)
+    let timed = timer.time(networks)
+    let table = NetworkTable(
+      network: model.name, width: width, resolution: resolution,
+      runs: Array(zip(networks, timed)).map { ($0, $1) })
+    metadata.endTime = RunMetadata.timestamp(Date())
+    metadata.completed = true
+    let folder = try ResultFolder.create(at: outPath)
+    try AtomicFile.write(
+      ResultsTable(events: [], ceilings: nil).csv(tuned.rows),
+      to: folder.url.appendingPathComponent("tuning.csv"))
+    try AtomicFile.write(table.csv, to: folder.url.appendingPathComponent("network.csv"))
+    try AtomicFile.write(
+      try metadata.json(), to: folder.url.appendingPathComponent(ResultFolder.metaFile))
+    print(NetworkSummary(table: table).text)
+    print("Results: \(folder.url.path)")
+  }
+
+  /// The cost model of the network asked for, with α and R checked.
+  func checkedModel() throws -> NetworkModel {
+    let model = try NetworkCatalog.model(named: name, width: width, resolution: resolution)
+    guard width <= Self.maxWidth else {
+      throw UsageError(
+        "--width \(width) is not allowed for a network run; use a number greater than 0 and at most \(Self.maxWidth)"
+      )
+    }
+    guard Self.resolutions.contains(resolution) else {
+      throw UsageError(
+        "--resolution \(resolution) is not allowed for a network run; use \(Self.resolutions.lowerBound) to \(Self.resolutions.upperBound)"
+      )
+    }
+    return model
+  }
+
+  /// Layer times of a `sepbench run` folder.
+  static func timings(from path: String) throws -> [LayerTiming] {
+    let run = try MeasuredRun.read(path)
+    guard run.metric == "time" else {
+      throw UsageError(
+        "--from \(EchoedText(path)) holds \(run.metric ?? "mixed metrics"), not times; give a folder of `sepbench run` with --metric time"
+      )
+    }
+    return run.layerTimings(source: path)
+  }
+
+  /// The plan of one network and its check, a few lines.
+  static func planText(_ network: CompiledNetwork, check: NetworkValidation) -> String {
+    let plan = network.plan
+    var lines = [
+      "\(plan.form.rawValue) network, \(plan.threads) thread(s), \(plan.layout.rawValue), \(plan.reorders) reorder(s); logits max error \(Self.scientific(check.logits.maxAbsError)) (allowed \(Self.scientific(check.logits.tolerance)))"
+    ]
+    for stage in network.stages {
+      let source = plan.choices[stage.spec.name].map { " [\($0.source)]" } ?? ""
+      lines.append(
+        "  \(stage.spec.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(stage.variantID)\(source)"
+      )
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  static func scientific(_ value: Double) -> String {
+    String(format: "%.2e", locale: Locale(identifier: "en_US_POSIX"), value)
+  }
+}

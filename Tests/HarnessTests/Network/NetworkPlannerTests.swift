@@ -1,0 +1,88 @@
+import ConvKernels
+import Harness
+import Testing
+
+@Suite struct NetworkPlannerTests {
+  let stages = try! MobileNetV1.model(width: 0.25, resolution: 32).stages(.separable)
+
+  func timing(
+    _ stage: NetworkStage, _ family: String, _ layout: Layout, threads: Int = 1, _ ns: Double
+  )
+    -> LayerTiming
+  {
+    LayerTiming(
+      shape: stage.problem!.descriptor, op: stage.op!, family: family, layout: layout,
+      threads: threads, median: ns, source: "test")
+  }
+
+  /// Every kernel stage timed in both layouts: NCHW at 10 ns, NHWC at 12, except the stem
+  /// whose NHWC kernel takes 1 ns; NCHW sums to 150 ns, NHWC to 12 * 14 + 1 = 169.
+  var bothLayouts: [LayerTiming] {
+    stages.filter { $0.op != nil }.flatMap { stage -> [LayerTiming] in
+      let family = stage.op == .pw ? "packed-gemm" : "bn-folded"
+      return [
+        timing(stage, family, .nchw, 10),
+        timing(stage, family, .nhwc, stage.name == "conv1" ? 1 : 12),
+      ]
+    }
+  }
+
+  @Test func theLayoutWhoseLayersSumFastestWins() throws {
+    let plan = try NetworkPlanner.plan(.separable, stages: stages, threads: 1, timings: bothLayouts)
+    #expect(plan.layout == .nchw)
+    #expect(plan.reorders == 0)
+    #expect(plan.aloneTotal == 150)
+    #expect(plan.choices.count == 15)
+    #expect(plan.choices["b03"]?.variant.id == "sep_block.bn-folded.nchw")
+    let nhwc = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 1, timings: bothLayouts, layouts: [.nhwc])
+    #expect(nhwc.reorders == 1)
+    #expect(nhwc.aloneTotal == 169)
+  }
+
+  @Test func eachStageTakesItsFastestKernelOnOneOrTheAskedThreads() throws {
+    let b05 = stages.first { $0.name == "b05" }!
+    let extra = [
+      timing(b05, "fused", .nchw, threads: 2, 3),  // fused has no NCHW version: not offered
+      timing(b05, "unfused", .nchw, threads: 2, 4),
+      timing(b05, "unfused", .nchw, threads: 4, 1),  // 4 threads: not asked
+      timing(b05, "no-such-family", .nchw, threads: 1, 1),
+    ]
+    let plan = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 2, timings: bothLayouts + extra, layouts: [.nchw])
+    #expect(plan.choices["b05"]?.variant.id == "sep_block.unfused.nchw.t2")
+    #expect(plan.choices["b05"]?.aloneNanoseconds == 4)
+    #expect(plan.choices["b04"]?.variant.threads == 1)
+    #expect(plan.choices["b04"]?.source == "test")
+  }
+
+  @Test func theWinogradTwinRunsWinogradOnStrideOneBlocksOnly() throws {
+    let twin = try MobileNetV1.model(width: 0.25, resolution: 32).stages(.winograd)
+    let timings = twin.filter { $0.op != nil }.flatMap { stage -> [LayerTiming] in
+      let family = stage.op == .pw ? "packed-gemm" : "bn-folded"
+      return [timing(stage, family, .nhwc, 5), timing(stage, "winograd-f2x2", .nhwc, 50)]
+    }
+    let plan = try NetworkPlanner.plan(.winograd, stages: twin, threads: 1, timings: timings)
+    for stage in twin where stage.isBlock {
+      let id = plan.choices[stage.name]!.variant.id
+      #expect(
+        id
+          == (stage.problem!.stride == 1
+            ? "conv_block.winograd-f2x2.nhwc" : "conv_block.bn-folded.nhwc"),
+        "\(stage.name)")
+    }
+    #expect(plan.choices["conv1"]?.variant.id == "conv_block.bn-folded.nhwc")
+    let standard = try NetworkPlanner.plan(.standard, stages: twin, threads: 1, timings: timings)
+    #expect(standard.choices.values.allSatisfy { !$0.variant.id.contains("winograd") })
+  }
+
+  @Test func aStageWithoutAKernelIsNamed() throws {
+    let partial = bothLayouts.filter { $0.shape != stages[7].problem!.descriptor }
+    #expect {
+      try NetworkPlanner.plan(.separable, stages: stages, threads: 1, timings: partial)
+    } throws: { error in
+      "\(error)".contains("b07 (nchw)") && "\(error)".contains("b07 (nhwc)")
+        && "\(error)".contains("separable network on 1 thread")
+    }
+  }
+}

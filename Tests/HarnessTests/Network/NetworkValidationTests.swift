@@ -1,0 +1,143 @@
+import ConvKernels
+import Harness
+import KernelCatalog
+import Testing
+
+@Suite struct NetworkValidationTests {
+  /// The acceptance configurations: widths 1.0 and 0.5 at resolutions 224 and 128.
+  @Test(arguments: [(1.0, 224), (1.0, 128), (0.5, 224), (0.5, 128)])
+  func theSeparableNetworkMatchesTheDoubleNetwork(width: Double, resolution: Int) throws {
+    let (network, stages, weights) = try NetworkFixture.compile(
+      .separable, width: width, resolution: resolution, layout: .nhwc)
+    let reference = NetworkReference.forward(stages, weights: weights, input: network.input.values)
+    let check = NetworkValidation(network, reference: reference)
+    #expect(check.passed, "\(check.failureText ?? "")")
+    #expect(check.stages.count == stages.count)
+    // The bound is loose by design (a worst case); the error must still be far inside it.
+    #expect(check.logits.maxAbsError < check.logits.tolerance / 100)
+    #expect(check.logits.maxAbsError > 0)
+  }
+
+  @Test(arguments: NetworkForm.allCases, Layout.allCases)
+  func everyFormAndLayoutMatchesTheDoubleNetwork(form: NetworkForm, layout: Layout) throws {
+    guard form != .winograd || layout == .nhwc else { return }  // Winograd is NHWC only
+    let (network, stages, weights) = try NetworkFixture.compile(
+      form, width: 0.25, resolution: 64, layout: layout, threads: 2)
+    let reference = NetworkReference.forward(stages, weights: weights, input: network.input.values)
+    let check = NetworkValidation(network, reference: reference)
+    #expect(check.passed, "\(check.failureText ?? "")")
+    #expect(network.stages.first?.spec.kind == (layout == .nhwc ? .reorder : .convBlock))
+  }
+
+  @Test func bothLayoutsGiveTheSameLogits() throws {
+    let nchw = try NetworkFixture.compile(.separable, width: 0.25, resolution: 64, layout: .nchw)
+    let nhwc = try NetworkFixture.compile(.separable, width: 0.25, resolution: 64, layout: .nhwc)
+    nchw.network.forward()
+    nhwc.network.forward()
+    let a = nchw.network.output
+    let b = nhwc.network.output
+    #expect(a.count == 1000)
+    let largest = zip(a, b).map { abs($0 - $1) }.max() ?? .infinity
+    #expect(largest < 1e-3)
+  }
+
+  @Test func aWrongStageIsNamedAndTheStagesBeforeItPass() throws {
+    let stages = try MobileNetV1.model(width: 0.25, resolution: 64).stages(.separable)
+    var plan = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 1,
+      timings: NetworkFixture.timings(for: stages, families: NetworkFixture.families(.separable)),
+      layouts: [.nchw])
+    plan = plan.replacing("b05", with: OffByOneSeparable(layout: .nchw, threads: 1))
+    let weights = stages.map { StageWeights(for: $0, seed: 7) }
+    let input = Tensor.random(shape: stages[0].inputShape, layout: .nchw, seed: 7)
+    let network = CompiledNetwork(plan: plan, stages: stages, weights: weights, input: input)
+    let check = NetworkValidation(
+      network, reference: NetworkReference.forward(stages, weights: weights, input: input.values))
+    #expect(check.firstFailure?.stage == "b05")
+    #expect(check.stages.prefix(5).allSatisfy { $0.passed })
+    let text = try #require(check.failureText)
+    #expect(text.hasPrefix("stage b05 (sep_block.off-by-one.nchw) is wrong: max error"))
+  }
+
+  @Test func unwrittenOutputsFail() throws {
+    let stages = try MobileNetV1.model(width: 0.25, resolution: 32).stages(.separable)
+    var plan = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 1,
+      timings: NetworkFixture.timings(for: stages, families: NetworkFixture.families(.separable)),
+      layouts: [.nchw])
+    var broken = OffByOneSeparable(layout: .nchw, threads: 1)
+    broken.skipsLastOutput = true
+    plan = plan.replacing("b02", with: broken)
+    let weights = stages.map { StageWeights(for: $0, seed: 7) }
+    let input = Tensor.random(shape: stages[0].inputShape, layout: .nchw, seed: 7)
+    let network = CompiledNetwork(plan: plan, stages: stages, weights: weights, input: input)
+    let check = NetworkValidation(
+      network, reference: NetworkReference.forward(stages, weights: weights, input: input.values))
+    #expect(check.firstFailure?.stage == "b02")
+    #expect(check.firstFailure?.nonFiniteOutputs == 1)
+  }
+}
+
+extension NetworkPlan {
+  /// This plan with `variant` on stage `name`.
+  func replacing(_ name: String, with variant: any KernelVariant) -> NetworkPlan {
+    var choices = self.choices
+    choices[name] = StageChoice(stage: name, variant: variant, aloneNanoseconds: 1, source: "test")
+    return NetworkPlan(form: form, threads: threads, layout: layout, choices: choices)
+  }
+}
+
+/// A separable block that adds 0.01 to one output (or leaves the last one unwritten).
+struct OffByOneSeparable: KernelVariant {
+  static let op = Op.sepBlock
+  static let family = "off-by-one"
+  static let layouts: Set<Layout> = [.nchw]
+  static let summary = "test double"
+  let layout: Layout
+  let threads: Int
+  var skipsLastOutput = false
+
+  init(layout: Layout, threads: Int) {
+    self.layout = layout
+    self.threads = threads
+  }
+
+  func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
+
+  func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
+    -> any PreparedKernel
+  {
+    let real = VariantRegistry.family(op: .sepBlock, named: "bn-folded")!.init(
+      layout: layout, threads: 1)
+    return Kernel(
+      inner: real.prepare(problem, parameters, pool: pool),
+      count: problem.part(for: .sepBlock).outputShape(for: .sepBlock).count,
+      skipsLastOutput: skipsLastOutput)
+  }
+
+  final class Kernel: PreparedKernel {
+    let inner: any PreparedKernel
+    let count: Int
+    let skipsLastOutput: Bool
+    let saved: UnsafeMutablePointer<Float>
+
+    init(inner: any PreparedKernel, count: Int, skipsLastOutput: Bool) {
+      self.inner = inner
+      self.count = count
+      self.skipsLastOutput = skipsLastOutput
+      saved = .allocate(capacity: 1)
+    }
+
+    deinit { saved.deallocate() }
+
+    func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+      saved.pointee = dst[count - 1]
+      inner.run(src, dst)
+      if skipsLastOutput {
+        dst[count - 1] = saved.pointee
+      } else {
+        dst[count / 2] += 0.01
+      }
+    }
+  }
+}
