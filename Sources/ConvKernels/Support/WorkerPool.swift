@@ -5,8 +5,8 @@ import Synchronization
 ///
 /// `run(tasks:_:)` hands task indices to the workers and to the calling thread (worker 0) and
 /// returns when every task is done; threads are created once, in `init`, never per call.
-/// Workers spin briefly between jobs (back-to-back kernel iterations are microseconds apart),
-/// then sleep on a condition.
+/// Workers spin for up to `spinNanoseconds` after a job (kernel calls, and the layers of a
+/// network, follow each other within microseconds to milliseconds), then sleep on a condition.
 ///
 /// `@unchecked Sendable` invariant: `job` and `taskCount` are written only by the thread in
 /// `run`/`onEachWorker`, while every worker is idle; a worker reads them only after it sees
@@ -27,8 +27,18 @@ public final class WorkerPool: @unchecked Sendable {
   private var perWorker = false
   private let nextTask = Atomic<Int>(0)
 
-  /// Spin iterations (relaxed loads, a few microseconds in all) before a worker sleeps.
-  private static let spinLimit = 20_000
+  /// How long a worker spins after its last job before it sleeps. A sleeping worker is woken
+  /// through the kernel, and on a virtual machine whose other vCPU has gone idle that takes
+  /// long enough that the caller often finishes every task itself: a two-thread kernel run
+  /// between one-thread ones (a network's layers, a round-robin of variants) then ran no
+  /// faster than on one thread. On a 2-vCPU Zen 3 guest, `sepbench run --shape
+  /// n1c512h14w14o512k3s1p1 --ops pw --variants packed-gemm --layouts nhwc --threads 1,2
+  /// --fixed-threads` timed the two-thread variant at 1.66 ms after a 20,000-load spin and
+  /// 0.87 ms with this one (one thread: 1.78 ms). 5 ms covers the gap between two calls of
+  /// any layer of the suites, and bounds the CPU a pool burns when idle.
+  private static let spinNanoseconds: UInt64 = 5_000_000
+  /// Spins between two readings of the clock (and two offers of the CPU to other threads).
+  private static let spinsPerClockRead = 256
 
   /// A pool of `threads` threads (the caller plus `threads - 1` workers). The workers live as
   /// long as the process: make pools once (see `shared`), not per kernel.
@@ -127,10 +137,18 @@ public final class WorkerPool: @unchecked Sendable {
     var seen = 0
     while true {
       var spins = 0
+      let idleSince = Self.now()
+      var spinning = true
       var current = generation.load(ordering: .acquiring)
       while current == seen {
         spins += 1
-        if spins < Self.spinLimit {
+        if spinning && spins % Self.spinsPerClockRead == 0 {
+          spinning = Self.now() - idleSince < Self.spinNanoseconds
+          // A spinning worker gives its CPU to any other thread that is ready to run there
+          // (another process's sample, a pool with more threads than CPUs).
+          sched_yield()
+        }
+        if spinning {
           spinHint()
         } else {
           sleepCondition.lock()
@@ -143,6 +161,13 @@ public final class WorkerPool: @unchecked Sendable {
       runJob(worker: index)
       pending.subtract(1, ordering: .releasing)
     }
+  }
+
+  /// The monotonic clock in nanoseconds.
+  private static func now() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
   }
 
   @inline(__always)
