@@ -62,11 +62,13 @@ final class ReorderKernel: PreparedKernel {
   }
 
   func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+    // One pass over the output, a read stream per channel (3 for an image): writing one
+    // channel at a time would sweep the whole output once per channel.
     let channels = shape.c
     let plane = shape.h * shape.w
-    for c in 0..<channels {
-      let from = src + c * plane
-      for pixel in 0..<plane { dst[pixel * channels + c] = from[pixel] }
+    for pixel in 0..<plane {
+      let out = dst + pixel * channels
+      for c in 0..<channels { out[c] = src[c * plane + pixel] }
     }
   }
 }
