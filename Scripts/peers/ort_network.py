@@ -145,12 +145,8 @@ def parse_arguments(argv):
     parser.add_argument("--threads", default="1")
     parser.add_argument("--repetitions", type=int, default=20)
     parser.add_argument("--warm-up", default="200ms")
-    parser.add_argument("--level", default="all", choices=["disable", "basic", "extended", "all"],
-                        help="ONNX Runtime graph optimisation level")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", help="result folder to write")
-    parser.add_argument("--force", action="store_true", help="replace network.csv and meta.json in --out")
-    parser.add_argument("--costs-only", action="store_true", help="print macs,params")
+    peer.add_common_arguments(parser, force_help="replace network.csv and meta.json in --out",
+                              costs_help="print macs,params")
     return parser.parse_args(argv)
 
 

@@ -411,13 +411,19 @@ def parse_arguments(argv):
     parser.add_argument("--threads", default="1")
     parser.add_argument("--repetitions", type=int, default=10)
     parser.add_argument("--min-time", default="5ms")
+    add_common_arguments(parser, force_help="replace the result files in --out",
+                         costs_help="print case,op,macs,flops,params,bn_params,bytes_min")
+    return parser.parse_args(argv)
+
+
+def add_common_arguments(parser, force_help, costs_help):
+    """The options every peer script takes: optimisation level, seed, output and costs."""
     parser.add_argument("--level", default="all", choices=["disable", "basic", "extended", "all"],
                         help="ONNX Runtime graph optimisation level")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", help="result folder to write")
-    parser.add_argument("--force", action="store_true", help="replace the result files in --out")
-    parser.add_argument("--costs-only", action="store_true", help="print case,op,macs,flops,params,bn_params,bytes_min")
-    return parser.parse_args(argv)
+    parser.add_argument("--force", action="store_true", help=force_help)
+    parser.add_argument("--costs-only", action="store_true", help=costs_help)
 
 
 def main(argv):

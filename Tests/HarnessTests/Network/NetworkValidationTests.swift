@@ -41,18 +41,27 @@ import Testing
     #expect(largest < 1e-3)
   }
 
-  @Test func aWrongStageIsNamedAndTheStagesBeforeItPass() throws {
-    let stages = try MobileNetV1.model(width: 0.25, resolution: 64).stages(.separable)
-    var plan = try NetworkPlanner.plan(
+  /// The check of the separable network at α 0.25 and `resolution` with `variant` on stage
+  /// `name` (every other stage on its fixture kernel), NCHW.
+  func check(replacing name: String, with variant: any KernelVariant, resolution: Int) throws
+    -> NetworkValidation
+  {
+    let stages = try MobileNetV1.model(width: 0.25, resolution: resolution).stages(.separable)
+    let plan = try NetworkPlanner.plan(
       .separable, stages: stages, threads: 1,
       timings: NetworkFixture.timings(for: stages, families: NetworkFixture.families(.separable)),
-      layouts: [.nchw])
-    plan = plan.replacing("b05", with: OffByOneSeparable(layout: .nchw, threads: 1))
+      layouts: [.nchw]
+    ).replacing(name, with: variant)
     let weights = stages.map { StageWeights(for: $0, seed: 7) }
     let input = Tensor.random(shape: stages[0].inputShape, layout: .nchw, seed: 7)
     let network = CompiledNetwork(plan: plan, stages: stages, weights: weights, input: input)
-    let check = NetworkValidation(
+    return NetworkValidation(
       network, reference: NetworkReference.forward(stages, weights: weights, input: input.values))
+  }
+
+  @Test func aWrongStageIsNamedAndTheStagesBeforeItPass() throws {
+    let check = try check(
+      replacing: "b05", with: OffByOneSeparable(layout: .nchw, threads: 1), resolution: 64)
     #expect(check.firstFailure?.stage == "b05")
     #expect(check.stages.prefix(5).allSatisfy { $0.passed })
     let text = try #require(check.failureText)
@@ -60,19 +69,9 @@ import Testing
   }
 
   @Test func unwrittenOutputsFail() throws {
-    let stages = try MobileNetV1.model(width: 0.25, resolution: 32).stages(.separable)
-    var plan = try NetworkPlanner.plan(
-      .separable, stages: stages, threads: 1,
-      timings: NetworkFixture.timings(for: stages, families: NetworkFixture.families(.separable)),
-      layouts: [.nchw])
     var broken = OffByOneSeparable(layout: .nchw, threads: 1)
     broken.skipsLastOutput = true
-    plan = plan.replacing("b02", with: broken)
-    let weights = stages.map { StageWeights(for: $0, seed: 7) }
-    let input = Tensor.random(shape: stages[0].inputShape, layout: .nchw, seed: 7)
-    let network = CompiledNetwork(plan: plan, stages: stages, weights: weights, input: input)
-    let check = NetworkValidation(
-      network, reference: NetworkReference.forward(stages, weights: weights, input: input.values))
+    let check = try check(replacing: "b02", with: broken, resolution: 32)
     #expect(check.firstFailure?.stage == "b02")
     #expect(check.firstFailure?.nonFiniteOutputs == 1)
   }
