@@ -126,9 +126,13 @@ private let contextSwitchPlan = RealCounterPlans.shared.contextSwitches
       let session = CounterSession(plan: plan, workers: 1)
       let bytes = 16 << 20
       let counts = session.count(group: 0, onEachWorker: onCaller) {
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 4096)
+        // A fresh anonymous mapping, not `allocate`: after large frees, malloc serves 16 MiB
+        // from pages it already touched (its mmap threshold grows), and those never fault.
+        // No huge pages either, so every 4 KiB page faults once.
+        let memory = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)!
+        _ = madvise(memory, bytes, MADV_NOHUGEPAGE)
         memset(memory, 1, bytes)
-        memory.deallocate()
+        munmap(memory, bytes)
       }
       session.release(worker: 0)
       let faults = try #require(counts["perf::PAGE-FAULTS"]?.count)
