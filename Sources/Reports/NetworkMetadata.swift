@@ -44,7 +44,7 @@ public struct NetworkMetadata: Codable, Sendable {
   public var validation: [Check] = []
 
   public static let toleranceRule =
-    "after stage k: sum over stages j <= k of 4 * 2^-23 * L_j * errorGrowth_j, times max(1, max |reference output of k|); L_j = products summed into one output of stage j"
+    "stage k: (e_(k-1) + 4 * 2^-23 * L_k * errorGrowth_k) * max(1, max |reference output of k|); L_k = products summed into one output of stage k, e_(k-1) = measured max error / magnitude of the stage before (0 for the image)"
 
   public init(
     commandLine: [String], startTime: Date, machine: MachineInfo, gitCommit: String?,

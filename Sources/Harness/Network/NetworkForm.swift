@@ -13,8 +13,9 @@ public enum NetworkForm: String, CaseIterable, Sendable, Codable {
   /// which Winograd does not run, stay direct).
   case winograd
 
-  /// Whether a family computing with `algorithm` may run a block of this form on `problem`.
-  /// The stem and the FC layer (and every block of the separable form) take any algorithm.
+  /// Whether a family computing with `algorithm` may run a stage of this form on `problem`.
+  /// The stem, the FC layer and the blocks of the separable and standard forms run direct
+  /// algorithms only; the Winograd form's stride-1 blocks run anything but direct.
   public func admits(_ algorithm: ConvAlgorithm, block problem: ConvProblem, isBlock: Bool) -> Bool
   {
     guard isBlock else { return algorithm == .direct }

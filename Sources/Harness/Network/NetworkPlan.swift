@@ -91,7 +91,7 @@ public enum NetworkPlanner {
     guard let best else {
       throw NetworkPlanError(
         description:
-          "no validated kernel for the \(form.rawValue) network on \(threads) thread(s): \(missing.joined(separator: ", ")) has none"
+          "no validated kernel for the \(form.rawValue) network on \(threads) thread(s) for stage \(missing.joined(separator: ", "))"
       )
     }
     return best

@@ -33,10 +33,7 @@ public struct NetworkTuning: Sendable {
     for (_, formStages) in stages {
       for stage in formStages {
         guard let op = stage.op, let problem = stage.problem else { continue }
-        let covered = allThreads.allSatisfy { t in
-          known.contains { $0.shape == problem.descriptor && $0.op == op && $0.threads == t }
-        }
-        if covered { continue }
+        if Self.covers(known, problem: problem, op: op, threads: allThreads) { continue }
         if let index = needs.firstIndex(where: { $0.problem == problem }) {
           if !needs[index].ops.contains(op) {
             needs[index] = Need(
@@ -49,6 +46,27 @@ public struct NetworkTuning: Sendable {
     }
     self.needs = needs
     self.threads = allThreads
+  }
+
+  /// Whether `known` times every candidate of `op` on `problem`: each non-naive family, in
+  /// each layout it has, on each thread count it runs, unless the family cannot run the shape
+  /// on this CPU. A folder that timed only some families leaves the shape to be tuned.
+  public static func covers(_ known: [LayerTiming], problem: ConvProblem, op: Op, threads: [Int])
+    -> Bool
+  {
+    let timed = Set(
+      known.lazy.filter { $0.shape == problem.descriptor && $0.op == op }.map {
+        "\($0.family).\($0.layout.rawValue).\($0.threads)"
+      })
+    let families = VariantRegistry.families(for: op).filter {
+      !excludedFamilies.contains($0.family)
+    }
+    return VariantRegistry.variants(of: families, layouts: Layout.allCases, threads: threads)
+      .allSatisfy { variant in
+        VariantRegistry.skipReason(variant, on: problem.part(for: op)) != nil
+          || timed.contains(
+            "\(type(of: variant).family).\(variant.layout.rawValue).\(variant.threads)")
+      }
   }
 
   /// Validates and times every candidate; `shapeDone` gets each shape's rows as they finish.

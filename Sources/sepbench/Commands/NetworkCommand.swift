@@ -163,6 +163,14 @@ struct NetworkCommand: ParsableCommand {
       }
     }
     if !failures.isEmpty {
+      // The checks and the tuning pass are kept (meta.json says not completed); no network.csv.
+      metadata.endTime = RunMetadata.timestamp(Date())
+      let folder = try ResultFolder.create(at: outPath)
+      try AtomicFile.write(
+        ResultsTable(events: [], ceilings: nil).csv(tuned.rows),
+        to: folder.url.appendingPathComponent("tuning.csv"))
+      try AtomicFile.write(
+        try metadata.json(), to: folder.url.appendingPathComponent(ResultFolder.metaFile))
       for line in failures { StandardStreams.error("FAILED \(line)\n") }
       throw ExitCode(ExitStatus.failed.rawValue)
     }

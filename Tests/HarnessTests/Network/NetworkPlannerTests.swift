@@ -81,8 +81,47 @@ import Testing
     #expect {
       try NetworkPlanner.plan(.separable, stages: stages, threads: 1, timings: partial)
     } throws: { error in
-      "\(error)".contains("b07 (nchw)") && "\(error)".contains("b07 (nhwc)")
+      "\(error)".contains("for stage b07 (nchw), b07 (nhwc)")
         && "\(error)".contains("separable network on 1 thread")
     }
+  }
+}
+
+@Suite struct NetworkTuningCoverageTests {
+  /// b03 of α 0.25 at 32x32: 32 -> 32 channels on 8x8, stride 1 (Winograd runs it).
+  let problem = try! ConvProblem(descriptor: "n1c32h8w8o32k3s1p1")
+
+  func timings(_ families: [String]) -> [LayerTiming] {
+    families.flatMap { family in
+      Layout.allCases.flatMap { layout in
+        [1, 2].map {
+          LayerTiming(
+            shape: problem.descriptor, op: .convBlock, family: family, layout: layout,
+            threads: $0, median: 1, source: "folder")
+        }
+      }
+    }
+  }
+
+  @Test func aFolderWithSomeFamiliesLeavesTheShapeToTune() {
+    #expect(
+      !NetworkTuning.covers(
+        timings(["bn-folded"]), problem: problem, op: .convBlock, threads: [1, 2]))
+    let all = ["unfused", "bn-folded", "winograd-f2x2", "winograd-f4x4"]
+    #expect(NetworkTuning.covers(timings(all), problem: problem, op: .convBlock, threads: [1, 2]))
+    #expect(!NetworkTuning.covers(timings(all), problem: problem, op: .sepBlock, threads: [1, 2]))
+  }
+
+  @Test func familiesThatCannotRunTheShapeAreNotAskedFor() throws {
+    // Stride 2: Winograd is skipped, so the direct families cover it.
+    let strided = try ConvProblem(descriptor: "n1c32h8w8o32k3s2p1")
+    let direct = ["unfused", "bn-folded"].flatMap { family in
+      Layout.allCases.map {
+        LayerTiming(
+          shape: strided.descriptor, op: .convBlock, family: family, layout: $0, threads: 1,
+          median: 1, source: "folder")
+      }
+    }
+    #expect(NetworkTuning.covers(direct, problem: strided, op: .convBlock, threads: [1]))
   }
 }

@@ -140,3 +140,60 @@ struct OffByOneSeparable: KernelVariant {
     }
   }
 }
+
+/// A late Winograd block whose output is all zeros must fail: the bound carries the measured
+/// error of the stage before, not the sum of earlier bounds (which, at growth 256, passes it).
+@Suite struct NetworkWinogradBoundTests {
+  @Test func anAllZeroWinogradBlockIsCaught() throws {
+    let stages = try MobileNetV1.model(width: 0.25, resolution: 64).stages(.winograd)
+    let plan = try NetworkPlanner.plan(
+      .winograd, stages: stages, threads: 1,
+      timings: NetworkFixture.timings(for: stages, families: NetworkFixture.families(.winograd)),
+      layouts: [.nhwc]
+    ).replacing("b11", with: ZeroWinograd(layout: .nhwc, threads: 1))
+    let weights = stages.map { StageWeights(for: $0, seed: 7) }
+    let input = Tensor.random(shape: stages[0].inputShape, layout: .nchw, seed: 7)
+    let network = CompiledNetwork(plan: plan, stages: stages, weights: weights, input: input)
+    let check = NetworkValidation(
+      network, reference: NetworkReference.forward(stages, weights: weights, input: input.values))
+    #expect(check.firstFailure?.stage == "b11")
+    let b10 = try #require(check.stages.first { $0.stage == "b10" })
+    #expect(b10.passed)
+    // b10's bound is its own rounding bound plus the (tiny) error measured before it.
+    let own = 4 * Double(Float.ulpOfOne) * 9 * 128 * 256
+    #expect(b10.tolerance / b10.magnitude < own * 1.01)
+  }
+}
+
+/// A Winograd F(4x4) conv_block that writes zeros.
+struct ZeroWinograd: KernelVariant {
+  static let op = Op.convBlock
+  static let family = "zero"
+  static let layouts: Set<Layout> = [.nhwc]
+  static let summary = "test double"
+  static let algorithm = ConvAlgorithm.winograd
+  static let errorGrowth = 256.0
+  let layout: Layout
+  let threads: Int
+
+  init(layout: Layout, threads: Int) {
+    self.layout = layout
+    self.threads = threads
+  }
+
+  func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
+
+  func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
+    -> any PreparedKernel
+  {
+    Kernel(count: problem.outputShape(for: .convBlock).count)
+  }
+
+  final class Kernel: PreparedKernel {
+    let count: Int
+    init(count: Int) { self.count = count }
+    func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+      dst.update(repeating: 0, count: count)
+    }
+  }
+}
