@@ -68,11 +68,13 @@ import Testing
   @Test func takesLayerTimesFromARunFolder() throws {
     let out = Self.scratch()
     defer { try? FileManager.default.removeItem(at: out) }
-    // b03 of α 0.25 at 32x32: 32 -> 32 channels on 8x8.
+    // b03 of α 0.25 at 32x32: 32 -> 32 channels on 8x8, every variant that can run it (a
+    // folder that lacks one leaves the shape to be tuned: `NetworkTuningCoverageTests`).
     let run = try SepbenchProcess.run([
-      "run", "--shape", "n1c32h8w8o32k3s1p1", "--ops", "sep_block", "--variants", "unfused",
-      "--layouts", "nchw,nhwc", "--threads", "1", "--repetitions", "3", "--min-time", "100us",
-      "--no-ceilings", "--events", "none", "--out", out.appendingPathComponent("run").path,
+      "run", "--shape", "n1c32h8w8o32k3s1p1", "--ops", "sep_block", "--variants",
+      "unfused,bn-folded,fused", "--layouts", "nchw,nhwc", "--threads", "1", "--repetitions",
+      "3", "--min-time", "100us", "--no-ceilings", "--events", "none", "--out",
+      out.appendingPathComponent("run").path,
     ])
     #expect(run.exitCode == 0, "\(run.stderr)")
     let result = try SepbenchProcess.run(
@@ -87,10 +89,15 @@ import Testing
     let stages = try #require(
       (meta["plans"] as? [[String: Any]])?.first?["stages"] as? [[String: Any]])
     let b03 = try #require(stages.first { $0["stage"] as? String == "b03" })
-    #expect((b03["variant"] as? String)?.hasPrefix("sep_block.unfused.") == true)
+    #expect((b03["variant"] as? String)?.hasPrefix("sep_block.") == true)
     #expect((b03["source"] as? String)?.hasSuffix("/run") == true)
     let b04 = try #require(stages.first { $0["stage"] as? String == "b04" })
     #expect(b04["source"] as? String == "tuned")
+    // The folder's shape was not tuned again.
+    let tuning = try CSVTable(
+      parsing: String(contentsOf: out.appendingPathComponent("net/tuning.csv"), encoding: .utf8))
+    #expect(!tuning.records.contains { $0["case"] == "b03" })
+    #expect(tuning.records.contains { $0["case"] == "b04" })
   }
 
   @Test(arguments: [
