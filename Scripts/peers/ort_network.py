@@ -180,10 +180,7 @@ def main(argv):
     import onnx.numpy_helper  # noqa: F401
     import onnxruntime as ort
 
-    level = {"disable": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
-             "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
-             "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-             "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL}[args.level]
+    level = peer.optimization_level(ort, args.level)
     start = datetime.now(timezone.utc)
     model, graph, length = build(np, onnx, args.width, args.resolution, args.seed)
     x = np.random.default_rng(args.seed).uniform(-1, 1, (1, 3, args.resolution, args.resolution)).astype(np.float32)

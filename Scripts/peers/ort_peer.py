@@ -416,6 +416,13 @@ def parse_arguments(argv):
     return parser.parse_args(argv)
 
 
+def optimization_level(ort, name):
+    """ONNX Runtime's graph optimisation level for --level."""
+    levels = ort.GraphOptimizationLevel
+    return {"disable": levels.ORT_DISABLE_ALL, "basic": levels.ORT_ENABLE_BASIC,
+            "extended": levels.ORT_ENABLE_EXTENDED, "all": levels.ORT_ENABLE_ALL}[name]
+
+
 def add_common_arguments(parser, force_help, costs_help):
     """The options every peer script takes: optimisation level, seed, output and costs."""
     parser.add_argument("--level", default="all", choices=["disable", "basic", "extended", "all"],
@@ -462,10 +469,7 @@ def main(argv):
     import onnx.numpy_helper  # noqa: F401
     import onnxruntime as ort
 
-    level = {"disable": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
-             "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
-             "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-             "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL}[args.level]
+    level = optimization_level(ort, args.level)
     start = datetime.now(timezone.utc)
     results, samples = [], []
     total = len(cases) * len(ops) * len(threads)

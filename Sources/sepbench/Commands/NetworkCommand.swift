@@ -105,7 +105,7 @@ struct NetworkCommand: ParsableCommand {
     }
     let outPath = out ?? "sepbench-results/network-\(model.name)-\(ResultFolder.timestamp())"
     try ResultFolder.checkWritable(outPath)
-    let files = ["network.csv", "tuning.csv", ResultFolder.metaFile]
+    let files = [Self.networkFile, Self.tuningFile, ResultFolder.metaFile]
     if !force, files.contains(where: { FileManager.default.fileExists(atPath: outPath + "/" + $0) })
     {
       throw UsageError(
@@ -165,12 +165,7 @@ struct NetworkCommand: ParsableCommand {
     if !failures.isEmpty {
       // The checks and the tuning pass are kept (meta.json says not completed); no network.csv.
       metadata.endTime = RunMetadata.timestamp(Date())
-      let folder = try ResultFolder.create(at: outPath)
-      try AtomicFile.write(
-        ResultsTable(events: [], ceilings: nil).csv(tuned.rows),
-        to: folder.url.appendingPathComponent("tuning.csv"))
-      try AtomicFile.write(
-        try metadata.json(), to: folder.url.appendingPathComponent(ResultFolder.metaFile))
+      try Self.write(outPath, tuning: tuned.rows, table: nil, metadata: metadata)
       for line in failures { StandardStreams.error("FAILED \(line)\n") }
       throw ExitCode(ExitStatus.failed.rawValue)
     }
@@ -182,15 +177,33 @@ struct NetworkCommand: ParsableCommand {
       runs: Array(zip(networks, timed)).map { ($0, $1) })
     metadata.endTime = RunMetadata.timestamp(Date())
     metadata.completed = true
-    let folder = try ResultFolder.create(at: outPath)
-    try AtomicFile.write(
-      ResultsTable(events: [], ceilings: nil).csv(tuned.rows),
-      to: folder.url.appendingPathComponent("tuning.csv"))
-    try AtomicFile.write(table.csv, to: folder.url.appendingPathComponent("network.csv"))
-    try AtomicFile.write(
-      try metadata.json(), to: folder.url.appendingPathComponent(ResultFolder.metaFile))
+    let folder = try Self.write(outPath, tuning: tuned.rows, table: table, metadata: metadata)
     print(NetworkSummary(table: table).text)
-    print("Results: \(folder.url.path)")
+    print("Results: \(folder.path)")
+  }
+
+  static let networkFile = "network.csv"
+  static let tuningFile = "tuning.csv"
+
+  /// Writes the folder, each file atomically: `tuning.csv`, then `network.csv` (removed when
+  /// `table` is nil: a failed check times nothing), then `meta.json` last.
+  @discardableResult
+  static func write(
+    _ path: String, tuning: [CaseResult], table: NetworkTable?, metadata: NetworkMetadata
+  ) throws -> URL {
+    let folder = try ResultFolder.create(at: path).url
+    try AtomicFile.write(
+      ResultsTable(events: [], ceilings: nil).csv(tuning),
+      to: folder.appendingPathComponent(tuningFile))
+    let network = folder.appendingPathComponent(networkFile)
+    if let table {
+      try AtomicFile.write(table.csv, to: network)
+    } else {
+      try? FileManager.default.removeItem(at: network)
+    }
+    try AtomicFile.write(
+      try metadata.json(), to: folder.appendingPathComponent(ResultFolder.metaFile))
+    return folder
   }
 
   /// The cost model of the network asked for, with α and R checked.
