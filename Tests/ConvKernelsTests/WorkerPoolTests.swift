@@ -54,6 +54,29 @@ import Testing
     #expect(workers == [0])
   }
 
+  /// `wake()` on workers that have slept past their spin window, twice in a row and with no
+  /// job between, loses no wake-up: the next jobs still run once per task and on every thread.
+  @Test func wakingSleepingWorkersLosesNoJob() {
+    let pool = WorkerPool(threads: 3)
+    pool.run(tasks: 3) { _ in }
+    usleep(20_000)
+    pool.wake()
+    pool.wake()
+    usleep(1_000)
+    let threads = Mutex(Set<UInt>())
+    pool.onEachWorker { _ in
+      let id = Self.threadID()
+      threads.withLock { _ = $0.insert(id) }
+    }
+    #expect(threads.withLock { $0.count } == 3)
+    usleep(20_000)
+    pool.wake()
+    let hits = Mutex([Int](repeating: 0, count: 500))
+    pool.run(tasks: 500) { task in hits.withLock { $0[task] += 1 } }
+    #expect(hits.withLock { $0.allSatisfy { $0 == 1 } })
+    WorkerPool(threads: 1).wake()
+  }
+
   /// An identifier of the calling thread.
   static func threadID() -> UInt {
     #if canImport(Glibc)

@@ -26,6 +26,8 @@ public final class WorkerPool: @unchecked Sendable {
   private var taskCount = 0
   private var perWorker = false
   private let nextTask = Atomic<Int>(0)
+  /// Calls of `wake()`; a worker that sees it change starts a new spin window.
+  private let wakeCalls = Atomic<Int>(0)
 
   /// How long a worker spins after its last job before it sleeps. A sleeping worker is woken
   /// through the kernel, and on a virtual machine whose other vCPU has gone idle that takes
@@ -93,6 +95,19 @@ public final class WorkerPool: @unchecked Sendable {
     dispatch(tasks: threadCount, perWorker: true, body)
   }
 
+  /// Makes idle workers spin for a new `spinNanoseconds` (waking those that sleep) without
+  /// giving them a job:
+  /// for a caller that knows a parallel job is coming soon (a network pass whose first stages
+  /// run on one thread), so that the job does not pay for waking them through the kernel.
+  /// Costs a lock and a broadcast; workers that are spinning or busy are not disturbed.
+  public func wake() {
+    guard threadCount > 1 else { return }
+    sleepCondition.lock()
+    wakeCalls.add(1, ordering: .relaxed)
+    sleepCondition.broadcast()
+    sleepCondition.unlock()
+  }
+
   private func dispatch(tasks: Int, perWorker: Bool, _ body: (Int) -> Void) {
     callerLock.lock()
     defer { callerLock.unlock() }
@@ -137,12 +152,18 @@ public final class WorkerPool: @unchecked Sendable {
     var seen = 0
     while true {
       var spins = 0
-      let idleSince = Self.now()
+      var idleSince = Self.now()
+      var wakesSeen = wakeCalls.load(ordering: .relaxed)
       var spinning = true
       var current = generation.load(ordering: .acquiring)
       while current == seen {
         spins += 1
         if spinning && spins % Self.spinsPerClockRead == 0 {
+          let wakes = wakeCalls.load(ordering: .relaxed)
+          if wakes != wakesSeen {
+            wakesSeen = wakes
+            idleSince = Self.now()
+          }
           spinning = Self.now() - idleSince < Self.spinNanoseconds
           // A spinning worker gives its CPU to any other thread that is ready to run there
           // (another process's sample, a pool with more threads than CPUs).
@@ -151,9 +172,19 @@ public final class WorkerPool: @unchecked Sendable {
         if spinning {
           spinHint()
         } else {
+          // `wake()` changes `wakeCalls` under the lock, so none is lost between the check
+          // and the wait.
           sleepCondition.lock()
-          while generation.load(ordering: .acquiring) == seen { sleepCondition.wait() }
+          while generation.load(ordering: .acquiring) == seen
+            && wakeCalls.load(ordering: .relaxed) == wakesSeen
+          {
+            sleepCondition.wait()
+          }
+          wakesSeen = wakeCalls.load(ordering: .relaxed)
           sleepCondition.unlock()
+          // Woken by `wake()` rather than a job: spin for a new window.
+          idleSince = Self.now()
+          spinning = true
         }
         current = generation.load(ordering: .acquiring)
       }

@@ -18,6 +18,8 @@ public final class CompiledNetwork {
   /// The NCHW input image.
   public let input: Tensor
   private let buffers: (AlignedBuffer, AlignedBuffer)
+  /// The pools of the stages that run on more than one thread, woken at the start of a pass.
+  private let pools: [WorkerPool]
 
   /// Prepares `stages` (without reorder; see `NetworkModel.stages`) with `weights` as `plan`
   /// says, for the NCHW `input`.
@@ -29,6 +31,7 @@ public final class CompiledNetwork {
     self.plan = plan
     self.input = input
     var stages: [Stage] = []
+    var pools: [Int: WorkerPool] = [:]
     if plan.layout == .nhwc {
       stages.append(
         Stage(
@@ -49,9 +52,10 @@ public final class CompiledNetwork {
             kernel: ReorderKernel(shape: spec.inputShape)))
       case .convBlock, .sepBlock, .fullyConnected:
         let choice = plan.choices[spec.name]!
+        let pool = WorkerPool.with(threads: choice.variant.threads)
+        if pool.threadCount > 1 { pools[pool.threadCount] = pool }
         let kernel = choice.variant.prepare(
-          spec.problem!, stageWeights.parameters!,
-          pool: .with(threads: choice.variant.threads))
+          spec.problem!, stageWeights.parameters!, pool: pool)
         stages.append(
           Stage(
             spec: spec, variantID: choice.variant.id,
@@ -60,6 +64,7 @@ public final class CompiledNetwork {
       }
     }
     self.stages = stages
+    self.pools = pools.keys.sorted().map { pools[$0]! }
     let largest = stages.map(\.spec.outputShape.count).max() ?? 1
     buffers = (AlignedBuffer(count: largest), AlignedBuffer(count: largest))
   }
@@ -76,9 +81,15 @@ public final class CompiledNetwork {
 
   /// One forward pass. With `stamps` (room for `stages.count + 1` values), the monotonic
   /// clock is read before the first stage and after each.
+  ///
+  /// The pass starts by waking the workers of its multi-threaded stages (`WorkerPool.wake`),
+  /// inside the timed span: after a pause longer than the workers' spin (another network's
+  /// pass, a request gap), they would otherwise still be waking up while the first parallel
+  /// stage ran, and the stem ran on one thread.
   @inline(__always)
   public func forward(stamps: UnsafeMutablePointer<UInt64>? = nil) {
     stamps?[0] = MonotonicClock.now()
+    for pool in pools { pool.wake() }
     for index in stages.indices {
       stages[index].kernel.run(source(index), destination(index))
       stamps?[index + 1] = MonotonicClock.now()
@@ -87,6 +98,7 @@ public final class CompiledNetwork {
 
   /// One forward pass that hands every stage's output (in the plan's layout) to `observe`.
   public func forward(observing observe: (Int, Tensor) -> Void) {
+    for pool in pools { pool.wake() }
     for index in stages.indices {
       let shape = stages[index].spec.outputShape
       let output = Tensor(shape: shape, layout: plan.layout, value: .nan)

@@ -11,7 +11,7 @@ struct PointwisePackedGEMM: KernelVariant {
   static let layouts: Set<Layout> = [.nchw, .nhwc]
   static let isThreaded = true  // threads own disjoint output pixels or channels; no reduction
   static let isa = ISA.avx2
-  static let summary = "GEMM, 6x16 FMA register tile, K blocked by 256, packed 16-column panels"
+  static let summary = "GEMM, 6x16 FMA register tile, K blocked by 512, packed 16-column panels"
   let layout: Layout
   let threads: Int
 
