@@ -80,7 +80,9 @@ public struct NetworkTable: Sendable {
             threads: plan.threads, layer: spec.name, kind: spec.kind.rawValue,
             variantID: stage.variantID, layout: plan.layout.rawValue, macs: spec.macs,
             mults: stageMults, params: spec.params, statistics: statistics,
-            share: stageMedians[index] / sumOfMedians, aloneNanoseconds: choice?.aloneNanoseconds))
+            share: stageMedians[index] / sumOfMedians,
+            aloneNanoseconds: choice?.aloneNanoseconds
+              ?? (spec.kind == .reorder ? plan.reorderNanoseconds : nil)))
       }
       totals.append(
         Row(

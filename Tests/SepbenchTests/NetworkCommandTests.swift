@@ -34,8 +34,16 @@ import Testing
       let stages = records.filter {
         $0["model"] == total["model"] && $0["threads"] == total["threads"] && $0["layer"] != "total"
       }
-      // conv1, b01-b13, pool, fc, and the reorder of the input when the network runs NHWC.
-      #expect(stages.count == (total["layout"] == "nhwc" ? 17 : 16))
+      // conv1, b01-b13, pool, fc, and the reorder of the input when the network runs NHWC
+      // with an NHWC stem; a stem that reads the NCHW image itself needs none.
+      let reorder = stages.first { $0["layer"] == "reorder" }
+      let stem = try #require(stages.first { $0["layer"] == "conv1" })
+      #expect(stages.count == 16 + (reorder == nil ? 0 : 1))
+      #expect(total["layout"] == "nhwc" || reorder == nil)
+      #expect(
+        (total["layout"] == "nhwc" && reorder == nil)
+          == stem["variant_id"]!.hasPrefix("conv_block.planar-im2col."), "\(stem)")
+      #expect(reorder.map { Double($0["alone_time_ns"]!) != nil } ?? true, "timed alone")
       let shares = stages.compactMap { Double($0["share"]!) }.reduce(0, +)
       #expect(abs(shares - 1) < 0.001, "\(total)")
       #expect(total["samples"] == "3")

@@ -13,7 +13,7 @@ public final class CompiledNetwork {
   }
 
   public let plan: NetworkPlan
-  /// The stages in order, with the reorder first when the plan is NHWC.
+  /// The stages in order, with the reorder first when the plan has one (`NetworkPlan.reorders`).
   public let stages: [Stage]
   /// The NCHW input image.
   public let input: Tensor
@@ -32,7 +32,7 @@ public final class CompiledNetwork {
     self.input = input
     var stages: [Stage] = []
     var pools: [Int: WorkerPool] = [:]
-    if plan.layout == .nhwc {
+    if plan.reorders > 0 {
       stages.append(
         Stage(
           spec: .reorder(input.shape), variantID: "reorder.nchw-nhwc",

@@ -25,23 +25,41 @@ public struct NetworkPlan: Sendable {
   public let form: NetworkForm
   /// The thread count asked for; a stage may run on fewer (see `StageChoice.variant`).
   public let threads: Int
-  /// The one layout of every activation. NHWC needs one reorder, of the NCHW input image.
+  /// The one layout of every activation. NHWC needs one reorder, of the NCHW input image,
+  /// unless the stem reads the image's planes itself (`PlanarInputStem`).
   public let layout: Layout
   /// The choice for every stage with an operator, by stage name.
   public let choices: [String: StageChoice]
+  /// The input reorder's time alone, where the plan has one and it was timed.
+  public let reorderNanoseconds: Double?
 
-  public init(form: NetworkForm, threads: Int, layout: Layout, choices: [String: StageChoice]) {
+  public init(
+    form: NetworkForm, threads: Int, layout: Layout, choices: [String: StageChoice],
+    reorderNanoseconds: Double? = nil
+  ) {
     self.form = form
     self.threads = threads
     self.layout = layout
     self.choices = choices
+    self.reorderNanoseconds = reorderNanoseconds
   }
 
-  /// Layout conversions inside the forward pass: the input image's, when the network is NHWC.
-  public var reorders: Int { layout == .nhwc ? 1 : 0 }
+  /// Whether the stem reads the NCHW image itself, so an NHWC plan needs no reorder.
+  public var stemReadsPlanarInput: Bool {
+    choices.values.contains { $0.variant is PlanarInputStem }
+  }
 
-  /// The sum of the chosen kernels' times alone: what the planner minimised.
-  public var aloneTotal: Double { choices.values.reduce(0) { $0 + $1.aloneNanoseconds } }
+  /// Layout conversions inside the forward pass: the input image's, when the network is NHWC
+  /// and its stem reads NHWC.
+  public var reorders: Int { layout == .nhwc && !stemReadsPlanarInput ? 1 : 0 }
+
+  /// The sum of the chosen kernels' times alone, and of the reorder's where it was timed: what
+  /// the planner minimised.
+  public var aloneTotal: Double {
+    choices.values.reduce(reorders > 0 ? reorderNanoseconds ?? 0 : 0) {
+      $0 + $1.aloneNanoseconds
+    }
+  }
 }
 
 /// Why no plan could be made.
@@ -55,10 +73,14 @@ public enum NetworkPlanner {
   /// its fastest timed variant (on 1 or `threads` threads, of a registered family that has the
   /// layout and computes with an algorithm the form admits);
   /// the layout whose chosen times sum lowest wins.
+  ///
+  /// With `inputSteps`, an NHWC plan counts its input reorder, and its stem becomes
+  /// `PlanarInputStem` (reading the NCHW image, no reorder) where that alone is faster than the
+  /// reorder plus the stem's fastest NHWC kernel, both as timed side by side in `inputSteps`.
   /// - Throws: `NetworkPlanError` naming a stage that no variant in any layout could run.
   public static func plan(
     _ form: NetworkForm, stages: [NetworkStage], threads: Int, timings: [LayerTiming],
-    layouts: [Layout] = Layout.allCases
+    layouts: [Layout] = Layout.allCases, inputSteps: InputStepTimings? = nil
   ) throws(NetworkPlanError) -> NetworkPlan {
     var best: NetworkPlan?
     var missing: [String] = []
@@ -85,7 +107,27 @@ public enum NetworkPlanner {
           aloneNanoseconds: fastest.median, source: fastest.source)
       }
       guard choices.count == stages.filter({ $0.op != nil }).count else { continue }
-      let candidate = NetworkPlan(form: form, threads: threads, layout: layout, choices: choices)
+      var reorder: Double?
+      if layout == .nhwc, let inputSteps {
+        reorder = inputSteps.reorder
+        let eligible = { (times: [Int: Double]) in
+          times.filter { $0.key == 1 || $0.key == threads }.values.min()
+        }
+        if let stem = stages.first, stem.kind == .convBlock,
+          let planar = inputSteps.planarStem.filter({ $0.key == 1 || $0.key == threads })
+            .min(by: { $0.value < $1.value }),
+          let nhwcStem = eligible(inputSteps.nhwcStem) ?? choices[stem.name]?.aloneNanoseconds,
+          planar.value < inputSteps.reorder + nhwcStem
+        {
+          choices[stem.name] = StageChoice(
+            stage: stem.name, variant: PlanarInputStem(layout: .nhwc, threads: planar.key),
+            aloneNanoseconds: planar.value, source: "tuned")
+          reorder = nil
+        }
+      }
+      let candidate = NetworkPlan(
+        form: form, threads: threads, layout: layout, choices: choices,
+        reorderNanoseconds: reorder)
       if best.map({ candidate.aloneTotal < $0.aloneTotal }) ?? true { best = candidate }
     }
     guard let best else {

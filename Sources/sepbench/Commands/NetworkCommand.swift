@@ -2,6 +2,7 @@ import ArgumentParser
 import ConvKernels
 import Foundation
 import Harness
+import KernelCatalog
 import Reports
 
 /// `sepbench network mobilenet-v1`: the whole forward pass from the project's kernels, against
@@ -129,6 +130,12 @@ struct NetworkCommand: ParsableCommand {
         "  \(rows.first?.caseName ?? "?"): \(ok) of \(rows.count) variants timed\n")
     }
     let timings = known + tuned.timings
+    let inputSteps = InputStepTimings.measure(
+      stem: stagesByForm[0].1[0], threads: tuning.threads, seed: seed,
+      sampler: Sampler(
+        minSampleNanoseconds: tuning.minSampleNanoseconds, repetitions: tuning.repetitions,
+        caseBudgetNanoseconds: tuning.caseBudgetNanoseconds))
+    StandardStreams.error(Self.describe(inputSteps) + "\n")
 
     var metadata = NetworkMetadata(
       commandLine: CommandLine.arguments, startTime: start, machine: .current(),
@@ -148,7 +155,8 @@ struct NetworkCommand: ParsableCommand {
           stages, weights: weights, input: input.values)
       }
       for t in threads {
-        let plan = try NetworkPlanner.plan(form, stages: stages, threads: t, timings: timings)
+        let plan = try NetworkPlanner.plan(
+          form, stages: stages, threads: t, timings: timings, inputSteps: inputSteps)
         metadata.plans.append(NetworkPlanSummary(plan, order: stages))
         let network = CompiledNetwork(plan: plan, stages: stages, weights: weights, input: input)
         let check = NetworkValidation(network, reference: references[referenceForm]!)
@@ -246,6 +254,18 @@ struct NetworkCommand: ParsableCommand {
       )
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// One line on the input image's two paths into an NHWC network, timed alone side by side.
+  static func describe(_ steps: InputStepTimings) -> String {
+    let ms = { (ns: Double) in
+      String(format: "%.3f ms", locale: Locale(identifier: "en_US_POSIX"), ns / 1e6)
+    }
+    let byThreads = { (times: [Int: Double]) in
+      times.keys.sorted().map { "\(ms(times[$0]!)) on \($0) thread(s)" }.joined(separator: ", ")
+    }
+    return
+      "Input image: reorder \(ms(steps.reorder)), then the fastest NHWC stem \(byThreads(steps.nhwcStem)); or the stem reading NCHW (\(PlanarInputStem.family)) \(steps.note ?? byThreads(steps.planarStem))"
   }
 
   static func scientific(_ value: Double) -> String {

@@ -40,6 +40,40 @@ import Testing
     #expect(nhwc.aloneTotal == 169)
   }
 
+  /// NHWC stages at 12 ns (stem 1 ns, as `bothLayouts`), reorder 5 ns. A planar stem of 4 ns
+  /// on 2 threads beats reorder + NHWC stem (5 + 1 timed side by side), so it replaces both;
+  /// one of 6.5 ns does not, and the reorder then counts in the total. The planar time on 4
+  /// threads (not asked) is never taken.
+  @Test func theStemReadsTheImageItselfWhereThatBeatsReorderPlusStem() throws {
+    let faster = InputStepTimings(
+      reorder: 5, nhwcStem: [1: 1, 2: 1], planarStem: [1: 9, 2: 4, 4: 0.5])
+    let plan = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 2, timings: bothLayouts, layouts: [.nhwc],
+      inputSteps: faster)
+    #expect(plan.choices["conv1"]?.variant.id == "conv_block.planar-im2col.nhwc.t2")
+    #expect(plan.choices["conv1"]?.aloneNanoseconds == 4)
+    #expect(plan.stemReadsPlanarInput)
+    #expect(plan.reorders == 0)
+    #expect(plan.reorderNanoseconds == nil)
+    #expect(plan.aloneTotal == 12 * 14 + 4)
+
+    let slower = InputStepTimings(reorder: 5, nhwcStem: [1: 1], planarStem: [1: 7, 2: 6.5])
+    let kept = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 2, timings: bothLayouts, layouts: [.nhwc],
+      inputSteps: slower)
+    #expect(kept.choices["conv1"]?.variant.id == "conv_block.bn-folded.nhwc")
+    #expect(!kept.stemReadsPlanarInput)
+    #expect(kept.reorders == 1)
+    #expect(kept.aloneTotal == 12 * 14 + 1 + 5)
+
+    // The reorder's cost can tip the layout: NHWC with reorder sums to 169 + 5, NCHW to 150;
+    // a 1 ns planar stem makes NHWC 12 * 14 + 1 = 169, still slower than NCHW.
+    let either = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 1, timings: bothLayouts,
+      inputSteps: InputStepTimings(reorder: 5, nhwcStem: [1: 1], planarStem: [1: 1]))
+    #expect(either.layout == .nchw && either.reorders == 0 && !either.stemReadsPlanarInput)
+  }
+
   @Test func eachStageTakesItsFastestKernelOnOneOrTheAskedThreads() throws {
     let b05 = stages.first { $0.name == "b05" }!
     let extra = [
