@@ -7,13 +7,18 @@ import Foundation
 /// guests; on shapes whose whole run takes a few microseconds (the quick suite's depthwise
 /// and pointwise parts) two threads then run slower than one. So, at set-up and outside the
 /// timed samples, a variant on T > 1 threads is timed against the same family on one thread
-/// on the very operands it will run on, alternately, and the faster is kept. Both compute
+/// on the very operands it will run on, alternately, and T threads are kept only when they
+/// are at least `requiredGain` faster (closer races flip with noise between set-up and the
+/// timed samples, and then two threads were timed slower than one). Both compute
 /// every output the same way (splits never cut the reduction), so the choice cannot change a
 /// result, only the time. Runs that take longer than `decidedAbove` on T threads keep them
 /// without the race: there, fork-join costs under a percent.
 package struct ThreadSplitChoice {
   /// Above this per-call time on T threads the race is not run.
   package static let decidedAbove: UInt64 = 200_000
+  /// How much faster than one thread T threads must be at set-up to be kept (0.1: their
+  /// median at most 90 % of one thread's).
+  package static let requiredGain = 0.1
   /// Rounds of the race (one timing of each kernel per round, medians compared).
   package static let rounds = 9
   /// Shortest timing of one kernel in a round.
@@ -57,11 +62,14 @@ package struct ThreadSplitChoice {
     }
     let manyMedian = median(manyTimes)
     let oneMedian = median(oneTimes)
-    guard oneMedian < manyMedian else { return Outcome(kernel: threaded, note: nil) }
+    guard manyMedian > oneMedian * (1 - requiredGain) else {
+      return Outcome(kernel: threaded, note: nil)
+    }
     return Outcome(
       kernel: one.kernel,
-      note: "ran on 1 thread: faster than \(threads) on this shape at set-up "
-        + "(\(microseconds(oneMedian)) vs \(microseconds(manyMedian)) µs, medians of \(rounds))")
+      note: "ran on 1 thread: \(threads) threads were not \(Int(requiredGain * 100)) % faster "
+        + "on this shape at set-up (\(microseconds(oneMedian)) µs on 1, "
+        + "\(microseconds(manyMedian)) on \(threads), medians of \(rounds))")
   }
 
   private static func time(_ kernel: TimedKernel, iterations: Int) -> UInt64 {
