@@ -1,3 +1,4 @@
+import ConvKernels
 import Foundation
 import Harness
 

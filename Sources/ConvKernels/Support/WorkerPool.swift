@@ -152,7 +152,7 @@ public final class WorkerPool: @unchecked Sendable {
     var seen = 0
     while true {
       var spins = 0
-      var idleSince = Self.now()
+      var idleSince = MonotonicClock.now()
       var wakesSeen = wakeCalls.load(ordering: .relaxed)
       var spinning = true
       var current = generation.load(ordering: .acquiring)
@@ -162,9 +162,9 @@ public final class WorkerPool: @unchecked Sendable {
           let wakes = wakeCalls.load(ordering: .relaxed)
           if wakes != wakesSeen {
             wakesSeen = wakes
-            idleSince = Self.now()
+            idleSince = MonotonicClock.now()
           }
-          spinning = Self.now() - idleSince < Self.spinNanoseconds
+          spinning = MonotonicClock.now() - idleSince < Self.spinNanoseconds
           // A spinning worker gives its CPU to any other thread that is ready to run there
           // (another process's sample, a pool with more threads than CPUs).
           sched_yield()
@@ -183,7 +183,7 @@ public final class WorkerPool: @unchecked Sendable {
           wakesSeen = wakeCalls.load(ordering: .relaxed)
           sleepCondition.unlock()
           // Woken by `wake()` rather than a job: spin for a new window.
-          idleSince = Self.now()
+          idleSince = MonotonicClock.now()
           spinning = true
         }
         current = generation.load(ordering: .acquiring)
@@ -192,13 +192,6 @@ public final class WorkerPool: @unchecked Sendable {
       runJob(worker: index)
       pending.subtract(1, ordering: .releasing)
     }
-  }
-
-  /// The monotonic clock in nanoseconds.
-  private static func now() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
   }
 
   @inline(__always)

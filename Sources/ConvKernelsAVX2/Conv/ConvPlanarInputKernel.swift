@@ -4,7 +4,7 @@ import ConvKernels
 /// output: the first layer of an NHWC network, which takes the image planar as it comes, so
 /// the network needs no reorder stage of its own.
 ///
-/// Per block of output pixels, `gather` copies each pixel's receptive field into one row of
+/// Per block of output pixels, `Im2col.rowsPlanar` copies each pixel's receptive field into one row of
 /// C_in·KH·KW floats in the (c, kh, kw) order of OIHW weights, with zeros for the padding.
 /// Those rows are the A of `GEMM.multiply`; the weights, transposed and packed once with the
 /// bias, are its B; its C rows are the output pixels with their channels along the row, which
@@ -66,79 +66,11 @@ package final class ConvPlanarInputKernel: PreparedKernel {
       var q0 = pixels.lowerBound
       while q0 < pixels.upperBound {
         let q1 = min(pixels.upperBound, q0 + blockPixels)
-        Self.gather(p, pixels: q0..<q1, src: src, into: rows)
+        Im2col.rowsPlanar(p, src, pixels: q0..<q1, into: rows)
         packed.multiply(
           rows: q1 - q0, a: rows, lda: depth, c: dst + q0 * cout, ldc: cout, relu: relu,
           columns: columns)
         q0 = q1
-      }
-    }
-  }
-
-  /// Writes, for each output pixel `q` of `pixels` (n, oh, ow in row-major order), the row
-  /// `rows[(q - pixels.lowerBound) * depth ..< +depth]`: input element (c, oh·s − p + kh,
-  /// ow·s − p + kw) at index (c·KH + kh)·KW + kw, or 0 where that lies in the padding.
-  package static func gather(
-    _ p: ConvProblem, pixels: Range<Int>, src: UnsafePointer<Float>,
-    into rows: UnsafeMutablePointer<Float>
-  ) {
-    guard !pixels.isEmpty else { return }
-    let (kh, kw, s) = (p.kernelH, p.kernelW, p.stride)
-    let plane = p.height * p.width
-    let outPlane = p.outHeight * p.outWidth
-    var n = pixels.lowerBound / outPlane
-    var oh = (pixels.lowerBound - n * outPlane) / p.outWidth
-    var ow = pixels.lowerBound - n * outPlane - oh * p.outWidth
-    var row = rows
-    for _ in pixels {
-      let image = src + n * p.inChannels * plane
-      let ih0 = oh * s - p.pad
-      let iw0 = ow * s - p.pad
-      if ih0 >= 0 && ih0 + kh <= p.height && iw0 >= 0 && iw0 + kw <= p.width {
-        var k = 0
-        for c in 0..<p.inChannels {
-          var run = image + c * plane + ih0 * p.width + iw0
-          if kw == 3 {
-            // The stem's case, unrolled: three floats per kernel row.
-            for _ in 0..<kh {
-              row[k] = run[0]
-              row[k + 1] = run[1]
-              row[k + 2] = run[2]
-              k += 3
-              run += p.width
-            }
-          } else {
-            for _ in 0..<kh {
-              for x in 0..<kw { row[k + x] = run[x] }
-              k += kw
-              run += p.width
-            }
-          }
-        }
-      } else {
-        var k = 0
-        for c in 0..<p.inChannels {
-          for y in 0..<kh {
-            let ih = ih0 + y
-            for x in 0..<kw {
-              let iw = iw0 + x
-              row[k] =
-                ih >= 0 && ih < p.height && iw >= 0 && iw < p.width
-                ? image[c * plane + ih * p.width + iw] : 0
-              k += 1
-            }
-          }
-        }
-      }
-      row += kh * kw * p.inChannels
-      ow += 1
-      if ow == p.outWidth {
-        ow = 0
-        oh += 1
-        if oh == p.outHeight {
-          oh = 0
-          n += 1
-        }
       }
     }
   }

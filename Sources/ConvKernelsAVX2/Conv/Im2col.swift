@@ -35,6 +35,79 @@ package enum Im2col {
     }
   }
 
+  /// Planar rows: for output pixels `pixels` (flat over n, oh, ow) of an NCHW input, row
+  /// `q - pixels.lowerBound` of `dst` (row stride `C_in*KH*KW`) holds the patch in `(ic, kh,
+  /// kw)` order (OIHW weight order), zeros where the window covers padding: A of
+  /// `GEMM.multiply` with B[(ic, kh, kw)][oc], so C comes out NHWC. Each kernel row of the
+  /// patch is KW floats side by side in one plane.
+  package static func rowsPlanar(
+    _ p: ConvProblem, _ src: UnsafePointer<Float>, pixels: Range<Int>,
+    into dst: UnsafeMutablePointer<Float>
+  ) {
+    guard !pixels.isEmpty else { return }
+    let (kh, kw, s) = (p.kernelH, p.kernelW, p.stride)
+    let plane = p.height * p.width
+    let outPlane = p.outHeight * p.outWidth
+    var n = pixels.lowerBound / outPlane
+    var oh = (pixels.lowerBound - n * outPlane) / p.outWidth
+    var ow = pixels.lowerBound - n * outPlane - oh * p.outWidth
+    var row = dst
+    for _ in pixels {
+      let image = src + n * p.inChannels * plane
+      let ih0 = oh * s - p.pad
+      let iw0 = ow * s - p.pad
+      if ih0 >= 0 && ih0 + kh <= p.height && iw0 >= 0 && iw0 + kw <= p.width {
+        var k = 0
+        for c in 0..<p.inChannels {
+          var run = image + c * plane + ih0 * p.width + iw0
+          if kw == 3 {
+            // 3x3 kernels, unrolled. As a loop of unknown length the stem took about 1.2x as
+            // long: its time over reorder + NHWC stem (the `Input image:` line of `sepbench
+            // network mobilenet-v1 --width 0.5 --threads 1 --twin none`) went from 0.65-0.75
+            // to 0.81-0.92 in three alternated runs on a Zen 3.
+            for _ in 0..<kh {
+              row[k] = run[0]
+              row[k + 1] = run[1]
+              row[k + 2] = run[2]
+              k += 3
+              run += p.width
+            }
+          } else {
+            for _ in 0..<kh {
+              for x in 0..<kw { row[k + x] = run[x] }
+              k += kw
+              run += p.width
+            }
+          }
+        }
+      } else {
+        var k = 0
+        for c in 0..<p.inChannels {
+          for y in 0..<kh {
+            let ih = ih0 + y
+            for x in 0..<kw {
+              let iw = iw0 + x
+              row[k] =
+                ih >= 0 && ih < p.height && iw >= 0 && iw < p.width
+                ? image[c * plane + ih * p.width + iw] : 0
+              k += 1
+            }
+          }
+        }
+      }
+      row += kh * kw * p.inChannels
+      ow += 1
+      if ow == p.outWidth {
+        ow = 0
+        oh += 1
+        if oh == p.outHeight {
+          oh = 0
+          n += 1
+        }
+      }
+    }
+  }
+
   /// Copies `count` floats with explicit vectors: unlike `update(from:count:)` (memmove), the
   /// path taken, and so the instructions executed, do not depend on where `dst` lies
   /// relative to `src`.

@@ -34,36 +34,36 @@ public struct InputStepTimings: Sendable {
     -> InputStepTimings
   {
     let image = Tensor.random(shape: stem.inputShape, layout: .nchw, seed: seed)
-    var kernels = [
-      TimedKernel(
-        kernel: ReorderKernel(shape: stem.inputShape), src: image,
-        dst: Tensor(shape: stem.inputShape, layout: .nhwc))
-    ]
-    // (planar?, threads) of kernels[1...].
-    var roles: [(planar: Bool, threads: Int)] = []
-    var note: String?
+    let reorder = TimedKernel(
+      kernel: ReorderKernel(shape: stem.inputShape), src: image,
+      dst: Tensor(shape: stem.inputShape, layout: .nhwc))
     guard let problem = stem.problem, let op = stem.op, stem.kind == .convBlock else {
       return InputStepTimings(
-        reorder: Self.medians(sampler.sampleRoundRobin(kernels))[0], nhwcStem: [:],
+        reorder: Self.medians(sampler.sampleRoundRobin([reorder]))[0], nhwcStem: [:],
         planarStem: [:], note: "the first stage is not a convolution block")
     }
     let reference = ReferenceCase(op: op, problem: problem, seed: seed)
-    let input = reference.input.converted(to: .nhwc)
+    let output = { Tensor(shape: stem.outputShape, layout: .nhwc) }
+
+    // The registered NHWC families that pass their check, by thread count.
+    let nhwcInput = reference.input.converted(to: .nhwc)
     let families = VariantRegistry.families(for: op).filter {
       !NetworkTuning.excludedFamilies.contains($0.family)
     }
+    var nhwc: [(threads: Int, kernel: TimedKernel)] = []
     for variant in VariantRegistry.variants(of: families, layouts: [.nhwc], threads: threads)
     where VariantRegistry.skipReason(variant, on: problem.part(for: op)) == nil {
       let kernel = variant.prepare(
         problem, reference.parameters, pool: .with(threads: variant.threads))
-      let output = Tensor(shape: stem.outputShape, layout: .nhwc, value: .nan)
-      kernel.run(input.pointer, output.pointer)
       guard
-        reference.compare(output, errorGrowth: type(of: variant).errorGrowth).passed
+        reference.check(kernel, layout: .nhwc, errorGrowth: type(of: variant).errorGrowth).passed
       else { continue }
-      roles.append((false, variant.threads))
-      kernels.append(TimedKernel(kernel: kernel, src: input, dst: output))
+      nhwc.append((variant.threads, TimedKernel(kernel: kernel, src: nhwcInput, dst: output())))
     }
+
+    // The planar stem on every thread count, or none of them, with the reason.
+    var planar: [(threads: Int, kernel: TimedKernel)] = []
+    var note: String?
     for t in threads {
       let variant = PlanarInputStem(layout: .nhwc, threads: t)
       if let reason = variant.unsupportedReason(problem) {
@@ -71,32 +71,28 @@ public struct InputStepTimings: Sendable {
         break
       }
       let kernel = variant.prepare(problem, reference.parameters, pool: .with(threads: t))
-      let output = Tensor(shape: stem.outputShape, layout: .nhwc, value: .nan)
-      kernel.run(reference.input.pointer, output.pointer)
-      let check = reference.compare(output, errorGrowth: PlanarInputStem.errorGrowth)
+      let written = Tensor(shape: stem.outputShape, layout: .nhwc, value: .nan)
+      kernel.run(reference.input.pointer, written.pointer)
+      let check = reference.compare(written, errorGrowth: PlanarInputStem.errorGrowth)
       guard check.passed else {
         note =
           "\(variant.id) failed its check: max error \(check.maxAbsError), allowed \(check.tolerance), \(check.nonFiniteOutputs) outputs not finite"
         break
       }
-      roles.append((true, t))
-      kernels.append(TimedKernel(kernel: kernel, src: reference.input, dst: output))
+      planar.append((t, TimedKernel(kernel: kernel, src: reference.input, dst: written)))
     }
-    if note != nil {
-      let keep = roles.indices.filter { !roles[$0].planar }
-      kernels = [kernels[0]] + keep.map { kernels[$0 + 1] }
-      roles = keep.map { roles[$0] }
-    }
-    let medians = Self.medians(sampler.sampleRoundRobin(kernels))
+    if note != nil { planar = [] }
+
+    let medians = Self.medians(
+      sampler.sampleRoundRobin([reorder] + nhwc.map(\.kernel) + planar.map(\.kernel)))
     var nhwcStem: [Int: Double] = [:]
+    for (index, candidate) in nhwc.enumerated() {
+      nhwcStem[candidate.threads] = min(
+        nhwcStem[candidate.threads] ?? .infinity, medians[1 + index])
+    }
     var planarStem: [Int: Double] = [:]
-    for (index, role) in roles.enumerated() {
-      let median = medians[index + 1]
-      if role.planar {
-        planarStem[role.threads] = median
-      } else {
-        nhwcStem[role.threads] = min(nhwcStem[role.threads] ?? .infinity, median)
-      }
+    for (index, candidate) in planar.enumerated() {
+      planarStem[candidate.threads] = medians[1 + nhwc.count + index]
     }
     return InputStepTimings(
       reorder: medians[0], nhwcStem: nhwcStem, planarStem: planarStem, note: note)

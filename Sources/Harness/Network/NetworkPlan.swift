@@ -110,13 +110,14 @@ public enum NetworkPlanner {
       var reorder: Double?
       if layout == .nhwc, let inputSteps {
         reorder = inputSteps.reorder
-        let eligible = { (times: [Int: Double]) in
-          times.filter { $0.key == 1 || $0.key == threads }.values.min()
+        // The fastest time on 1 or `threads` threads, with its thread count.
+        let fastest = { (times: [Int: Double]) in
+          times.filter { $0.key == 1 || $0.key == threads }.min { $0.value < $1.value }
         }
         if let stem = stages.first, stem.kind == .convBlock,
-          let planar = inputSteps.planarStem.filter({ $0.key == 1 || $0.key == threads })
-            .min(by: { $0.value < $1.value }),
-          let nhwcStem = eligible(inputSteps.nhwcStem) ?? choices[stem.name]?.aloneNanoseconds,
+          let planar = fastest(inputSteps.planarStem),
+          let nhwcStem = fastest(inputSteps.nhwcStem)?.value
+            ?? choices[stem.name]?.aloneNanoseconds,
           planar.value < inputSteps.reorder + nhwcStem
         {
           choices[stem.name] = StageChoice(

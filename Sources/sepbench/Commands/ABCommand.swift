@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvKernels
 import Foundation
 import Harness
 import Reports

@@ -196,11 +196,6 @@ struct ZeroWinograd: KernelVariant {
   let layout: Layout
   let threads: Int
 
-  init(layout: Layout, threads: Int) {
-    self.layout = layout
-    self.threads = threads
-  }
-
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
 
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)

@@ -4,10 +4,12 @@
   import Darwin
 #endif
 
-/// The monotonic clock the sampler reads: `clock_gettime(CLOCK_MONOTONIC)` in nanoseconds.
+/// The monotonic clock the sampler and the worker pool read: `clock_gettime(CLOCK_MONOTONIC)`
+/// in nanoseconds.
 public enum MonotonicClock {
   /// Nanoseconds since an arbitrary fixed point; never goes backwards.
-  @inline(__always)
+  /// Inlinable, so the timed loops of other modules read the clock without a call.
+  @inlinable @inline(__always)
   public static func now() -> UInt64 {
     var time = timespec()
     clock_gettime(CLOCK_MONOTONIC, &time)
