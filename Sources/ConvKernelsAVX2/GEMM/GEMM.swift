@@ -20,21 +20,32 @@ import ConvKernels
 ///   channel, or per row = NCHW output channel), then ReLU is applied before the last store.
 ///   That is BN folded into the weights: `w' = w * scale[oc]`, `bias = shift[oc]`.
 ///
-/// Blocking. Register tile 6x16 (`GEMMTile6x16`, 12 ymm accumulators), with 5x16 tiles
-/// (`GEMMTile5x16`) where 6 does not divide the rows (`rowTilePlan`: 49 rows, a 7x7 image, run
-/// as 4 x 6 + 5 x 5 instead of nine 6-row tiles of which one holds a single row). K is split into
-/// `ceil(depth / 512)` nearly equal blocks (`kc <= 512`): one A tile (6 x kc floats, <= 12 KiB)
-/// stays in L1 while a B block streams from L2. Columns are blocked by `nc = 256` (a B block of
-/// kc x nc floats, <= 512 KiB). A K block of 512 rather than 256 halves the passes over C for
-/// K = 512 and 1024 (the 14x14 and 7x7 layers): `sepbench ab` on Zen 3 measured pw, sep_block
-/// and conv_block 3-9 % faster there and no shape slower.
-/// Loop order: column block, K block, 6-row tile, 16-column panel. Partial K sums are kept in
-/// C between K blocks.
+/// Blocking. Register tiles of 12 ymm accumulators. Every pair of whole 16-column panels goes
+/// to the 3x32 tile (`GEMMTile3x32`: 7 loads per 12 FMAs, against 8 for 6x16; its header says
+/// why that counts). The columns after the last pair (an odd panel, a partial one) go to the
+/// 6x16 tile (`GEMMTile6x16`), with 5x16 tiles (`GEMMTile5x16`) where 6 does not divide the
+/// rows (`rowTilePlan`: 49 rows, a 7x7 image, run as 4 x 6 + 5 x 5 instead of nine 6-row tiles
+/// of which one holds a single row). Moving the pairs from 6x16 to 3x32 changed the 13
+/// MobileNetV1 shapes by these median ratios of time (`sepbench ab`, 8 pairs of blocks, Zen 3;
+/// below 1 is faster): pw NHWC 0.95 (0.83-0.99) on 1 thread, 0.95 on 2; sep_block fused 0.93
+/// (0.80-0.96) and 0.97; bn-folded 0.92 and 0.96; Winograd conv 0.92-0.94; im2col conv
+/// 0.94-0.98. On 2 threads the 7x7 pw and bn-folded blocks were 8-17 % slower (intervals of
+/// +-15 %), where the fused block was 20-23 % faster.
+///
+/// K is split into `ceil(depth / 512)` nearly equal blocks (`kc <= 512`): one A tile (<= 6 x
+/// kc floats, <= 12 KiB) stays in L1 while a B block streams from L2. Columns are blocked by
+/// `nc = 256` (a B block of kc x nc floats, <= 512 KiB; 128 measured no different). A K block
+/// of 512 rather than 256 halves the passes over C for K = 512 and 1024 (the 14x14 and 7x7
+/// layers): `sepbench ab` on Zen 3 measured pw, sep_block and conv_block 3-9 % faster there
+/// and no shape slower. Loop order: column block, K block, row tile (3 rows; 6 or 5 for the
+/// columns after the pairs), panel pair or panel. Partial K sums are kept in C between K
+/// blocks.
 ///
 /// Tails. Rows: the last tile's missing rows alias the last real row; their results are
 /// never stored. Columns: B panels are zero-padded to 16; partial tiles are loaded and stored
 /// element by element. Nothing outside A[0..<rows][0..<depth], the B panels and the C
-/// elements named above is touched.
+/// elements named above is touched. Each element sums the same products in the same order
+/// whichever tile computes it, so the 3x32 and 6x16 tiles give bitwise equal results.
 ///
 /// Threads. `multiply` never synchronises; callers split the output, never K: row blocks
 /// (`a + r0 * lda`, `c + r0 * ldc`, per-row bias `+ r0`) or column blocks (`columns` starting
@@ -42,7 +53,7 @@ import ConvKernels
 /// same K blocks in the same order whatever the split, so results are bitwise identical for
 /// any thread count.
 package enum GEMM {
-  /// Rows of the register tile.
+  /// Rows of the 6x16 register tile.
   static let mr = 6
   /// Columns of the register tile and width of a B panel.
   static let nr = 16
@@ -85,38 +96,80 @@ package enum GEMM {
     guard rows > 0, depth > 0, !columns.isEmpty else { return }
     assert(columns.lowerBound % nr == 0 && columns.upperBound <= b.columns && depth <= b.depth)
     let kc = kBlock(depth: depth)
+    let (sixes, fives) = rowTilePlan(rows)
     var n0 = columns.lowerBound
     while n0 < columns.upperBound {
       let n1 = min(columns.upperBound, n0 + nc)
+      // Pairs of whole panels go to the 3x32 tile, the columns after them to the 6x16 tile.
+      let pairEnd = n0 + (n1 - n0) / (2 * nr) * (2 * nr)
       var k0 = 0
       while k0 < depth {
         let kLen = min(kc, depth - k0)
         let first = k0 == 0
         let last = k0 + kLen == depth
-        let (sixes, fives) = rowTilePlan(rows)
-        var i = 0
-        for _ in 0..<sixes {
-          let mLen = min(mr, rows - i)
-          let a0 = a + i * lda + k0
-          let aLast = a0 + (mLen - 1) * lda
-          multiplyRowTile(
-            a0, mLen > 1 ? a0 + lda : aLast, mLen > 2 ? a0 + 2 * lda : aLast,
-            mLen > 3 ? a0 + 3 * lda : aLast, mLen > 4 ? a0 + 4 * lda : aLast, aLast,
-            rows: mLen, rowOffset: i, kc: kLen, kOffset: k0, b: b, columns: n0..<n1,
-            c: c + i * ldc, ldc: ldc, epilogue: epilogue, first: first, last: last)
-          i += mr
+        if pairEnd > n0 {
+          var i = 0
+          while i < rows {
+            let mLen = min(3, rows - i)
+            let a0 = a + i * lda + k0
+            let a1 = mLen > 1 ? a0 + lda : a0
+            let a2 = mLen > 2 ? a0 + 2 * lda : a1
+            multiplyRowTile3(
+              a0, a1, a2, rows: mLen, rowOffset: i, kc: kLen, kOffset: k0, b: b,
+              columns: n0..<pairEnd, c: c + i * ldc, ldc: ldc, epilogue: epilogue, first: first,
+              last: last)
+            i += 3
+          }
         }
-        for _ in 0..<fives {
-          let a0 = a + i * lda + k0
-          multiplyRowTile5(
-            a0, a0 + lda, a0 + 2 * lda, a0 + 3 * lda, a0 + 4 * lda, rowOffset: i, kc: kLen,
-            kOffset: k0, b: b, columns: n0..<n1, c: c + i * ldc, ldc: ldc, epilogue: epilogue,
-            first: first, last: last)
-          i += 5
+        if pairEnd < n1 {
+          var i = 0
+          for _ in 0..<sixes {
+            let mLen = min(mr, rows - i)
+            let a0 = a + i * lda + k0
+            let aLast = a0 + (mLen - 1) * lda
+            multiplyRowTile(
+              a0, mLen > 1 ? a0 + lda : aLast, mLen > 2 ? a0 + 2 * lda : aLast,
+              mLen > 3 ? a0 + 3 * lda : aLast, mLen > 4 ? a0 + 4 * lda : aLast, aLast,
+              rows: mLen, rowOffset: i, kc: kLen, kOffset: k0, b: b, columns: pairEnd..<n1,
+              c: c + i * ldc, ldc: ldc, epilogue: epilogue, first: first, last: last)
+            i += mr
+          }
+          for _ in 0..<fives {
+            let a0 = a + i * lda + k0
+            multiplyRowTile5(
+              a0, a0 + lda, a0 + 2 * lda, a0 + 3 * lda, a0 + 4 * lda, rowOffset: i, kc: kLen,
+              kOffset: k0, b: b, columns: pairEnd..<n1, c: c + i * ldc, ldc: ldc,
+              epilogue: epilogue, first: first, last: last)
+            i += 5
+          }
         }
         k0 += kLen
       }
       n0 = n1
+    }
+  }
+
+  /// One 3-row tile (`rows` 1...3 real rows; `a1`/`a2` alias the last real row) across
+  /// `columns`, whose length is a multiple of 32, for one K block.
+  @inline(__always)
+  static func multiplyRowTile3(
+    _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+    rows mLen: Int, rowOffset: Int, kc: Int, kOffset: Int, b: GEMMPanels, columns: Range<Int>,
+    c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue, first: Bool, last: Bool
+  ) {
+    var j = columns.lowerBound
+    while j < columns.upperBound {
+      let cp = c + j
+      var tile =
+        first
+        ? epilogue.initialTile3x32(row: rowOffset, rows: mLen, column: j)
+        : GEMMTile3x32(loading: cp, ldc: ldc, rows: mLen)
+      tile.accumulate(
+        a0, a1, a2, kc: kc, b.base + (j / nr) * b.panelStride + kOffset * b.rowStride,
+        panelStride: b.panelStride, bStride: b.rowStride)
+      if last && epilogue.relu { tile.applyReLU() }
+      tile.store(to: cp, ldc: ldc, rows: mLen)
+      j += 2 * nr
     }
   }
 

@@ -26,6 +26,22 @@ package struct GEMMEpilogue {
   /// No bias, no ReLU.
   package static var none: GEMMEpilogue { GEMMEpilogue() }
 
+  /// The starting 3x32 tile for rows `row ..< row + rows` (rows 1...3) at B column `column`
+  /// (two whole panels).
+  @inline(__always)
+  func initialTile3x32(row: Int, rows: Int, column: Int) -> GEMMTile3x32 {
+    switch bias {
+    case .none:
+      return GEMMTile3x32(.zero, .zero, .zero, .zero)
+    case .perColumn(let b):
+      let p = b + column
+      return GEMMTile3x32(.load(p), .load(p + 8), .load(p + 16), .load(p + 24))
+    case .perRow(let b):
+      let p = b + row
+      return GEMMTile3x32(rows: p[0], rows > 1 ? p[1] : 0, rows > 2 ? p[2] : 0)
+    }
+  }
+
   /// The starting tile for rows `row ..< row + rows` (rows 1...6) at B column `column`.
   @inline(__always)
   func initialTile(row: Int, rows: Int, column: Int) -> GEMMTile6x16 {

@@ -7,8 +7,9 @@ import ConvKernels
 /// 1. Input transform: for each tile and 8 input channels, the α x α patch (read in place for
 ///    interior tiles, gathered with zeros for tiles that straddle the border or the channel
 ///    tail) goes through Bᵀ along columns, then rows, into `V[ξ][tile][c_in]`.
-/// 2. α² GEMMs on the 6x16 FMA tile: `M[ξ] = V[ξ] · U[ξ]`, U the transformed weights packed
-///    once in `prepare` (α² x C_in x C_out floats: α²/9 times the direct weights).
+/// 2. α² GEMMs on the FMA tiles of `GEMM.multiply`: `M[ξ] = V[ξ] · U[ξ]`, U the transformed
+///    weights packed once in `prepare` (α² x C_in x C_out floats: α²/9 times the direct
+///    weights).
 /// 3. Output transform: for each tile and 8 output channels, Aᵀ along columns, then rows,
 ///    plus bias and ReLU, stored to the output pixels that exist (edge tiles compute
 ///    outputs past the image and drop them).

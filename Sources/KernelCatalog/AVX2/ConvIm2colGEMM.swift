@@ -11,7 +11,7 @@ struct ConvIm2colGEMM: KernelVariant {
   static let layouts: Set<Layout> = [.nchw, .nhwc]
   static let isThreaded = true  // threads own disjoint output pixels or channels; no reduction
   static let isa = ISA.avx2
-  static let summary = "im2col in L2-sized pixel blocks, then the 6x16 FMA GEMM"
+  static let summary = "im2col in L2-sized pixel blocks, then the 3x32 + 6x16 FMA GEMM"
   let layout: Layout
   let threads: Int
 

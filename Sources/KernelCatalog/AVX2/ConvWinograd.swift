@@ -2,7 +2,7 @@ import ConvKernels
 import ConvKernelsAVX2
 
 /// 3x3 stride-1 convolution in NHWC by Winograd F(m x m, 3 x 3): input transform, α² GEMMs on
-/// the 6x16 FMA tile, output transform (`WinogradConvKernel`). Weights are transformed and
+/// the GEMM tiles, output transform (`WinogradConvKernel`). Weights are transformed and
 /// packed in `prepare`.
 ///
 /// Accuracy: the transforms grow the worst-case rounding error by `WinogradTransform.errorGrowth`
@@ -16,7 +16,7 @@ struct ConvWinograd<Tile: WinogradTile>: WinogradFamily {
   static var summary: String {
     let m = Tile.transform.m
     return
-      "Winograd F(\(m)x\(m),3x3): SIMD8 transforms, \((m + 2) * (m + 2)) GEMMs on the 6x16 tile"
+      "Winograd F(\(m)x\(m),3x3): SIMD8 transforms, \((m + 2) * (m + 2)) GEMMs on the 3x32 + 6x16 tiles"
   }
   let layout: Layout
   let threads: Int

@@ -17,7 +17,7 @@ public struct PlanarInputStem: KernelVariant {
   public static let isThreaded = true  // threads own disjoint output pixels or channels
   public static let isa = ISA.avx2
   public static let summary =
-    "NCHW image in, NHWC out: im2col rows gathered from the planes, 6x16 FMA GEMM with BN folded, ReLU in the epilogue"
+    "NCHW image in, NHWC out: im2col rows gathered from the planes, 3x32 + 6x16 FMA GEMM with BN folded, ReLU in the epilogue"
   public let layout: Layout
   public let threads: Int
 

@@ -1,7 +1,7 @@
 import ConvKernels
 import ConvKernelsAVX2
 
-/// Pointwise (1x1) convolution as a packed GEMM on the 6x16 FMA micro-kernel.
+/// Pointwise (1x1) convolution as a packed GEMM on the 3x32 and 6x16 FMA micro-kernels.
 ///
 /// Layouts, packing and thread split: see `PointwiseGEMMKernel` (NHWC: weights packed once,
 /// pixels split across threads; NCHW: pixels packed per L2 block in the timed run).
@@ -11,7 +11,8 @@ struct PointwisePackedGEMM: KernelVariant {
   static let layouts: Set<Layout> = [.nchw, .nhwc]
   static let isThreaded = true  // threads own disjoint output pixels or channels; no reduction
   static let isa = ISA.avx2
-  static let summary = "GEMM, 6x16 FMA register tile, K blocked by 512, packed 16-column panels"
+  static let summary =
+    "GEMM, 3x32 + 6x16 FMA register tiles, K blocked by 512, packed 16-column panels"
   let layout: Layout
   let threads: Int
 

@@ -46,10 +46,11 @@ import Testing
     #expect(Array(dst[48..<64]) == [118, 119] + [Float](repeating: 0, count: 14))
   }
 
-  /// Row counts around the 6-row tile, columns around 8 and 16, depth across K blocks (256),
-  /// per-column and per-row bias, ReLU. C has a wider stride, pre-filled with NaN, and the
-  /// elements outside the result must stay NaN.
-  @Test(arguments: [1, 5, 6, 7, 13], [1, 8, 15, 16, 17, 33])
+  /// Row counts around the 3- and 6-row tiles, columns around 8, 16 and 32 (a pair of panels
+  /// for the 3x32 tile, then an odd or partial panel for the 6x16 one) and across the
+  /// 256-column block, depth across K blocks (512), per-column and per-row bias, ReLU. C has a
+  /// wider stride, pre-filled with NaN, and the elements outside the result must stay NaN.
+  @Test(arguments: [1, 2, 3, 5, 6, 7, 13], [1, 8, 15, 16, 17, 33, 64, 300])
   func multiplyMatchesTripleLoopAndWritesOnlyItsBlock(rows: Int, columns: Int) {
     for depth in [1, 7, 300, 513] {
       for biasKind in 0..<3 {
@@ -101,6 +102,36 @@ import Testing
         #expect(strayWrites == 0 && c[(rows * ldc)...].allSatisfy(\.isNaN))
       }
     }
+  }
+
+  /// The 3x32 tile (two whole panels) and the 6x16 tile (one panel) sum every element in the
+  /// same order: a call for columns 0..<32 equals, bit for bit, two calls for 0..<16 and
+  /// 16..<32, on values that round, over two K blocks, with bias and ReLU.
+  @Test(arguments: [1, 4, 49])
+  func threeByThirtyTwoTileMatchesSixBySixteenBitwise(rows: Int) {
+    let depth = 700
+    var random = SplitMix64(seed: 11)
+    let a = (0..<(rows * depth)).map { _ in random.nextSignedUnitFloat() }
+    let w = (0..<(32 * depth)).map { _ in random.nextSignedUnitFloat() }
+    let bias = (0..<32).map { Float($0 % 7) * 0.1 - 0.3 }
+    let packed = GEMMPackedWeights(transposing: w, depth: depth, columns: 32, bias: bias)
+    var whole = [Float](repeating: .nan, count: rows * 32)
+    var halves = whole
+    a.withUnsafeBufferPointer { ap in
+      whole.withUnsafeMutableBufferPointer {
+        packed.multiply(
+          rows: rows, a: ap.baseAddress!, lda: depth, c: $0.baseAddress!, ldc: 32, relu: true)
+      }
+      halves.withUnsafeMutableBufferPointer {
+        for half in [0..<16, 16..<32] {
+          packed.multiply(
+            rows: rows, a: ap.baseAddress!, lda: depth, c: $0.baseAddress!, ldc: 32, relu: true,
+            columns: half)
+        }
+      }
+    }
+    #expect(whole.map(\.bitPattern) == halves.map(\.bitPattern))
+    #expect(whole.contains { $0 > 0 } && whole.contains { $0 == 0 })
   }
 
   /// A column block starting at panel 1 writes only its own columns.
