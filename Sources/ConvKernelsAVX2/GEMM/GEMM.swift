@@ -34,10 +34,12 @@ import ConvKernels
 ///
 /// K is split into `ceil(depth / 512)` nearly equal blocks (`kc <= 512`): one A tile (<= 6 x
 /// kc floats, <= 12 KiB) stays in L1 while a B block streams from L2. Columns are blocked by
-/// `nc = 256` (a B block of kc x nc floats, <= 512 KiB; 128 measured no different). A K block
-/// of 512 rather than 256 halves the passes over C for K = 512 and 1024 (the 14x14 and 7x7
-/// layers): `sepbench ab` on Zen 3 measured pw, sep_block and conv_block 3-9 % faster there
-/// and no shape slower. Loop order: column block, K block, row tile (3 rows; 6 or 5 for the
+/// `nc = 128` (a B block of kc x nc floats, <= 256 KiB: half of a Zen 3 L2, which every
+/// 3-row tile streams). Against 256, `sepbench ab` over the 13 MobileNetV1 shapes measured pw
+/// and sep_block NHWC at median time ratios of 0.97-0.98 on 2 threads and 0.98-1.00 on 1, none
+/// above 1.05. A K block of 512 rather than 256 halves the passes over C for K = 512 and 1024
+/// (the 14x14 and 7x7 layers): `sepbench ab` on Zen 3 measured pw, sep_block and conv_block
+/// 3-9 % faster there and no shape slower (and again 1-6 % with the 3x32 tile). Loop order: column block, K block, row tile (3 rows; 6 or 5 for the
 /// columns after the pairs), panel pair or panel. Partial K sums are kept in C between K
 /// blocks.
 ///
@@ -60,7 +62,7 @@ package enum GEMM {
   /// Largest K block.
   static let kcMax = 512
   /// Columns per L2 block (a multiple of `nr`).
-  static let nc = 256
+  static let nc = 128
 
   /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length; the same for every caller
   /// with the same `depth`.

@@ -48,7 +48,7 @@ import Testing
 
   /// Row counts around the 3- and 6-row tiles, columns around 8, 16 and 32 (a pair of panels
   /// for the 3x32 tile, then an odd or partial panel for the 6x16 one) and across the
-  /// 256-column block, depth across K blocks (512), per-column and per-row bias, ReLU. C has a
+  /// 128-column block, depth across K blocks (512), per-column and per-row bias, ReLU. C has a
   /// wider stride, pre-filled with NaN, and the elements outside the result must stay NaN.
   @Test(arguments: [1, 2, 3, 5, 6, 7, 13], [1, 8, 15, 16, 17, 33, 64, 300])
   func multiplyMatchesTripleLoopAndWritesOnlyItsBlock(rows: Int, columns: Int) {
