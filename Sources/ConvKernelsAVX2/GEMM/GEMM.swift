@@ -25,22 +25,25 @@ import ConvKernels
 /// why that counts). The columns after the last pair (an odd panel, a partial one) go to the
 /// 6x16 tile (`GEMMTile6x16`), with 5x16 tiles (`GEMMTile5x16`) where 6 does not divide the
 /// rows (`rowTilePlan`: 49 rows, a 7x7 image, run as 4 x 6 + 5 x 5 instead of nine 6-row tiles
-/// of which one holds a single row). Moving the pairs from 6x16 to 3x32 changed the 13
-/// MobileNetV1 shapes by these median ratios of time (`sepbench ab`, 8 pairs of blocks, Zen 3;
-/// below 1 is faster): pw NHWC 0.95 (0.83-0.99) on 1 thread, 0.95 on 2; sep_block fused 0.93
-/// (0.80-0.96) and 0.97; bn-folded 0.92 and 0.96; Winograd conv 0.92-0.94; im2col conv
-/// 0.94-0.98. On 2 threads the 7x7 pw and bn-folded blocks were 8-17 % slower (intervals of
-/// +-15 %), where the fused block was 20-23 % faster.
+/// of which one holds a single row). The pairs have no such plan: 49 rows run as 16 x 3 + 1,
+/// and a two-thread row split of 24 + 25 ends in a 1-row tile, which computes 3 rows for one.
+/// Moving the pairs from 6x16 to 3x32 changed the 13 MobileNetV1 shapes by these median ratios
+/// of time (`sepbench ab`, 8 pairs of blocks, Zen 3; below 1 is faster): pw NHWC 0.95
+/// (0.83-0.99) on 1 thread, 0.95 on 2; sep_block fused 0.93 (0.80-0.96) and 0.97; bn-folded
+/// 0.92 and 0.96; Winograd conv 0.92-0.94; im2col conv 0.94-0.98. On 2 threads the 7x7 pw and
+/// bn-folded blocks were 8-17 % slower (intervals of +-15 %), where the fused block was 20-23 %
+/// faster.
 ///
-/// K is split into `ceil(depth / 512)` nearly equal blocks (`kc <= 512`): one A tile (<= 6 x
-/// kc floats, <= 12 KiB) stays in L1 while a B block streams from L2. Columns are blocked by
-/// `nc = 128` (a B block of kc x nc floats, <= 256 KiB: half of a Zen 3 L2, which every
-/// 3-row tile streams). Against 256, `sepbench ab` over the 13 MobileNetV1 shapes measured pw
-/// and sep_block NHWC at median time ratios of 0.97-0.98 on 2 threads and 0.98-1.00 on 1, none
-/// above 1.05. A K block of 512 rather than 256 halves the passes over C for K = 512 and 1024
-/// (the 14x14 and 7x7 layers): `sepbench ab` on Zen 3 measured pw, sep_block and conv_block
-/// 3-9 % faster there and no shape slower (and again 1-6 % with the 3x32 tile). Loop order: column block, K block, row tile (3 rows; 6 or 5 for the
-/// columns after the pairs), panel pair or panel. Partial K sums are kept in C between K
+/// K is split into `ceil(depth / 512)` nearly equal blocks (`kc <= 512`): one A tile (3 x kc
+/// floats for a pair, 6 x kc for the 6x16 tile; <= 12 KiB) stays in L1 while a B block streams
+/// from L2. Columns are blocked by `nc = 128` (a B block of kc x nc floats, <= 256 KiB: half of
+/// a Zen 3 L2, which every 3-row tile streams). Against 256, `sepbench ab` over the 13
+/// MobileNetV1 shapes measured pw and sep_block NHWC at median time ratios of 0.97-0.98 on 2
+/// threads and 0.98-1.00 on 1, none above 1.05. A K block of 512 rather than 256 halves the
+/// passes over C for K = 512 and 1024 (the 14x14 and 7x7 layers): `sepbench ab` on Zen 3
+/// measured pw, sep_block and conv_block 3-9 % faster there and no shape slower (and again
+/// 1-6 % with the 3x32 tile). Loop order: column block, K block, row tile (3 rows; 6 or 5 for
+/// the columns after the pairs), panel pair or panel. Partial K sums are kept in C between K
 /// blocks.
 ///
 /// Tails. Rows: the last tile's missing rows alias the last real row; their results are
@@ -57,11 +60,12 @@ import ConvKernels
 package enum GEMM {
   /// Rows of the 6x16 register tile.
   static let mr = 6
-  /// Columns of the register tile and width of a B panel.
+  /// Width of a B panel: the columns of the 6x16 tile (the 3x32 tile takes two panels).
   static let nr = 16
   /// Largest K block.
   static let kcMax = 512
-  /// Columns per L2 block (a multiple of `nr`).
+  /// Columns per L2 block: a multiple of `2 * nr`, so that only the last block of a call can
+  /// leave an odd panel to the 6x16 tile.
   static let nc = 128
 
   /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length; the same for every caller
@@ -97,6 +101,7 @@ package enum GEMM {
   ) {
     guard rows > 0, depth > 0, !columns.isEmpty else { return }
     assert(columns.lowerBound % nr == 0 && columns.upperBound <= b.columns && depth <= b.depth)
+    assert(nc % (2 * nr) == 0)
     let kc = kBlock(depth: depth)
     let (sixes, fives) = rowTilePlan(rows)
     var n0 = columns.lowerBound

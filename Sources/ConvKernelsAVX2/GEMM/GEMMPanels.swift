@@ -38,7 +38,7 @@ package struct GEMMPanels {
   }
 
   /// A row-major `[depth][ldb]` operand (see the type's discussion).
-  init(rowMajor base: UnsafePointer<Float>, ldb: Int, depth: Int, columns: Int) {
+  package init(rowMajor base: UnsafePointer<Float>, ldb: Int, depth: Int, columns: Int) {
     assert(ldb >= (columns + GEMM.nr - 1) / GEMM.nr * GEMM.nr)
     self.base = base
     self.depth = depth

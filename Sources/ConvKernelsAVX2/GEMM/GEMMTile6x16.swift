@@ -5,7 +5,9 @@ import ConvKernels
 /// Registers (AVX2, 16 ymm): 12 accumulators `c{row}{half}` (row 0-5, columns 0-7 and
 /// 8-15), two B vectors `vb0`/`vb1` loaded per k step and one A broadcast `va{row}`: 15 ymm.
 /// Each k step is 12 `vfmadd231ps ymm` (`addProduct`; Swift never contracts `a * b + c`) for
-/// 2 loads of B and 6 broadcasts of A, so it is FMA-bound, not load-bound (2 loads/cycle).
+/// 2 loads of B and 6 broadcasts of A: FMA-bound on a core of its own (2 loads/cycle), but
+/// load-bound on a shared one, where `GEMMTile3x32` (7 loads) does better; `GEMM.multiply`
+/// keeps this tile for the columns that do not fill a pair of panels.
 ///
 /// A is read through six row pointers, so rows may be anywhere: a row-major matrix
 /// (`a + i * lda`), the pixels of an NHWC image under a KxK window (direct convolution), or a

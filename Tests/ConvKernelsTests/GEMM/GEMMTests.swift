@@ -46,11 +46,11 @@ import Testing
     #expect(Array(dst[48..<64]) == [118, 119] + [Float](repeating: 0, count: 14))
   }
 
-  /// Row counts around the 3- and 6-row tiles, columns around 8, 16 and 32 (a pair of panels
-  /// for the 3x32 tile, then an odd or partial panel for the 6x16 one) and across the
+  /// Row counts around the 3- and 6-row tiles, columns around 8, 16 and 32 (pairs of panels
+  /// for the 3x32 tile, then a whole, odd or partial panel for the 6x16 one) and across the
   /// 128-column block, depth across K blocks (512), per-column and per-row bias, ReLU. C has a
   /// wider stride, pre-filled with NaN, and the elements outside the result must stay NaN.
-  @Test(arguments: [1, 2, 3, 5, 6, 7, 13], [1, 8, 15, 16, 17, 33, 64, 300])
+  @Test(arguments: [1, 2, 3, 5, 6, 7, 13], [1, 8, 15, 16, 17, 33, 64, 80, 300])
   func multiplyMatchesTripleLoopAndWritesOnlyItsBlock(rows: Int, columns: Int) {
     for depth in [1, 7, 300, 513] {
       for biasKind in 0..<3 {
@@ -104,34 +104,127 @@ import Testing
     }
   }
 
-  /// The 3x32 tile (two whole panels) and the 6x16 tile (one panel) sum every element in the
-  /// same order: a call for columns 0..<32 equals, bit for bit, two calls for 0..<16 and
-  /// 16..<32, on values that round, over two K blocks, with bias and ReLU.
-  @Test(arguments: [1, 4, 49])
-  func threeByThirtyTwoTileMatchesSixBySixteenBitwise(rows: Int) {
+  /// The 3x32 tile (two whole panels) and the 6x16 and 5x16 tiles (one panel) sum every
+  /// element in the same order: a call for columns 0..<32 equals, bit for bit, two calls for
+  /// 0..<16 and 16..<32, on values that round, over two K blocks, with a per-column or a
+  /// per-row bias and ReLU, including 1- and 2-row tails of the 3-row tiles.
+  @Test(arguments: [1, 2, 4, 5, 49], [false, true])
+  func threeByThirtyTwoTileMatchesSixBySixteenBitwise(rows: Int, perRow: Bool) {
     let depth = 700
     var random = SplitMix64(seed: 11)
     let a = (0..<(rows * depth)).map { _ in random.nextSignedUnitFloat() }
     let w = (0..<(32 * depth)).map { _ in random.nextSignedUnitFloat() }
-    let bias = (0..<32).map { Float($0 % 7) * 0.1 - 0.3 }
-    let packed = GEMMPackedWeights(transposing: w, depth: depth, columns: 32, bias: bias)
-    var whole = [Float](repeating: .nan, count: rows * 32)
-    var halves = whole
-    a.withUnsafeBufferPointer { ap in
-      whole.withUnsafeMutableBufferPointer {
-        packed.multiply(
-          rows: rows, a: ap.baseAddress!, lda: depth, c: $0.baseAddress!, ldc: 32, relu: true)
+    let columnBias = (0..<32).map { Float($0 % 7) * 0.1 - 0.3 }
+    let rowBias = (0..<rows).map { Float($0 % 5) * 0.2 - 0.4 }
+    let packed = GEMMPackedWeights(transposing: w, depth: depth, columns: 32)
+    /// C from one `multiply` call per column range in `parts`.
+    func product(_ parts: [Range<Int>]) -> [Float] {
+      var c = [Float](repeating: .nan, count: rows * 32)
+      a.withUnsafeBufferPointer { ap in
+        columnBias.withUnsafeBufferPointer { cb in
+          rowBias.withUnsafeBufferPointer { rb in
+            c.withUnsafeMutableBufferPointer { cp in
+              let bias: GEMMEpilogue.Bias =
+                perRow ? .perRow(rb.baseAddress!) : .perColumn(cb.baseAddress!)
+              for part in parts {
+                GEMM.multiply(
+                  rows: rows, depth: depth, a: ap.baseAddress!, lda: depth, b: packed.panels,
+                  columns: part, c: cp.baseAddress!, ldc: 32,
+                  epilogue: GEMMEpilogue(bias: bias, relu: true))
+              }
+            }
+          }
+        }
       }
-      halves.withUnsafeMutableBufferPointer {
-        for half in [0..<16, 16..<32] {
-          packed.multiply(
-            rows: rows, a: ap.baseAddress!, lda: depth, c: $0.baseAddress!, ldc: 32, relu: true,
-            columns: half)
+      return c
+    }
+    let whole = product([0..<32])
+    let halves = product([0..<16, 16..<32])
+    #expect(whole.map(\.bitPattern) == halves.map(\.bitPattern))
+    #expect(whole.contains { $0 > 0 } && whole.contains { $0 == 0 })
+  }
+
+  /// A range from an odd panel: pairs start at panel 1 (columns 16, 48, ...), cross into the
+  /// second 128-column block, and end with a whole and a partial panel for the 6x16 tile;
+  /// with a per-row bias, two K blocks and a 2-row tail. Only the range is written.
+  @Test func columnRangeFromAnOddPanelMatchesTripleLoop() {
+    let (rows, depth, columns) = (5, 513, 200)
+    let range = 16..<197
+    let a = (0..<(rows * depth)).map { Float(($0 * 7) % 11) - 5 }
+    let b = (0..<(depth * columns)).map { Float(($0 * 5) % 13) - 6 }
+    let rowBias = (0..<rows).map { Float($0) - 2.5 }
+    var w = [Float](repeating: 0, count: depth * columns)
+    for k in 0..<depth { for n in 0..<columns { w[n * depth + k] = b[k * columns + n] } }
+    let packed = GEMMPackedWeights(transposing: w, depth: depth, columns: columns)
+    var c = [Float](repeating: .nan, count: rows * columns)
+    a.withUnsafeBufferPointer { ap in
+      rowBias.withUnsafeBufferPointer { rb in
+        c.withUnsafeMutableBufferPointer { cp in
+          GEMM.multiply(
+            rows: rows, depth: depth, a: ap.baseAddress!, lda: depth, b: packed.panels,
+            columns: range, c: cp.baseAddress!, ldc: columns,
+            epilogue: GEMMEpilogue(bias: .perRow(rb.baseAddress!), relu: true))
         }
       }
     }
-    #expect(whole.map(\.bitPattern) == halves.map(\.bitPattern))
-    #expect(whole.contains { $0 > 0 } && whole.contains { $0 == 0 })
+    let want = Self.expected(
+      a: a, lda: depth, b: b, rows: rows, depth: depth, columns: columns,
+      bias: { i, _ in Double(rowBias[i]) }, relu: true)
+    var wrong = 0
+    var stray = 0
+    for i in 0..<rows {
+      for j in 0..<columns {
+        let got = c[i * columns + j]
+        if range.contains(j) {
+          if Double(got) != want[i * columns + j] { wrong += 1 }  // small integers: exact
+        } else if !got.isNaN {
+          stray += 1
+        }
+      }
+    }
+    #expect(wrong == 0 && stray == 0, "\(wrong) wrong, \(stray) written outside the range")
+  }
+
+  /// B as a row-major matrix (the NCHW im2col block: rows padded to whole panels, padding
+  /// holding anything) gives, bit for bit, what the same B packed gives: the 3x32 tile reads
+  /// its second panel 16 floats along the row, the 6x16 tile the partial last panel.
+  @Test func rowMajorOperandMatchesPackedBitwise() {
+    let (rows, depth, columns, ldb) = (7, 40, 45, 48)
+    var random = SplitMix64(seed: 5)
+    let a = (0..<(rows * depth)).map { _ in random.nextSignedUnitFloat() }
+    var rowMajor = [Float](repeating: .nan, count: depth * ldb)
+    var w = [Float](repeating: 0, count: depth * columns)
+    for k in 0..<depth {
+      for n in 0..<columns {
+        let value = random.nextSignedUnitFloat()
+        rowMajor[k * ldb + n] = value
+        w[n * depth + k] = value
+      }
+    }
+    let bias = (0..<rows).map { Float($0) * 0.25 - 1 }
+    let packed = GEMMPackedWeights(transposing: w, depth: depth, columns: columns)
+    var fromPacked = [Float](repeating: .nan, count: rows * columns)
+    var fromRowMajor = fromPacked
+    a.withUnsafeBufferPointer { ap in
+      bias.withUnsafeBufferPointer { bp in
+        let epilogue = GEMMEpilogue(bias: .perRow(bp.baseAddress!), relu: false)
+        fromPacked.withUnsafeMutableBufferPointer {
+          GEMM.multiply(
+            rows: rows, depth: depth, a: ap.baseAddress!, lda: depth, b: packed.panels,
+            columns: 0..<columns, c: $0.baseAddress!, ldc: columns, epilogue: epilogue)
+        }
+        rowMajor.withUnsafeBufferPointer { bm in
+          fromRowMajor.withUnsafeMutableBufferPointer {
+            GEMM.multiply(
+              rows: rows, depth: depth, a: ap.baseAddress!, lda: depth,
+              b: GEMMPanels(rowMajor: bm.baseAddress!, ldb: ldb, depth: depth, columns: columns),
+              columns: 0..<columns, c: $0.baseAddress!, ldc: columns, epilogue: epilogue)
+          }
+        }
+      }
+    }
+    #expect(!fromPacked.contains { $0.isNaN })
+    #expect(fromPacked.map(\.bitPattern) == fromRowMajor.map(\.bitPattern))
   }
 
   /// A column block starting at panel 1 writes only its own columns.
