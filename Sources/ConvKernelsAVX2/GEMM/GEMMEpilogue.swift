@@ -38,7 +38,7 @@ package struct GEMMEpilogue {
       return GEMMTile3x32(.load(p), .load(p + 8), .load(p + 16), .load(p + 24))
     case .perRow(let b):
       let p = b + row
-      return GEMMTile3x32(rows: p[0], rows > 1 ? p[1] : 0, rows > 2 ? p[2] : 0)
+      return GEMMTile3x32(rowBias: p[0], rows > 1 ? p[1] : 0, rows > 2 ? p[2] : 0)
     }
   }
 

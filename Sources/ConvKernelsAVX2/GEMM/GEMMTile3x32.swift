@@ -48,7 +48,7 @@ struct GEMMTile3x32 {
 
   /// Row i set to `r_i` in all 32 columns (a per-row bias).
   @inline(__always)
-  init(rows r0: Float, _ r1: Float, _ r2: Float) {
+  init(rowBias r0: Float, _ r1: Float, _ r2: Float) {
     c00 = SIMD8(repeating: r0)
     c01 = c00
     c02 = c00

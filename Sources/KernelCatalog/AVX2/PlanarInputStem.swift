@@ -7,7 +7,7 @@ import ConvKernelsAVX2
 ///
 /// Not a row of the variant table: every registered family reads and writes one layout, and
 /// `sepbench run` validates and times them that way. The network command validates and times
-/// this one on its own (`NetworkTuning.timeInputSteps`), against the reorder plus the fastest
+/// this one on its own (`InputStepTimings.measure`), against the reorder plus the fastest
 /// NHWC stem, and its forward pass is checked end to end like every other stage.
 public struct PlanarInputStem: KernelVariant {
   public static let op = Op.convBlock
