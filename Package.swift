@@ -6,11 +6,25 @@ import PackageDescription
 /// ISA flags, and the catalog runs a family of that target only after `CPUFeatures` (CPUID and
 /// XGETBV) says this CPU and its OS support AVX2 and FMA.
 #if arch(x86_64)
-let avx2CodeGeneration: [SwiftSetting] = [
-  .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])
-]
+  let avx2CodeGeneration: [SwiftSetting] = [
+    .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])
+  ]
 #else
-let avx2CodeGeneration: [SwiftSetting] = []
+  let avx2CodeGeneration: [SwiftSetting] = []
+#endif
+
+/// AVX-512 (F, VL, BW, DQ) code generation, for the `ConvKernelsAVX512` target only; the
+/// catalog runs its families only where `CPUFeatures` says the CPU and OS support all four
+/// (and AVX2 + FMA).
+#if arch(x86_64)
+  let avx512CodeGeneration: [SwiftSetting] = [
+    .unsafeFlags([
+      "-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mavx512f", "-Xcc", "-mavx512vl",
+      "-Xcc", "-mavx512bw", "-Xcc", "-mavx512dq",
+    ])
+  ]
+#else
+  let avx512CodeGeneration: [SwiftSetting] = []
 #endif
 
 /// Every function of the code that is timed starts on a 64-byte boundary, so its loops sit
@@ -46,8 +60,13 @@ let package = Package(
     .target(
       name: "ConvKernelsAVX2", dependencies: ["ConvKernels"],
       swiftSettings: avx2CodeGeneration + stableCodePlacement),
+    // The drivers this target shares with ConvKernelsAVX2 are symbolic links to that target's
+    // files, so each is compiled here with this target's flags against its own `GEMM`.
     .target(
-      name: "KernelCatalog", dependencies: ["ConvKernels", "ConvKernelsAVX2"],
+      name: "ConvKernelsAVX512", dependencies: ["ConvKernels"],
+      swiftSettings: avx512CodeGeneration + stableCodePlacement),
+    .target(
+      name: "KernelCatalog", dependencies: ["ConvKernels", "ConvKernelsAVX2", "ConvKernelsAVX512"],
       swiftSettings: stableCodePlacement),
     .systemLibrary(
       name: "CPAPI",
@@ -74,11 +93,15 @@ let package = Package(
     .testTarget(
       name: "ConvKernelsTests",
       dependencies: ["CPUID", "ConvKernels", "ConvKernelsAVX2", "KernelCatalog", "TestSupport"]),
+    .testTarget(
+      name: "ConvKernelsAVX512Tests",
+      dependencies: ["ConvKernels", "ConvKernelsAVX2", "ConvKernelsAVX512", "TestSupport"]),
     .testTarget(name: "CountersTests", dependencies: ["Counters", "ConvKernels"]),
     .testTarget(
       name: "HarnessTests",
       dependencies: ["Harness", "ConvKernels", "KernelCatalog", "Counters", "TestSupport"]),
-    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Harness", "ConvKernels", "TestSupport"]),
+    .testTarget(
+      name: "ReportsTests", dependencies: ["Reports", "Harness", "ConvKernels", "TestSupport"]),
     .testTarget(
       name: "SepbenchTests",
       dependencies: ["sepbench", "TestSupport", "Reports", "Harness", "ConvKernels"]),

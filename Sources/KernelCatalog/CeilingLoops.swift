@@ -1,5 +1,6 @@
 import ConvKernels
 import ConvKernelsAVX2
+import ConvKernelsAVX512
 
 /// The loops that measure this machine's ceilings (an FMA throughput loop and a triad), at
 /// the widest ISA this CPU can run. Like the kernel families, they are reached only through
@@ -27,9 +28,21 @@ public struct CeilingLoops: Sendable {
     }
     return .success(
       CeilingLoops(
-        isa: .avx2, flopsPerRound: CeilingKernels.fmaAccumulators * 16,
-        fma: { CeilingKernels.fmaChains(iterations: $0, a: $1, b: $2) },
-        triad: { CeilingKernels.triad($0, $1, $2, count: $3, scalar: $4) }))
+        isa: .avx2, flopsPerRound: ConvKernelsAVX2.CeilingKernels.fmaAccumulators * 16,
+        fma: { ConvKernelsAVX2.CeilingKernels.fmaChains(iterations: $0, a: $1, b: $2) },
+        triad: { ConvKernelsAVX2.CeilingKernels.triad($0, $1, $2, count: $3, scalar: $4) }))
+  }
+
+  /// The FMA loops of the ISAs wider than `current`'s that this CPU runs (AVX-512: 16-wide),
+  /// for the peak of each vector width. Their triad is the same bandwidth and not measured.
+  public static var wider: [CeilingLoops] {
+    guard ISA.avx512.isSupported else { return [] }
+    return [
+      CeilingLoops(
+        isa: .avx512, flopsPerRound: ConvKernelsAVX512.CeilingKernels.fmaAccumulators * 32,
+        fma: { ConvKernelsAVX512.CeilingKernels.fmaChains(iterations: $0, a: $1, b: $2) },
+        triad: { ConvKernelsAVX512.CeilingKernels.triad($0, $1, $2, count: $3, scalar: $4) })
+    ]
   }
 
   /// Why no ceiling can be measured here.

@@ -48,10 +48,15 @@ public struct ConsoleSummary {
 /// One line on the measured ceilings.
 public enum CeilingsSummary {
   public static func text(_ c: MachineCeilings) -> String {
-    String(
+    let wider = (c.isaPeaks ?? []).filter { $0.isa > .avx2 }.map {
+      String(
+        format: "; %@ FMA peak %.1f GFLOP/s (1 thread), %.1f (%d threads)", $0.isa.rawValue,
+        $0.oneThread, $0.allThreads, c.threads)
+    }
+    return String(
       format:
-        "Ceilings: FMA peak %.1f GFLOP/s (1 thread), %.1f (%d threads); triad %.1f GB/s to memory (1 thread), %.1f (%d threads), %.1f in L2",
-      c.peakGFLOPSOneThread, c.peakGFLOPSAllThreads, c.threads, c.memoryGBPSOneThread,
-      c.memoryGBPSAllThreads, c.threads, c.l2GBPSOneThread)
+        "Ceilings: FMA peak %.1f GFLOP/s (1 thread), %.1f (%d threads)%@; triad %.1f GB/s to memory (1 thread), %.1f (%d threads), %.1f in L2",
+      c.peakGFLOPSOneThread, c.peakGFLOPSAllThreads, c.threads, wider.joined(),
+      c.memoryGBPSOneThread, c.memoryGBPSAllThreads, c.threads, c.l2GBPSOneThread)
   }
 }

@@ -15,8 +15,10 @@ public struct ResultsTable: Sendable {
     self.ceilings = ceilings
   }
 
-  /// Roofline columns: percent of the measured FMA peak and of memory bandwidth.
-  public static let rooflineColumns = ["pct_peak_flops", "pct_peak_bw"]
+  /// Roofline columns: percent of the measured FMA peak of the row's own ISA (8-wide for
+  /// generic and AVX2 rows, 16-wide for AVX-512 ones), of memory bandwidth, and of the
+  /// machine's best FMA peak (the widest vectors it runs).
+  public static let rooflineColumns = ["pct_peak_flops", "pct_peak_bw", "pct_best_peak_flops"]
 
   /// Every column, in order.
   public var header: [String] {
@@ -28,11 +30,14 @@ public struct ResultsTable: Sendable {
   public func cells(_ row: CaseResult) -> [String] {
     var cells = ResultsColumn.allCases.map { $0.cell(row) }
     if let ceilings, let gflops = row.gflops, let gbps = row.gbps {
+      let own = ceilings.peakGFLOPS(threads: row.threads, isa: row.isa)
+      cells.append(DecimalText.text(100 * gflops / own, digits: 2))
       cells.append(
-        DecimalText.text(100 * gflops / ceilings.peakGFLOPS(threads: row.threads), digits: 2))
-      cells.append(DecimalText.text(100 * gbps / ceilings.memoryGBPS(threads: row.threads), digits: 2))
+        DecimalText.text(100 * gbps / ceilings.memoryGBPS(threads: row.threads), digits: 2))
+      let best = ceilings.bestPeakGFLOPS(threads: row.threads)
+      cells.append(DecimalText.text(100 * gflops / best, digits: 2))
     } else {
-      cells += ["", ""]
+      cells += ["", "", ""]
     }
     for event in events { cells.append(DecimalText.text(row.counters[event] ?? nil, digits: 3)) }
     for metric in row.derivedMetrics { cells.append(DecimalText.text(metric.value, digits: 4)) }

@@ -79,8 +79,30 @@ import Testing
 
     let list = try SepbenchProcess.run(
       ["list", "variants"], environment: ["SEPBENCH_CPU_FEATURES": "none"])
-    let simd8 = try #require(
-      list.stdout.split(separator: "\n").first { $0.hasPrefix("dw          simd8") })
-    #expect(simd8.contains(" avx2    avx2+fma  no    ") && simd8.hasSuffix("(not on this CPU)"))
+    let simd8 = try #require(Self.listed(list.stdout, op: "dw", family: "simd8"))
+    #expect(simd8[4...6] == ["avx2", "avx2+fma", "no"])
+    #expect(simd8[7].hasSuffix("(not on this CPU)"))
+  }
+
+  /// With AVX2 and FMA only, the AVX-512 families are listed as not runnable here, with
+  /// everything they need.
+  @Test func withoutAVX512TheAVX512FamiliesAreListedAsNotHere() throws {
+    let list = try SepbenchProcess.run(
+      ["list", "variants"], environment: ["SEPBENCH_CPU_FEATURES": "avx2+fma"])
+    #expect(list.exitCode == 0)
+    let pw = try #require(Self.listed(list.stdout, op: "pw", family: "packed-gemm-avx512"))
+    #expect(pw[4...6] == ["avx512", "avx2+fma+avx512f+avx512vl+avx512bw+avx512dq", "no"])
+    let avx2 = try #require(Self.listed(list.stdout, op: "pw", family: "packed-gemm"))
+    #expect(avx2[4...6] == ["avx2", "avx2+fma", "yes"])
+  }
+
+  /// The cells of `op`'s `family` row of `list variants` (columns are two or more spaces
+  /// apart).
+  static func listed(_ text: String, op: String, family: String) -> [String]? {
+    text.split(separator: "\n").map { line in
+      line.split(separator: "  ", omittingEmptySubsequences: true).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }.filter { !$0.isEmpty }
+    }.first { $0.count == 8 && $0[0] == op && $0[1] == family }
   }
 }

@@ -80,7 +80,8 @@ import Testing
     // folder that lacks one leaves the shape to be tuned: `NetworkTuningCoverageTests`).
     let run = try SepbenchProcess.run([
       "run", "--shape", "n1c32h8w8o32k3s1p1", "--ops", "sep_block", "--variants",
-      "unfused,bn-folded,fused", "--layouts", "nchw,nhwc", "--threads", "1", "--repetitions",
+      "unfused,bn-folded,fused,bn-folded-avx512,fused-avx512", "--layouts", "nchw,nhwc",
+      "--threads", "1", "--repetitions",
       "3", "--min-time", "100us", "--no-ceilings", "--events", "none", "--out",
       out.appendingPathComponent("run").path,
     ])

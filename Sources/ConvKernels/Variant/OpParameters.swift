@@ -36,6 +36,20 @@ public struct BatchNorm: Hashable, Sendable {
     return (scale, shift)
   }
 
+  /// `weights` (one output channel per `weights.count / channels` values, e.g. OIHW) with this
+  /// normalisation folded in: `w'[oc] = w[oc] * scale[oc]`, `bias[oc] = shift[oc]`
+  /// (`scaleAndShift`), so `conv(x; w') + bias` equals `scale * conv(x; w) + shift` up to
+  /// rounding.
+  public func folded(into weights: [Float]) -> (weights: [Float], bias: [Float]) {
+    let (scale, shift) = scaleAndShift
+    let perChannel = weights.count / channels
+    var folded = weights
+    for oc in 0..<channels {
+      for i in (oc * perChannel)..<((oc + 1) * perChannel) { folded[i] = weights[i] * scale[oc] }
+    }
+    return (folded, shift)
+  }
+
   /// Random but plausible statistics: gamma and variance in [0.5, 1.5), beta and mean in
   /// [-0.5, 0.5).
   public static func random(channels: Int, generator: inout SplitMix64) -> BatchNorm {

@@ -37,7 +37,7 @@ package enum SeparableStages {
     _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights: [Float],
     norm: BatchNorm?
   ) -> any PreparedKernel {
-    let folded = norm.map { BlockConvEngine.foldBatchNorm(weights: weights, norm: $0) }
+    let folded = norm.map { $0.folded(into: weights) }
     return PointwiseGEMMKernel(
       problem.pointwisePart, layout: layout, threads: threads, pool: pool,
       weights: folded?.weights ?? weights, bias: folded?.bias, relu: norm != nil)

@@ -18,19 +18,4 @@ package enum BlockConvEngine {
         relu: relu)
     }
   }
-
-  /// OIHW weights and a bias with BN folded in: `w'[oc] = w[oc] * scale[oc]`,
-  /// `bias[oc] = shift[oc]` (`BatchNorm.scaleAndShift`), so `conv(x; w') + bias` equals
-  /// `scale * conv(x; w) + shift` up to rounding.
-  package static func foldBatchNorm(weights: [Float], norm: BatchNorm) -> (
-    weights: [Float], bias: [Float]
-  ) {
-    let (scale, shift) = norm.scaleAndShift
-    let perChannel = weights.count / norm.channels
-    var folded = weights
-    for oc in 0..<norm.channels {
-      for i in (oc * perChannel)..<((oc + 1) * perChannel) { folded[i] = weights[i] * scale[oc] }
-    }
-    return (folded, shift)
-  }
 }

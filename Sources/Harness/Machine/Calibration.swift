@@ -31,9 +31,16 @@ public struct Calibration: Sendable {
     let memoryAll = triadGBPS(
       loops, elements: memoryElements, pool: .with(threads: threads), passes: 1)
     let l2 = triadGBPS(loops, elements: l2Elements, pool: .with(threads: 1), passes: 2000)
+    var peaks = [ISAPeak(isa: loops.isa, oneThread: one, allThreads: all)]
+    for wider in CeilingLoops.wider {
+      peaks.append(
+        ISAPeak(
+          isa: wider.isa, oneThread: fmaGFLOPS(wider, pool: .with(threads: 1)),
+          allThreads: fmaGFLOPS(wider, pool: .with(threads: threads))))
+    }
     return MachineCeilings(
       peakGFLOPSOneThread: one, peakGFLOPSAllThreads: all, memoryGBPSOneThread: memoryOne,
-      memoryGBPSAllThreads: memoryAll, l2GBPSOneThread: l2, threads: threads)
+      memoryGBPSAllThreads: memoryAll, l2GBPSOneThread: l2, threads: threads, isaPeaks: peaks)
   }
 
   /// Best-of-`samples` GFLOP/s of the FMA loop on every thread of `pool`.

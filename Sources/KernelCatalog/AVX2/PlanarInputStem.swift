@@ -34,7 +34,7 @@ public struct PlanarInputStem: KernelVariant {
   public func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
     -> any PreparedKernel
   {
-    let folded = BlockConvEngine.foldBatchNorm(weights: parameters.weights, norm: parameters.norm!)
+    let folded = parameters.norm!.folded(into: parameters.weights)
     return ConvPlanarInputKernel(
       problem.part(for: Self.op), threads: threads, pool: pool, weights: folded.weights,
       bias: folded.bias, relu: true)

@@ -17,7 +17,7 @@ struct StandardBlockWinograd<Tile: WinogradTile>: WinogradFamily {
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
     -> any PreparedKernel
   {
-    let folded = BlockConvEngine.foldBatchNorm(weights: parameters.weights, norm: parameters.norm!)
+    let folded = parameters.norm!.folded(into: parameters.weights)
     return WinogradConvKernel<Tile>(
       problem.part(for: Self.op), threads: threads, pool: pool, weights: folded.weights,
       bias: folded.bias, relu: true)

@@ -24,22 +24,26 @@ struct ListCommand: ParsableCommand {
         for c in suite.cases { print("  \(c.name)  \(c.problem.descriptor)") }
       }
     case .variants:
-      print(
-        "op          family              layouts     threads  isa     needs     here  summary")
-      for family in VariantRegistry.families {
-        let layouts = family.layouts.sorted().map(\.rawValue).joined(separator: ",")
+      let header = ["op", "family", "layouts", "threads", "isa", "needs", "here", "summary"]
+      let rows = VariantRegistry.families.map { family in
         let runs = family.requires.isSubset(of: CPUFeatures.current)
+        return [
+          family.op.rawValue, family.family,
+          family.layouts.sorted().map(\.rawValue).joined(separator: ","),
+          family.isThreaded ? "1..N" : "1", family.isa.rawValue, family.requires.description,
+          runs ? "yes" : "no", family.summary + (runs ? "" : " (not on this CPU)"),
+        ]
+      }
+      // Every column but the last as wide as its widest cell.
+      let widths = header.indices.map { column in
+        ([header] + rows).map { $0[column].count }.max()!
+      }
+      for row in [header] + rows {
         print(
-          [
-            family.op.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
-            family.family.padding(toLength: 19, withPad: " ", startingAt: 0),
-            layouts.padding(toLength: 11, withPad: " ", startingAt: 0),
-            (family.isThreaded ? "1..N" : "1").padding(toLength: 8, withPad: " ", startingAt: 0),
-            family.isa.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0),
-            family.requires.description.padding(toLength: 9, withPad: " ", startingAt: 0),
-            (runs ? "yes" : "no").padding(toLength: 5, withPad: " ", startingAt: 0),
-            family.summary + (runs ? "" : " (not on this CPU)"),
-          ].joined(separator: " "))
+          zip(row, widths).enumerated().map { index, cell in
+            index == row.count - 1
+              ? cell.0 : cell.0.padding(toLength: cell.1, withPad: " ", startingAt: 0)
+          }.joined(separator: "  "))
       }
     case .events:
       print(

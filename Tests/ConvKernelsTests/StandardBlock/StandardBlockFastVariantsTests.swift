@@ -49,7 +49,7 @@ import Testing
     let norm = BatchNorm(
       gamma: [2, 1], beta: [1, -1], mean: [0.5, 0], variance: [1, 4], epsilon: 0)
     // scale = [2, 0.5], shift = [1 - 0.5 * 2, -1 - 0] = [0, -1]
-    let folded = BlockConvEngine.foldBatchNorm(weights: [1, 2, 3, 4, 5, 6], norm: norm)
+    let folded = norm.folded(into: [1, 2, 3, 4, 5, 6])
     #expect(folded.weights == [2, 4, 6, 2, 2.5, 3])
     #expect(folded.bias == [0, -1])
   }

@@ -1,17 +1,19 @@
 import ConvKernels
-import ConvKernelsAVX2
 
-/// KxK convolution as im2col + packed GEMM, im2col done block by block in the timed run.
+/// KxK convolution as im2col + packed GEMM, im2col done block by block in the timed run, on
+/// the register tiles of `Kernels`' target.
 ///
 /// Layouts, blocking and thread split: see `ConvIm2colGEMMKernel` (NHWC: patch rows times
 /// prepacked weights; NCHW: OIHW weights times patches packed straight into GEMM panels).
-struct ConvIm2colGEMM: KernelVariant {
-  static let op = Op.conv
-  static let family = "im2col-gemm"
-  static let layouts: Set<Layout> = [.nchw, .nhwc]
-  static let isThreaded = true  // threads own disjoint output pixels or channels; no reduction
-  static let isa = ISA.avx2
-  static let summary = "im2col in L2-sized pixel blocks, then the 3x32 + 6x16 FMA GEMM"
+struct ConvIm2colGEMM<Kernels: GEMMKernelSet>: KernelVariant {
+  static var op: Op { .conv }
+  static var family: String { "im2col-gemm" + Kernels.familySuffix }
+  static var layouts: Set<Layout> { [.nchw, .nhwc] }
+  static var isThreaded: Bool { true }  // threads own disjoint output pixels or channels
+  static var isa: ISA { Kernels.isa }
+  static var summary: String {
+    "im2col in L2-sized pixel blocks, then the \(Kernels.tiles) FMA GEMM"
+  }
   let layout: Layout
   let threads: Int
 
@@ -20,13 +22,13 @@ struct ConvIm2colGEMM: KernelVariant {
   }
 
   func note(for problem: ConvProblem) -> String? {
-    ConvIm2colGEMMKernel.note(problem.part(for: Self.op), layout: layout, threads: threads)
+    Kernels.im2colNote(problem.part(for: Self.op), layout: layout, threads: threads)
   }
 
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
     -> any PreparedKernel
   {
-    ConvIm2colGEMMKernel(
+    Kernels.im2colConv(
       problem.part(for: Self.op), layout: layout, threads: threads, pool: pool,
       weights: parameters.weights, bias: nil, relu: false)
   }

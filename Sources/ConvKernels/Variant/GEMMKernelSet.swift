@@ -1,0 +1,54 @@
+/// The GEMM-based kernels of one instruction-set target: pointwise, im2col convolution, the
+/// separable blocks and the folded standard block, all built on that target's `GEMM`.
+///
+/// The catalog's GEMM families are generic over a kernel set, so one family definition serves
+/// every ISA (`PointwisePackedGEMM<AVX2GEMMKernels>`, `…<AVX512GEMMKernels>`). The set's
+/// functions are not inlinable: what runs is compiled in the ISA's own target, with its flags,
+/// and only after the registry's CPU check.
+public protocol GEMMKernelSet: Sendable {
+  /// The level the target is compiled for.
+  static var isa: ISA { get }
+  /// Appended to the family names of this set (`""` for AVX2, `"-avx512"`), so families of
+  /// different ISAs never share a `variant` name.
+  static var familySuffix: String { get }
+  /// The GEMM's register tiles, for family summaries (e.g. `3x32 + 6x16`).
+  static var tiles: String { get }
+
+  /// A pointwise convolution of `problem` (its 1x1 part), no bias, no ReLU.
+  static func pointwise(
+    _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights: [Float]
+  ) -> any PreparedKernel
+
+  /// A KxK convolution of `problem` as blocked im2col + GEMM, with an optional bias and ReLU.
+  static func im2colConv(
+    _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights: [Float],
+    bias: [Float]?, relu: Bool
+  ) -> any PreparedKernel
+
+  /// The note of `im2colConv` on `problem` (its workspace).
+  static func im2colNote(_ problem: ConvProblem, layout: Layout, threads: Int) -> String?
+
+  /// The convolution of a folded standard block: the target's fastest convolution for
+  /// `layout`, bias and ReLU in its epilogue.
+  static func blockConv(
+    _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights: [Float],
+    bias: [Float], relu: Bool
+  ) -> any PreparedKernel
+
+  /// A separable block with BN folded into both stages' epilogues and the full depthwise
+  /// output kept between them.
+  static func separableChain(
+    _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool,
+    parameters: OpParameters
+  ) -> any PreparedKernel
+
+  /// A fused NHWC separable block: depthwise rows into a tile of about `tileBytes`, consumed
+  /// at once by the pointwise GEMM.
+  static func separableFused(
+    _ problem: ConvProblem, threads: Int, pool: WorkerPool, parameters: OpParameters,
+    tileBytes: Int
+  ) -> any PreparedKernel
+
+  /// The note of `separableFused` on `problem`: its tile and task count.
+  static func fusedNote(_ problem: ConvProblem, threads: Int, tileBytes: Int) -> String
+}

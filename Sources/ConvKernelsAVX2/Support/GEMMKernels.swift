@@ -1,0 +1,78 @@
+import ConvKernels
+
+/// This target's GEMM-based kernels, for the catalog's generic GEMM families. The file is
+/// shared by every ISA target (each compiles it against its own `GEMM` and `ISATarget`), so
+/// the families run the same drivers on each target's register tiles.
+public enum GEMMKernels: GEMMKernelSet {
+  public static var isa: ISA { ISATarget.isa }
+  public static var familySuffix: String { ISATarget.familySuffix }
+  public static var tiles: String { ISATarget.tiles }
+
+  public static func pointwise(
+    _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights: [Float]
+  ) -> any PreparedKernel {
+    PointwiseGEMMKernel(
+      problem.part(for: .pw), layout: layout, threads: threads, pool: pool, weights: weights,
+      bias: nil, relu: false)
+  }
+
+  public static func im2colConv(
+    _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights: [Float],
+    bias: [Float]?, relu: Bool
+  ) -> any PreparedKernel {
+    ConvIm2colGEMMKernel(
+      problem, layout: layout, threads: threads, pool: pool, weights: weights, bias: bias,
+      relu: relu)
+  }
+
+  public static func im2colNote(_ problem: ConvProblem, layout: Layout, threads: Int) -> String? {
+    ConvIm2colGEMMKernel.note(problem, layout: layout, threads: threads)
+  }
+
+  public static func blockConv(
+    _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights: [Float],
+    bias: [Float], relu: Bool
+  ) -> any PreparedKernel {
+    BlockConvEngine.prepare(
+      problem, layout: layout, threads: threads, pool: pool, weights: weights, bias: bias,
+      relu: relu)
+  }
+
+  public static func separableChain(
+    _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool,
+    parameters: OpParameters
+  ) -> any PreparedKernel {
+    SeparableChainKernel(
+      intermediateCount: problem.depthwisePart.outputCount,
+      depthwise: SeparableStages.depthwise(
+        problem, layout: layout, threads: threads, pool: pool, weights: parameters.weights,
+        norm: parameters.norm),
+      depthwisePass: nil,
+      pointwise: SeparableStages.pointwise(
+        problem, layout: layout, threads: threads, pool: pool,
+        weights: parameters.pointwiseWeights!, norm: parameters.pointwiseNorm),
+      pointwisePass: nil)
+  }
+
+  public static func separableFused(
+    _ problem: ConvProblem, threads: Int, pool: WorkerPool, parameters: OpParameters,
+    tileBytes: Int
+  ) -> any PreparedKernel {
+    let norm = parameters.norm!.scaleAndShift
+    let pointwise = parameters.pointwiseNorm!.folded(into: parameters.pointwiseWeights!)
+    return FusedSeparableNHWCKernel(
+      plan: FusedTilePlan(problem, threads: threads, tileBytes: tileBytes),
+      depthwise: DepthwiseRowsNHWC(
+        problem.depthwisePart, weights: parameters.weights, scale: norm.scale, shift: norm.shift,
+        relu: true),
+      pointwise: GEMMPackedWeights(
+        transposing: pointwise.weights, depth: problem.inChannels, columns: problem.outChannels,
+        bias: pointwise.bias),
+      pool: pool)
+  }
+
+  public static func fusedNote(_ problem: ConvProblem, threads: Int, tileBytes: Int) -> String {
+    let plan = FusedTilePlan(problem, threads: threads, tileBytes: tileBytes)
+    return "tile \(plan.tileRows) rows = \(ByteCount(4 * plan.tileFloats)), \(plan.tasks) tasks"
+  }
+}

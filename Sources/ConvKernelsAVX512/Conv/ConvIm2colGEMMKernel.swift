@@ -1,0 +1,1 @@
+../../ConvKernelsAVX2/Conv/ConvIm2colGEMMKernel.swift

@@ -1,0 +1,1 @@
+../../ConvKernelsAVX2/Conv/Im2col.swift

@@ -1,0 +1,1 @@
+../../ConvKernelsAVX2/Depthwise/DepthwiseSIMD8+NHWC3x3.swift

@@ -1,0 +1,1 @@
+../../ConvKernelsAVX2/Depthwise/DepthwiseSIMD8Kernels.swift
