@@ -1,3 +1,4 @@
+import ConvKernels
 import Foundation
 import TestSupport
 import Testing
@@ -34,14 +35,16 @@ import Testing
     let byFamily = Dictionary(
       uniqueKeysWithValues: zip(
         try Self.column("variant", of: results), try Self.column("isa", of: results)))
-    #expect(byFamily == ["naive": "generic", "tiled": "avx2", "simd8": "avx2"])
+    #expect(
+      byFamily == ["naive": "generic", "tiled": "avx2", "simd8": "avx2", "simd16": "avx512"])
     #expect(try Self.column("schema", of: results).allSatisfy { $0 == "3" })
     let samples = out.appendingPathComponent("samples.csv")
     let sampled = Set(
       zip(try Self.column("variant", of: samples), try Self.column("isa", of: samples)).map {
         "\($0)=\($1)"
       })
-    #expect(sampled == ["naive=generic", "tiled=avx2", "simd8=avx2"])
+    let timed: Set = ["naive=generic", "tiled=avx2", "simd8=avx2"]
+    #expect(sampled == (ISA.avx512.isSupported ? timed.union(["simd16=avx512"]) : timed))
   }
 
   @Test func isaSelectsFamiliesByLevel() throws {
@@ -73,7 +76,8 @@ import Testing
     let status = Dictionary(
       uniqueKeysWithValues: zip(
         try Self.column("variant", of: results), try Self.column("status", of: results)))
-    #expect(status == ["naive": "ok", "tiled": "skipped", "simd8": "skipped"])
+    #expect(
+      status == ["naive": "ok", "tiled": "skipped", "simd8": "skipped", "simd16": "skipped"])
     let notes = try Self.column("note", of: results)
     #expect(notes.filter { $0 == "needs CPU features avx2+fma that this CPU lacks" }.count == 2)
 

@@ -1,7 +1,7 @@
 /// How a threaded depthwise kernel cuts its output into tasks for `WorkerPool.run(tasks:)`:
 /// (image, block of output rows, block of channels). Blocks are disjoint, so every output is
-/// written by exactly one task and no task reduces; channel blocks are multiples of 8
-/// channels (only the last block holds the channel tail), so the SIMD/scalar path an output
+/// written by exactly one task and no task reduces; channel blocks are multiples of the
+/// kernel's vector width (`channelQuantum`; only the last block holds the channel tail), so the SIMD/scalar path an output
 /// takes does not depend on the split and multithreaded output is bitwise equal to one thread.
 ///
 /// With one thread there is one task per image. With T > 1 threads it aims at 4*T tasks so
@@ -13,11 +13,14 @@ package struct DepthwiseSplit {
   package let rows: RowPartition
   package let channelVectors: RowPartition
   package let channels: Int
+  /// Channels per vector: every channel block but the last is a multiple of it.
+  package let channelQuantum: Int
 
-  package init(_ p: ConvProblem, threads: Int, channelsFirst: Bool) {
+  package init(_ p: ConvProblem, threads: Int, channelsFirst: Bool, channelQuantum: Int = 8) {
     batch = p.batch
     channels = p.outChannels
-    let vectors = (p.outChannels + 7) / 8
+    self.channelQuantum = channelQuantum
+    let vectors = (p.outChannels + channelQuantum - 1) / channelQuantum
     let target = threads <= 1 ? 1 : 4 * threads
     let perImage = max(1, (target + p.batch - 1) / p.batch)
     var rowBlocks: Int
@@ -36,13 +39,15 @@ package struct DepthwiseSplit {
   /// Number of tasks.
   package var count: Int { batch * rows.parts * channelVectors.parts }
 
-  /// Task `index`: its image, output rows and channels (`lowerBound` a multiple of 8).
+  /// Task `index`: its image, output rows and channels (`lowerBound` a multiple of
+  /// `channelQuantum`).
   package func task(_ index: Int) -> (image: Int, rows: Range<Int>, channels: Range<Int>) {
     let channelBlock = index % channelVectors.parts
     let rest = index / channelVectors.parts
     let rowBlock = rest % rows.parts
     let image = rest / rows.parts
     let v = channelVectors.range(channelBlock)
-    return (image, rows.range(rowBlock), (v.lowerBound * 8)..<min(channels, v.upperBound * 8))
+    let q = channelQuantum
+    return (image, rows.range(rowBlock), (v.lowerBound * q)..<min(channels, v.upperBound * q))
   }
 }

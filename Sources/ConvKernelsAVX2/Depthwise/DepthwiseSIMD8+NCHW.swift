@@ -1,6 +1,6 @@
 import ConvKernels
 
-/// The NCHW engine of `DepthwiseSIMD8`, also a row-range API for fused NCHW blocks.
+/// The NCHW engine of `DepthwiseSIMD`, also a row-range API for fused NCHW blocks.
 ///
 /// Layout: src[c][h][w] (one image), wei[c][kh][kw] (OIHW as given), dst[c][oh][ow] at a
 /// caller-given row pitch and plane pitch.

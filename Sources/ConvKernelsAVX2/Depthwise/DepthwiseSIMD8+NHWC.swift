@@ -1,17 +1,20 @@
 import ConvKernels
 
-/// The NHWC engine of `DepthwiseSIMD8`, also the row-range API for fused blocks.
+/// The NHWC engine of `DepthwiseSIMD`, also the row-range API for fused blocks.
 ///
-/// Layout: src[h][w][c] (one image), wei[kh][kw][cp] packed here (cp = C rounded up to 8,
-/// zero-padded), dst[oh][ow][c] at a caller-given row pitch and pixel pitch.
-/// Registers: interior tile = 8 output pixels of one row x 8 channels (8 accumulators); each
+/// Layout: src[h][w][c] (one image), wei[kh][kw][cp] packed here (cp = C rounded up to whole
+/// vectors, zero-padded), dst[oh][ow][c] at a caller-given row pitch and pixel pitch.
+/// Vectors: `ChannelVector`, the target's vector of channels: 8 floats in the AVX2 target, 16
+/// in the AVX-512 one (this file is compiled in both).
+/// Registers: interior tile = 8 output pixels of one row x one vector of channels (8
+/// accumulators); each
 /// tap loads one weight vector and feeds 8 FMAs whose input comes straight from memory
 /// (`vfmadd231ps ymm, ymm, [mem]`); a 4-pixel tile takes the rest of the interior.
 /// Borders: rows are clipped to the taps inside the image (no zero rows); the few columns whose
 /// taps leave the image go through a one-pixel path that is still SIMD over channels
-/// (4 vectors = 32 channels per step, so 4 independent FMA chains), with the tap range
-/// clipped — no scalar slow path on 7x7 or 14x14.
-/// Tail: C % 8 channels go through a scalar FMA loop with the same tap order; nothing reads
+/// (4 vectors per step, so 4 independent FMA chains), with the tap range clipped — no scalar
+/// slow path on 7x7 or 14x14.
+/// Tail: the channels past the last whole vector go through a scalar FMA loop with the same tap order; nothing reads
 /// past the channels of a pixel.
 /// Arithmetic: every output is `0`, then one FMA per in-image tap in (kh, kw) order, in every
 /// path, so the result does not depend on which path or thread computed it.
@@ -58,7 +61,8 @@ package final class DepthwiseRowsNHWC {
     stride = problem.stride
     pad = problem.pad
     outWidth = problem.outWidth
-    paddedChannels = (channels + 7) / 8 * 8
+    paddedChannels =
+      (channels + ChannelVector.lanes - 1) / ChannelVector.lanes * ChannelVector.lanes
     let lo = min(outWidth, (pad + stride - 1) / stride)
     let last = width + pad - kernelW  // last input start column that keeps every tap inside
     let hi = last >= 0 ? min(outWidth, last / stride + 1) : 0
@@ -92,19 +96,20 @@ package final class DepthwiseRowsNHWC {
   }
 
   /// As `compute(rows:src:dst:rowPitch:pixelPitch:)` for the channels `channels` only
-  /// (`lowerBound` a multiple of 8); `dst` still points at channel 0.
+  /// (`lowerBound` a multiple of `ChannelVector.lanes`); `dst` still points at channel 0.
   package func compute(
     rows: Range<Int>, channels cs: Range<Int>, src: UnsafePointer<Float>,
     dst: UnsafeMutablePointer<Float>, rowPitch: Int, pixelPitch: Int
   ) {
     precondition(rows.lowerBound >= 0 && rows.upperBound <= problem.outHeight, "rows \(rows)")
     precondition(
-      cs.lowerBound % 8 == 0 && cs.lowerBound >= 0 && cs.upperBound <= channels, "channels \(cs)")
+      cs.lowerBound % ChannelVector.lanes == 0 && cs.lowerBound >= 0 && cs.upperBound <= channels,
+      "channels \(cs)")
     precondition(pixelPitch >= channels && rowPitch >= outWidth * pixelPitch, "pitches")
     let epi = epilogue
     var cs = cs
     if kernelH == 3 && kernelW == 3 && (stride == 1 || stride == 2) {
-      let vectorEnd = cs.lowerBound + (cs.count / 8) * 8
+      let vectorEnd = cs.lowerBound + cs.count / ChannelVector.lanes * ChannelVector.lanes
       compute3x3(
         rows: rows, vectorChannels: cs.lowerBound..<vectorEnd, src: src, dst: dst,
         rowPitch: rowPitch, pixelPitch: pixelPitch, epi)
@@ -186,7 +191,8 @@ private func nhwcScalar(
   return acc
 }
 
-/// 8 pixels (input `pixelStep` apart, every tap inside the image) x 8 channels per step.
+/// 8 pixels (input `pixelStep` apart, every tap inside the image) x one vector of channels
+/// per step.
 private func nhwcTile8(
   _ src: UnsafePointer<Float>, pixelStep p: Int, _ wei: UnsafePointer<Float>, taps: Int,
   _ g: NHWCTapGeometry, _ dst: UnsafeMutablePointer<Float>, pixelPitch q: Int,
@@ -195,22 +201,22 @@ private func nhwcTile8(
   var c = channels.lowerBound
   let end = channels.upperBound
   let (p2, p3, p4, p5, p6, p7) = (2 * p, 3 * p, 4 * p, 5 * p, 6 * p, 7 * p)
-  while c + 8 <= end {
-    var vacc0 = SIMD8<Float>()
-    var vacc1 = SIMD8<Float>()
-    var vacc2 = SIMD8<Float>()
-    var vacc3 = SIMD8<Float>()
-    var vacc4 = SIMD8<Float>()
-    var vacc5 = SIMD8<Float>()
-    var vacc6 = SIMD8<Float>()
-    var vacc7 = SIMD8<Float>()
+  while c + ChannelVector.lanes <= end {
+    var vacc0 = ChannelVector()
+    var vacc1 = ChannelVector()
+    var vacc2 = ChannelVector()
+    var vacc3 = ChannelVector()
+    var vacc4 = ChannelVector()
+    var vacc5 = ChannelVector()
+    var vacc6 = ChannelVector()
+    var vacc7 = ChannelVector()
     var rowSrc = src + c
     var rowWei = wei + c
     for _ in 0..<g.rows {
       var vi = rowSrc
       var w = rowWei
       for _ in 0..<taps {
-        let vk = SIMD8<Float>.load(w)
+        let vk = ChannelVector.load(w)
         vacc0.addProduct(.load(vi), vk)
         vacc1.addProduct(.load(vi + p), vk)
         vacc2.addProduct(.load(vi + p2), vk)
@@ -234,7 +240,7 @@ private func nhwcTile8(
     epi.apply(vacc5, channel: c).store(to: out + 5 * q)
     epi.apply(vacc6, channel: c).store(to: out + 6 * q)
     epi.apply(vacc7, channel: c).store(to: out + 7 * q)
-    c += 8
+    c += ChannelVector.lanes
   }
   while c < end {
     for j in 0..<8 {
@@ -244,7 +250,7 @@ private func nhwcTile8(
   }
 }
 
-/// 4 pixels (every tap inside the image) x 8 channels per step.
+/// 4 pixels (every tap inside the image) x one vector of channels per step.
 private func nhwcTile4(
   _ src: UnsafePointer<Float>, pixelStep p: Int, _ wei: UnsafePointer<Float>, taps: Int,
   _ g: NHWCTapGeometry, _ dst: UnsafeMutablePointer<Float>, pixelPitch q: Int,
@@ -253,18 +259,18 @@ private func nhwcTile4(
   var c = channels.lowerBound
   let end = channels.upperBound
   let (p2, p3) = (2 * p, 3 * p)
-  while c + 8 <= end {
-    var vacc0 = SIMD8<Float>()
-    var vacc1 = SIMD8<Float>()
-    var vacc2 = SIMD8<Float>()
-    var vacc3 = SIMD8<Float>()
+  while c + ChannelVector.lanes <= end {
+    var vacc0 = ChannelVector()
+    var vacc1 = ChannelVector()
+    var vacc2 = ChannelVector()
+    var vacc3 = ChannelVector()
     var rowSrc = src + c
     var rowWei = wei + c
     for _ in 0..<g.rows {
       var vi = rowSrc
       var w = rowWei
       for _ in 0..<taps {
-        let vk = SIMD8<Float>.load(w)
+        let vk = ChannelVector.load(w)
         vacc0.addProduct(.load(vi), vk)
         vacc1.addProduct(.load(vi + p), vk)
         vacc2.addProduct(.load(vi + p2), vk)
@@ -280,7 +286,7 @@ private func nhwcTile4(
     epi.apply(vacc1, channel: c).store(to: out + q)
     epi.apply(vacc2, channel: c).store(to: out + 2 * q)
     epi.apply(vacc3, channel: c).store(to: out + 3 * q)
-    c += 8
+    c += ChannelVector.lanes
   }
   while c < end {
     for j in 0..<4 {
@@ -290,19 +296,20 @@ private func nhwcTile4(
   }
 }
 
-/// One pixel whose tap range is clipped to the image (`src`/`wei` at its first tap) x 32,
-/// then 8 channels per step. Also the border path of the 3x3 kernels.
+/// One pixel whose tap range is clipped to the image (`src`/`wei` at its first tap) x four
+/// vectors of channels, then one vector per step. Also the border path of the 3x3 kernels.
 func nhwcPixel(
   _ src: UnsafePointer<Float>, _ wei: UnsafePointer<Float>, taps: Int, _ g: NHWCTapGeometry,
   _ dst: UnsafeMutablePointer<Float>, channels: Range<Int>, _ epi: DepthwiseEpilogue
 ) {
   var c = channels.lowerBound
   let end = channels.upperBound
-  while c + 32 <= end {
-    var vacc0 = SIMD8<Float>()
-    var vacc1 = SIMD8<Float>()
-    var vacc2 = SIMD8<Float>()
-    var vacc3 = SIMD8<Float>()
+  let (l1, l2, l3) = (ChannelVector.lanes, 2 * ChannelVector.lanes, 3 * ChannelVector.lanes)
+  while c + 4 * ChannelVector.lanes <= end {
+    var vacc0 = ChannelVector()
+    var vacc1 = ChannelVector()
+    var vacc2 = ChannelVector()
+    var vacc3 = ChannelVector()
     var rowSrc = src + c
     var rowWei = wei + c
     for _ in 0..<g.rows {
@@ -310,9 +317,9 @@ func nhwcPixel(
       var w = rowWei
       for _ in 0..<taps {
         vacc0.addProduct(.load(vi), .load(w))
-        vacc1.addProduct(.load(vi + 8), .load(w + 8))
-        vacc2.addProduct(.load(vi + 16), .load(w + 16))
-        vacc3.addProduct(.load(vi + 24), .load(w + 24))
+        vacc1.addProduct(.load(vi + l1), .load(w + l1))
+        vacc2.addProduct(.load(vi + l2), .load(w + l2))
+        vacc3.addProduct(.load(vi + l3), .load(w + l3))
         vi += g.tapStep
         w += g.weiTapStep
       }
@@ -320,13 +327,13 @@ func nhwcPixel(
       rowWei += g.weiRowStep
     }
     epi.apply(vacc0, channel: c).store(to: dst + c)
-    epi.apply(vacc1, channel: c + 8).store(to: dst + c + 8)
-    epi.apply(vacc2, channel: c + 16).store(to: dst + c + 16)
-    epi.apply(vacc3, channel: c + 24).store(to: dst + c + 24)
-    c += 32
+    epi.apply(vacc1, channel: c + l1).store(to: dst + c + l1)
+    epi.apply(vacc2, channel: c + l2).store(to: dst + c + l2)
+    epi.apply(vacc3, channel: c + l3).store(to: dst + c + l3)
+    c += 4 * ChannelVector.lanes
   }
-  while c + 8 <= end {
-    var vacc = SIMD8<Float>()
+  while c + ChannelVector.lanes <= end {
+    var vacc = ChannelVector()
     var rowSrc = src + c
     var rowWei = wei + c
     for _ in 0..<g.rows {
@@ -341,7 +348,7 @@ func nhwcPixel(
       rowWei += g.weiRowStep
     }
     epi.apply(vacc, channel: c).store(to: dst + c)
-    c += 8
+    c += ChannelVector.lanes
   }
   while c < end {
     dst[c] = epi.apply(nhwcScalar(src + c, wei + c, taps: taps, g), channel: c)

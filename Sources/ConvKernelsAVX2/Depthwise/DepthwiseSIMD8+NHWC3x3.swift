@@ -4,9 +4,10 @@ import ConvKernels
 ///
 /// Layout: as `DepthwiseRowsNHWC` (src[h][w][c], wei[kh][kw][cp], dst[oh][ow] at the caller's
 /// pitches).
-/// Loop order: output row, then a block of output pixels along W, then channels 8 at a time
-/// (the input of a block is read as contiguous pixels, which the prefetchers follow).
-/// Registers: interior block = 8 output pixels x 8 channels (8 accumulators). Per kernel row
+/// Loop order: output row, then a block of output pixels along W, then channels one vector
+/// (`ChannelVector`: 8 channels for AVX2, 16 for AVX-512) at a time (the input of a block is
+/// read as contiguous pixels, which the prefetchers follow).
+/// Registers: interior block = 8 output pixels x one vector of channels (8 accumulators). Per kernel row
 /// the 3 weight vectors are loaded once and each input vector is loaded once and fed to every
 /// accumulator that reads it (a sliding window): stride 1 loads 10 input vectors per kernel row
 /// for 24 FMAs (the generic tile loads 24), stride 2 loads 17. A 4-pixel block takes interiors
@@ -18,7 +19,8 @@ import ConvKernels
 /// equal to the generic path, whatever the block or split.
 /// Tail: channels past the last full vector go through the generic path (scalar loop).
 extension DepthwiseRowsNHWC {
-  /// Output rows `rows`, channels `cs` (both bounds multiples of 8), 3x3 stride 1 or 2.
+  /// Output rows `rows`, channels `cs` (both bounds multiples of `ChannelVector.lanes`), 3x3
+  /// stride 1 or 2.
   func compute3x3(
     rows: Range<Int>, vectorChannels cs: Range<Int>, src: UnsafePointer<Float>,
     dst: UnsafeMutablePointer<Float>, rowPitch: Int, pixelPitch: Int, _ epi: DepthwiseEpilogue
@@ -123,13 +125,13 @@ struct Rows3x3 {
 
 /// Whether a loop applies the epilogue; the choice is made once per call.
 protocol EpilogueKind {
-  static func apply(_ epi: DepthwiseEpilogue, _ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float>
+  static func apply(_ epi: DepthwiseEpilogue, _ v: ChannelVector, channel c: Int) -> ChannelVector
 }
 
 /// No epilogue: the accumulator is stored as it is.
 enum Identity: EpilogueKind {
   @inline(__always)
-  static func apply(_ epi: DepthwiseEpilogue, _ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
+  static func apply(_ epi: DepthwiseEpilogue, _ v: ChannelVector, channel c: Int) -> ChannelVector {
     v
   }
 }
@@ -137,7 +139,7 @@ enum Identity: EpilogueKind {
 /// `DepthwiseEpilogue.apply`.
 enum Epilogue: EpilogueKind {
   @inline(__always)
-  static func apply(_ epi: DepthwiseEpilogue, _ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
+  static func apply(_ epi: DepthwiseEpilogue, _ v: ChannelVector, channel c: Int) -> ChannelVector {
     epi.apply(v, channel: c)
   }
 }
@@ -153,16 +155,16 @@ protocol NHWC3x3Row {
     tapStep t: Int)
 }
 
-/// 8 output pixels along W x 8 channels.
+/// 8 output pixels along W x one vector of channels.
 struct Accumulators8 {
-  var v0 = SIMD8<Float>()
-  var v1 = SIMD8<Float>()
-  var v2 = SIMD8<Float>()
-  var v3 = SIMD8<Float>()
-  var v4 = SIMD8<Float>()
-  var v5 = SIMD8<Float>()
-  var v6 = SIMD8<Float>()
-  var v7 = SIMD8<Float>()
+  var v0 = ChannelVector()
+  var v1 = ChannelVector()
+  var v2 = ChannelVector()
+  var v3 = ChannelVector()
+  var v4 = ChannelVector()
+  var v5 = ChannelVector()
+  var v6 = ChannelVector()
+  var v7 = ChannelVector()
 
   @inline(__always)
   func store<E: EpilogueKind>(
@@ -180,12 +182,12 @@ struct Accumulators8 {
   }
 }
 
-/// 4 output pixels along W x 8 channels.
+/// 4 output pixels along W x one vector of channels.
 struct Accumulators4 {
-  var v0 = SIMD8<Float>()
-  var v1 = SIMD8<Float>()
-  var v2 = SIMD8<Float>()
-  var v3 = SIMD8<Float>()
+  var v0 = ChannelVector()
+  var v1 = ChannelVector()
+  var v2 = ChannelVector()
+  var v3 = ChannelVector()
 
   @inline(__always)
   func store<E: EpilogueKind>(
@@ -230,7 +232,7 @@ extension NHWC3x3Stride {
         }
       }
       a.store(E.self, to: dst + c, pixelPitch: q, channel: c, epi)
-      c &+= 8
+      c &+= ChannelVector.lanes
     }
   }
 
@@ -256,7 +258,7 @@ extension NHWC3x3Stride {
         }
       }
       a.store(E.self, to: dst + c, pixelPitch: q, channel: c, epi)
-      c &+= 8
+      c &+= ChannelVector.lanes
     }
   }
 }
@@ -281,38 +283,38 @@ enum Row8Stride1: NHWC3x3Row {
     _ a: inout Accumulators8, _ r: UnsafePointer<Float>, pixelStep p: Int,
     _ w: UnsafePointer<Float>, tapStep t: Int
   ) {
-    let w0 = SIMD8<Float>.load(w)
-    let w1 = SIMD8<Float>.load(w + t)
-    let w2 = SIMD8<Float>.load(w + 2 &* t)
+    let w0 = ChannelVector.load(w)
+    let w1 = ChannelVector.load(w + t)
+    let w2 = ChannelVector.load(w + 2 &* t)
     a.v0.addProduct(.load(r), w0)
-    let vi1 = SIMD8<Float>.load(r + p)
+    let vi1 = ChannelVector.load(r + p)
     a.v0.addProduct(vi1, w1)
     a.v1.addProduct(vi1, w0)
-    let vi2 = SIMD8<Float>.load(r + 2 &* p)
+    let vi2 = ChannelVector.load(r + 2 &* p)
     a.v0.addProduct(vi2, w2)
     a.v1.addProduct(vi2, w1)
     a.v2.addProduct(vi2, w0)
-    let vi3 = SIMD8<Float>.load(r + 3 &* p)
+    let vi3 = ChannelVector.load(r + 3 &* p)
     a.v1.addProduct(vi3, w2)
     a.v2.addProduct(vi3, w1)
     a.v3.addProduct(vi3, w0)
-    let vi4 = SIMD8<Float>.load(r + 4 &* p)
+    let vi4 = ChannelVector.load(r + 4 &* p)
     a.v2.addProduct(vi4, w2)
     a.v3.addProduct(vi4, w1)
     a.v4.addProduct(vi4, w0)
-    let vi5 = SIMD8<Float>.load(r + 5 &* p)
+    let vi5 = ChannelVector.load(r + 5 &* p)
     a.v3.addProduct(vi5, w2)
     a.v4.addProduct(vi5, w1)
     a.v5.addProduct(vi5, w0)
-    let vi6 = SIMD8<Float>.load(r + 6 &* p)
+    let vi6 = ChannelVector.load(r + 6 &* p)
     a.v4.addProduct(vi6, w2)
     a.v5.addProduct(vi6, w1)
     a.v6.addProduct(vi6, w0)
-    let vi7 = SIMD8<Float>.load(r + 7 &* p)
+    let vi7 = ChannelVector.load(r + 7 &* p)
     a.v5.addProduct(vi7, w2)
     a.v6.addProduct(vi7, w1)
     a.v7.addProduct(vi7, w0)
-    let vi8 = SIMD8<Float>.load(r + 8 &* p)
+    let vi8 = ChannelVector.load(r + 8 &* p)
     a.v6.addProduct(vi8, w2)
     a.v7.addProduct(vi8, w1)
     a.v7.addProduct(.load(r + 9 &* p), w2)
@@ -325,22 +327,22 @@ enum Row4Stride1: NHWC3x3Row {
     _ a: inout Accumulators4, _ r: UnsafePointer<Float>, pixelStep p: Int,
     _ w: UnsafePointer<Float>, tapStep t: Int
   ) {
-    let w0 = SIMD8<Float>.load(w)
-    let w1 = SIMD8<Float>.load(w + t)
-    let w2 = SIMD8<Float>.load(w + 2 &* t)
+    let w0 = ChannelVector.load(w)
+    let w1 = ChannelVector.load(w + t)
+    let w2 = ChannelVector.load(w + 2 &* t)
     a.v0.addProduct(.load(r), w0)
-    let vi1 = SIMD8<Float>.load(r + p)
+    let vi1 = ChannelVector.load(r + p)
     a.v0.addProduct(vi1, w1)
     a.v1.addProduct(vi1, w0)
-    let vi2 = SIMD8<Float>.load(r + 2 &* p)
+    let vi2 = ChannelVector.load(r + 2 &* p)
     a.v0.addProduct(vi2, w2)
     a.v1.addProduct(vi2, w1)
     a.v2.addProduct(vi2, w0)
-    let vi3 = SIMD8<Float>.load(r + 3 &* p)
+    let vi3 = ChannelVector.load(r + 3 &* p)
     a.v1.addProduct(vi3, w2)
     a.v2.addProduct(vi3, w1)
     a.v3.addProduct(vi3, w0)
-    let vi4 = SIMD8<Float>.load(r + 4 &* p)
+    let vi4 = ChannelVector.load(r + 4 &* p)
     a.v2.addProduct(vi4, w2)
     a.v3.addProduct(vi4, w1)
     a.v3.addProduct(.load(r + 5 &* p), w2)
@@ -353,36 +355,36 @@ enum Row8Stride2: NHWC3x3Row {
     _ a: inout Accumulators8, _ r: UnsafePointer<Float>, pixelStep p: Int,
     _ w: UnsafePointer<Float>, tapStep t: Int
   ) {
-    let w0 = SIMD8<Float>.load(w)
-    let w1 = SIMD8<Float>.load(w + t)
-    let w2 = SIMD8<Float>.load(w + 2 &* t)
+    let w0 = ChannelVector.load(w)
+    let w1 = ChannelVector.load(w + t)
+    let w2 = ChannelVector.load(w + 2 &* t)
     a.v0.addProduct(.load(r), w0)
     a.v0.addProduct(.load(r + p), w1)
-    let vi2 = SIMD8<Float>.load(r + 2 &* p)
+    let vi2 = ChannelVector.load(r + 2 &* p)
     a.v0.addProduct(vi2, w2)
     a.v1.addProduct(vi2, w0)
     a.v1.addProduct(.load(r + 3 &* p), w1)
-    let vi4 = SIMD8<Float>.load(r + 4 &* p)
+    let vi4 = ChannelVector.load(r + 4 &* p)
     a.v1.addProduct(vi4, w2)
     a.v2.addProduct(vi4, w0)
     a.v2.addProduct(.load(r + 5 &* p), w1)
-    let vi6 = SIMD8<Float>.load(r + 6 &* p)
+    let vi6 = ChannelVector.load(r + 6 &* p)
     a.v2.addProduct(vi6, w2)
     a.v3.addProduct(vi6, w0)
     a.v3.addProduct(.load(r + 7 &* p), w1)
-    let vi8 = SIMD8<Float>.load(r + 8 &* p)
+    let vi8 = ChannelVector.load(r + 8 &* p)
     a.v3.addProduct(vi8, w2)
     a.v4.addProduct(vi8, w0)
     a.v4.addProduct(.load(r + 9 &* p), w1)
-    let vi10 = SIMD8<Float>.load(r + 10 &* p)
+    let vi10 = ChannelVector.load(r + 10 &* p)
     a.v4.addProduct(vi10, w2)
     a.v5.addProduct(vi10, w0)
     a.v5.addProduct(.load(r + 11 &* p), w1)
-    let vi12 = SIMD8<Float>.load(r + 12 &* p)
+    let vi12 = ChannelVector.load(r + 12 &* p)
     a.v5.addProduct(vi12, w2)
     a.v6.addProduct(vi12, w0)
     a.v6.addProduct(.load(r + 13 &* p), w1)
-    let vi14 = SIMD8<Float>.load(r + 14 &* p)
+    let vi14 = ChannelVector.load(r + 14 &* p)
     a.v6.addProduct(vi14, w2)
     a.v7.addProduct(vi14, w0)
     a.v7.addProduct(.load(r + 15 &* p), w1)
@@ -396,20 +398,20 @@ enum Row4Stride2: NHWC3x3Row {
     _ a: inout Accumulators4, _ r: UnsafePointer<Float>, pixelStep p: Int,
     _ w: UnsafePointer<Float>, tapStep t: Int
   ) {
-    let w0 = SIMD8<Float>.load(w)
-    let w1 = SIMD8<Float>.load(w + t)
-    let w2 = SIMD8<Float>.load(w + 2 &* t)
+    let w0 = ChannelVector.load(w)
+    let w1 = ChannelVector.load(w + t)
+    let w2 = ChannelVector.load(w + 2 &* t)
     a.v0.addProduct(.load(r), w0)
     a.v0.addProduct(.load(r + p), w1)
-    let vi2 = SIMD8<Float>.load(r + 2 &* p)
+    let vi2 = ChannelVector.load(r + 2 &* p)
     a.v0.addProduct(vi2, w2)
     a.v1.addProduct(vi2, w0)
     a.v1.addProduct(.load(r + 3 &* p), w1)
-    let vi4 = SIMD8<Float>.load(r + 4 &* p)
+    let vi4 = ChannelVector.load(r + 4 &* p)
     a.v1.addProduct(vi4, w2)
     a.v2.addProduct(vi4, w0)
     a.v2.addProduct(.load(r + 5 &* p), w1)
-    let vi6 = SIMD8<Float>.load(r + 6 &* p)
+    let vi6 = ChannelVector.load(r + 6 &* p)
     a.v2.addProduct(vi6, w2)
     a.v3.addProduct(vi6, w0)
     a.v3.addProduct(.load(r + 7 &* p), w1)

@@ -8,7 +8,8 @@ package final class DepthwiseSIMD8NHWCKernel: PreparedKernel {
 
   package init(_ rows: DepthwiseRowsNHWC, threads: Int, pool: WorkerPool) {
     self.rows = rows
-    split = DepthwiseSplit(rows.problem, threads: threads, channelsFirst: false)
+    split = DepthwiseSplit(
+      rows.problem, threads: threads, channelsFirst: false, channelQuantum: ChannelVector.lanes)
     self.pool = pool
   }
 

@@ -5,7 +5,7 @@ import ConvKernels
 /// for fused depthwise + pointwise blocks. Branches are per stored vector, never per tap.
 struct DepthwiseEpilogue {
   /// Per-channel scale and shift, or nil for none. Valid for every channel a kernel stores,
-  /// padded to a multiple of 8 where a vector path loads them.
+  /// padded to whole vectors (`ChannelVector.lanes`) where a vector path loads them.
   let scale: UnsafePointer<Float>?
   let shift: UnsafePointer<Float>?
   /// `max(0, x)` after the affine step.
@@ -14,15 +14,15 @@ struct DepthwiseEpilogue {
   /// True when `apply` returns its argument unchanged.
   var isIdentity: Bool { scale == nil && !relu }
 
-  /// Channels `c ..< c + 8` (NHWC).
+  /// Channels `c ..< c + ChannelVector.lanes` (NHWC).
   @inline(__always)
-  func apply(_ v: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
+  func apply(_ v: ChannelVector, channel c: Int) -> ChannelVector {
     var y = v
     if let scale, let shift {
-      y = SIMD8<Float>.load(shift + c)
-      y.addProduct(v, SIMD8<Float>.load(scale + c))
+      y = ChannelVector.load(shift + c)
+      y.addProduct(v, ChannelVector.load(scale + c))
     }
-    if relu { y.replace(with: SIMD8<Float>(), where: y .< SIMD8<Float>()) }
+    if relu { y.replace(with: ChannelVector(), where: y .< ChannelVector()) }
     return y
   }
 
@@ -49,7 +49,7 @@ struct DepthwiseEpilogue {
 }
 
 /// The owned side of a `DepthwiseEpilogue`: scale and shift copied into buffers zero-padded to
-/// a multiple of 8 channels (so vector paths may load whole vectors), and the ReLU flag. Made
+/// whole vectors of channels (so vector paths may load whole vectors), and the ReLU flag. Made
 /// once, in `prepare`; `epilogue` hands the kernels plain pointers.
 final class DepthwiseEpilogueStorage {
   let scale: AlignedBuffer?
@@ -62,7 +62,8 @@ final class DepthwiseEpilogueStorage {
     func padded(_ values: [Float]?) -> AlignedBuffer? {
       guard let values else { return nil }
       precondition(values.count == channels, "\(values.count) values for C = \(channels)")
-      let buffer = AlignedBuffer(count: (channels + 7) / 8 * 8)
+      let lanes = ChannelVector.lanes
+      let buffer = AlignedBuffer(count: (channels + lanes - 1) / lanes * lanes)
       for (c, value) in values.enumerated() { buffer.pointer[c] = value }
       return buffer
     }

@@ -4,7 +4,7 @@ import ConvKernels
 /// (`w' = w * scale[oc]`, `bias = shift[oc]`, `BatchNorm.folded(into:)`) and bias + ReLU
 /// applied in the GEMM epilogue of `Kernels`' target, so the output is written once and never
 /// re-read.
-struct StandardBlockBNFolded<Kernels: GEMMKernelSet>: KernelVariant {
+struct StandardBlockBNFolded<Kernels: ISAKernelSet>: KernelVariant {
   static var op: Op { .convBlock }
   static var family: String { "bn-folded" + Kernels.familySuffix }
   static var layouts: Set<Layout> { [.nchw, .nhwc] }

@@ -5,7 +5,7 @@ import ConvKernels
 ///
 /// Layouts, packing and thread split: see `PointwiseGEMMKernel` (NHWC: weights packed once,
 /// pixels split across threads; NCHW: pixels packed per L2 block in the timed run).
-struct PointwisePackedGEMM<Kernels: GEMMKernelSet>: KernelVariant {
+struct PointwisePackedGEMM<Kernels: ISAKernelSet>: KernelVariant {
   static var op: Op { .pw }
   static var family: String { "packed-gemm" + Kernels.familySuffix }
   static var layouts: Set<Layout> { [.nchw, .nhwc] }

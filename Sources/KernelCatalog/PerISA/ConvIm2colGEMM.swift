@@ -5,7 +5,7 @@ import ConvKernels
 ///
 /// Layouts, blocking and thread split: see `ConvIm2colGEMMKernel` (NHWC: patch rows times
 /// prepacked weights; NCHW: OIHW weights times patches packed straight into GEMM panels).
-struct ConvIm2colGEMM<Kernels: GEMMKernelSet>: KernelVariant {
+struct ConvIm2colGEMM<Kernels: ISAKernelSet>: KernelVariant {
   static var op: Op { .conv }
   static var family: String { "im2col-gemm" + Kernels.familySuffix }
   static var layouts: Set<Layout> { [.nchw, .nhwc] }

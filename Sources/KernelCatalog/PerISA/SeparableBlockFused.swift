@@ -13,7 +13,7 @@ import ConvKernels
 /// Threads: tasks own disjoint runs of tiles over (image, row) and a tile buffer each; every
 /// output is computed the same way whatever the tile or task split (the GEMM's K blocking
 /// does not depend on the rows), so any thread count gives bitwise the same output.
-struct SeparableBlockFused<Kernels: GEMMKernelSet>: KernelVariant {
+struct SeparableBlockFused<Kernels: ISAKernelSet>: KernelVariant {
   static var op: Op { .sepBlock }
   static var family: String { "fused" + Kernels.familySuffix }
   static var layouts: Set<Layout> { [.nhwc] }  // NCHW would need the tile transposed

@@ -4,14 +4,14 @@ import ConvKernels
 /// (one FMA and a max per output vector, applied while the accumulators are in registers),
 /// then pointwise with the second BN folded into its weights and bias and ReLU in the GEMM
 /// epilogue of `Kernels`' target. The intermediate tensor is written once and read once.
-struct SeparableBlockBNFolded<Kernels: GEMMKernelSet>: KernelVariant {
+struct SeparableBlockBNFolded<Kernels: ISAKernelSet>: KernelVariant {
   static var op: Op { .sepBlock }
   static var family: String { "bn-folded" + Kernels.familySuffix }
   static var layouts: Set<Layout> { [.nchw, .nhwc] }
   static var isThreaded: Bool { true }
   static var isa: ISA { Kernels.isa }
   static var summary: String {
-    "dw.simd8 with BN+ReLU epilogue, then the \(Kernels.tiles) pw GEMM with BN folded, ReLU epilogue"
+    "dw.\(Kernels.depthwiseFamily) with BN+ReLU epilogue, then the \(Kernels.tiles) pw GEMM with BN folded, ReLU epilogue"
   }
   let layout: Layout
   let threads: Int

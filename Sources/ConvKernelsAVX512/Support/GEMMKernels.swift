@@ -1,1 +1,0 @@
-../../ConvKernelsAVX2/Support/GEMMKernels.swift

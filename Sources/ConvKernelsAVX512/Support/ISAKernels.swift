@@ -1,0 +1,1 @@
+../../ConvKernelsAVX2/Support/ISAKernels.swift
