@@ -17,8 +17,10 @@ extension VariantRegistry {
     ConvIm2colGEMM<AVX2Kernels>.self,
     ConvIm2colGEMM<AVX512Kernels>.self,
     ConvDirectSIMD.self,  // avx2
-    ConvWinograd<WinogradF2x2>.self,  // avx2
-    ConvWinograd<WinogradF4x4>.self,  // avx2
+    ConvWinograd<F2x2, AVX2Kernels>.self,
+    ConvWinograd<F2x2, AVX512Kernels>.self,
+    ConvWinograd<F4x4, AVX2Kernels>.self,
+    ConvWinograd<F4x4, AVX512Kernels>.self,
     // dw
     DepthwiseNaive.self,  // generic
     DepthwiseTiled.self,  // avx2 (auto-vectorised)
@@ -41,7 +43,9 @@ extension VariantRegistry {
     StandardBlockUnfused.self,  // avx2
     StandardBlockBNFolded<AVX2Kernels>.self,
     StandardBlockBNFolded<AVX512Kernels>.self,
-    StandardBlockWinograd<WinogradF2x2>.self,  // avx2
-    StandardBlockWinograd<WinogradF4x4>.self,  // avx2
+    StandardBlockWinograd<F2x2, AVX2Kernels>.self,
+    StandardBlockWinograd<F2x2, AVX512Kernels>.self,
+    StandardBlockWinograd<F4x4, AVX2Kernels>.self,
+    StandardBlockWinograd<F4x4, AVX512Kernels>.self,
   ]
 }

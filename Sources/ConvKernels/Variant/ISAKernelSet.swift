@@ -58,6 +58,17 @@ public protocol ISAKernelSet: Sendable {
     tileBytes: Int
   ) -> any PreparedKernel
 
+  /// A 3x3 stride-1 convolution of `problem` by the Winograd `transform` (F(2x2,3x3) or
+  /// F(4x4,3x3)), NHWC, with an optional bias and ReLU in the output transform.
+  static func winogradConv(
+    _ problem: ConvProblem, transform: WinogradTransform, threads: Int, pool: WorkerPool,
+    weights: [Float], bias: [Float]?, relu: Bool
+  ) -> any PreparedKernel
+
+  /// The note of `winogradConv` on `problem`: its tiles and workspace.
+  static func winogradNote(_ problem: ConvProblem, transform: WinogradTransform, threads: Int)
+    -> String
+
   /// The note of `separableFused` on `problem`: its tile and task count.
   static func fusedNote(_ problem: ConvProblem, threads: Int, tileBytes: Int) -> String
 }

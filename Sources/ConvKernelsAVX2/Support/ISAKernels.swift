@@ -91,4 +91,23 @@ public enum ISAKernels: ISAKernelSet {
     let plan = FusedTilePlan(problem, threads: threads, tileBytes: tileBytes)
     return "tile \(plan.tileRows) rows = \(ByteCount(4 * plan.tileFloats)), \(plan.tasks) tasks"
   }
+
+  public static func winogradConv(
+    _ problem: ConvProblem, transform: WinogradTransform, threads: Int, pool: WorkerPool,
+    weights: [Float], bias: [Float]?, relu: Bool
+  ) -> any PreparedKernel {
+    transform.m == 4
+      ? WinogradConvKernel<WinogradF4x4>(
+        problem, threads: threads, pool: pool, weights: weights, bias: bias, relu: relu)
+      : WinogradConvKernel<WinogradF2x2>(
+        problem, threads: threads, pool: pool, weights: weights, bias: bias, relu: relu)
+  }
+
+  public static func winogradNote(
+    _ problem: ConvProblem, transform: WinogradTransform, threads: Int
+  ) -> String {
+    transform.m == 4
+      ? WinogradConvKernel<WinogradF4x4>.note(problem, threads: threads)
+      : WinogradConvKernel<WinogradF2x2>.note(problem, threads: threads)
+  }
 }

@@ -1,5 +1,4 @@
 import ConvKernels
-import ConvKernelsAVX2
 
 /// 3x3 stride-1 convolution in NHWC by Winograd F(m x m, 3 x 3): input transform, α² GEMMs on
 /// the GEMM tiles, output transform (`WinogradConvKernel`). Weights are transformed and
@@ -11,12 +10,12 @@ import ConvKernelsAVX2
 ///
 /// Cost: `macs` stays the direct count; `algorithm_mults` is `tiles · α² · C_in · C_out` and
 /// `transform_flops` the input and output transforms (`WinogradTransform.cost`).
-struct ConvWinograd<Tile: WinogradTile>: WinogradFamily {
+struct ConvWinograd<Tile: WinogradSize, Kernels: ISAKernelSet>: WinogradFamily {
   static var op: Op { .conv }
   static var summary: String {
     let m = Tile.transform.m
     return
-      "Winograd F(\(m)x\(m),3x3): SIMD8 transforms, \((m + 2) * (m + 2)) GEMMs on the 3x32 + 6x16 tiles"
+      "Winograd F(\(m)x\(m),3x3): SIMD8 transforms, \((m + 2) * (m + 2)) GEMMs on the \(Kernels.tiles) tiles"
   }
   let layout: Layout
   let threads: Int
@@ -24,8 +23,8 @@ struct ConvWinograd<Tile: WinogradTile>: WinogradFamily {
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
     -> any PreparedKernel
   {
-    WinogradConvKernel<Tile>(
-      problem.part(for: Self.op), threads: threads, pool: pool, weights: parameters.weights,
-      bias: nil, relu: false)
+    Kernels.winogradConv(
+      problem.part(for: Self.op), transform: Tile.transform, threads: threads, pool: pool,
+      weights: parameters.weights, bias: nil, relu: false)
   }
 }

@@ -1,11 +1,10 @@
 import ConvKernels
-import ConvKernelsAVX2
 
 /// conv 3x3 -> BN -> ReLU by Winograd F(m x m, 3 x 3) in NHWC, BN folded into the weights
 /// before their transform (`w' = w * scale[oc]`, `bias = shift[oc]`) and bias + ReLU applied
 /// in the output transform, so the output is written once. Accuracy and cost as
 /// `ConvWinograd`.
-struct StandardBlockWinograd<Tile: WinogradTile>: WinogradFamily {
+struct StandardBlockWinograd<Tile: WinogradSize, Kernels: ISAKernelSet>: WinogradFamily {
   static var op: Op { .convBlock }
   static var summary: String {
     let m = Tile.transform.m
@@ -18,8 +17,8 @@ struct StandardBlockWinograd<Tile: WinogradTile>: WinogradFamily {
     -> any PreparedKernel
   {
     let folded = parameters.norm!.folded(into: parameters.weights)
-    return WinogradConvKernel<Tile>(
-      problem.part(for: Self.op), threads: threads, pool: pool, weights: folded.weights,
-      bias: folded.bias, relu: true)
+    return Kernels.winogradConv(
+      problem.part(for: Self.op), transform: Tile.transform, threads: threads, pool: pool,
+      weights: folded.weights, bias: folded.bias, relu: true)
   }
 }

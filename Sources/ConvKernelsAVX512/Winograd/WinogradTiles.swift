@@ -1,0 +1,1 @@
+../../ConvKernelsAVX2/Winograd/WinogradTiles.swift
