@@ -109,7 +109,9 @@ private let contextSwitchPlan = RealCounterPlans.shared.contextSwitches
       let user = try #require(counts["perf::CONTEXT-SWITCHES"]?.count)
       let kernel = try #require(counts["perf::CONTEXT-SWITCHES:k=1"]?.count)
       #expect(user == 0, "user-mode domain (PAPI's default) never sees a context switch")
-      #expect(kernel >= 100, "\(kernel) context switches for 100 sleeps")
+      // Nearly every sleep blocks; one whose timer has expired before the thread sleeps does
+      // not (seen: 99 of 100), so the bound leaves room for a few.
+      #expect(kernel >= 90, "\(kernel) context switches for 100 sleeps")
     }
 
     @Test(.enabled(if: perfEventDisabled != nil, "PAPI's perf_event component works here"))

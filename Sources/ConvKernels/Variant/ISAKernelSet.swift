@@ -2,21 +2,10 @@
 /// separable blocks and the folded standard block, all built on that target's `GEMM`.
 ///
 /// The catalog's GEMM families are generic over a kernel set, so one family definition serves
-/// every ISA (`PointwisePackedGEMM<AVX2Kernels>`, `…<AVX512Kernels>`). The set's
+/// every ISA (`PointwisePackedGEMM<AVX2Target>`, `…<AVX512Target>`). The set's
 /// functions are not inlinable: what runs is compiled in the ISA's own target, with its flags,
 /// and only after the registry's CPU check.
 public protocol ISAKernelSet: Sendable {
-  /// The level the target is compiled for.
-  static var isa: ISA { get }
-  /// Appended to the family names of this set (`""` for AVX2, `"-avx512"`), so families of
-  /// different ISAs never share a `variant` name.
-  static var familySuffix: String { get }
-  /// The GEMM's register tiles, for family summaries (e.g. `3x32 + 6x16`).
-  static var tiles: String { get }
-
-  /// The depthwise family's name (`simd8`, `simd16`: the channels per vector) and layouts.
-  static var depthwiseFamily: String { get }
-  static var depthwiseLayouts: Set<Layout> { get }
 
   /// A depthwise convolution of `problem` (its depthwise part), no epilogue.
   static func depthwise(

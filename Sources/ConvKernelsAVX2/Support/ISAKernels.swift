@@ -1,15 +1,9 @@
 import ConvKernels
 
 /// This target's kernels, for the catalog's families that are generic over the ISA. The file
-/// is shared by every ISA target (each compiles it against its own `GEMM`, `ChannelVector` and
-/// `ISATarget`), so the families run the same drivers on each target's registers.
+/// is shared by every ISA target (each compiles it against its own `GEMM` and
+/// `ChannelVector`), so the families run the same drivers on each target's registers.
 public enum ISAKernels: ISAKernelSet {
-  public static var isa: ISA { ISATarget.isa }
-  public static var familySuffix: String { ISATarget.familySuffix }
-  public static var tiles: String { ISATarget.tiles }
-  public static var depthwiseFamily: String { "simd\(ChannelVector.lanes)" }
-  public static var depthwiseLayouts: Set<Layout> { ISATarget.depthwiseLayouts }
-
   public static func depthwise(
     _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights: [Float]
   ) -> any PreparedKernel {

@@ -1,14 +1,21 @@
 import ConvKernels
 
-/// The convolution of the AVX-512 `conv_block` families: im2col + the 16-wide GEMM in both
-/// layouts (this target has no direct convolution), optionally with a bias + ReLU epilogue.
+/// The convolution of the AVX-512 `conv_block` families: per-tap GEMMs over a padded input in
+/// NHWC (`ConvPaddedDirectKernel`), im2col + the 16-wide GEMM in NCHW, optionally with a
+/// bias + ReLU epilogue.
 package enum BlockConvEngine {
   package static func prepare(
     _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights: [Float],
     bias: [Float]?, relu: Bool
   ) -> any PreparedKernel {
-    ConvIm2colGEMMKernel(
-      problem, layout: layout, threads: threads, pool: pool, weights: weights, bias: bias,
-      relu: relu)
+    switch layout {
+    case .nhwc:
+      ConvPaddedDirectKernel(
+        problem, threads: threads, pool: pool, weights: weights, bias: bias, relu: relu)
+    case .nchw:
+      ConvIm2colGEMMKernel(
+        problem, layout: layout, threads: threads, pool: pool, weights: weights, bias: bias,
+        relu: relu)
+    }
   }
 }

@@ -10,12 +10,12 @@ import ConvKernels
 ///
 /// Cost: `macs` stays the direct count; `algorithm_mults` is `tiles · α² · C_in · C_out` and
 /// `transform_flops` the input and output transforms (`WinogradTransform.cost`).
-struct ConvWinograd<Tile: WinogradSize, Kernels: ISAKernelSet>: WinogradFamily {
+struct ConvWinograd<Tile: WinogradSize, Target: ISATarget>: WinogradFamily {
   static var op: Op { .conv }
   static var summary: String {
     let m = Tile.transform.m
     return
-      "Winograd F(\(m)x\(m),3x3): SIMD8 transforms, \((m + 2) * (m + 2)) GEMMs on the \(Kernels.tiles) tiles"
+      "Winograd F(\(m)x\(m),3x3): SIMD8 transforms, \((m + 2) * (m + 2)) GEMMs on the \(Target.tiles) tiles"
   }
   let layout: Layout
   let threads: Int
@@ -23,7 +23,7 @@ struct ConvWinograd<Tile: WinogradSize, Kernels: ISAKernelSet>: WinogradFamily {
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
     -> any PreparedKernel
   {
-    Kernels.winogradConv(
+    Target.Kernels.winogradConv(
       problem.part(for: Self.op), transform: Tile.transform, threads: threads, pool: pool,
       weights: parameters.weights, bias: nil, relu: false)
   }

@@ -3,15 +3,15 @@ import ConvKernels
 /// The separable block in two passes over memory: depthwise with BN + ReLU in its epilogue
 /// (one FMA and a max per output vector, applied while the accumulators are in registers),
 /// then pointwise with the second BN folded into its weights and bias and ReLU in the GEMM
-/// epilogue of `Kernels`' target. The intermediate tensor is written once and read once.
-struct SeparableBlockBNFolded<Kernels: ISAKernelSet>: KernelVariant {
+/// epilogue of `Target`. The intermediate tensor is written once and read once.
+struct SeparableBlockBNFolded<Target: ISATarget>: KernelVariant {
   static var op: Op { .sepBlock }
-  static var family: String { "bn-folded" + Kernels.familySuffix }
+  static var family: String { "bn-folded" + Target.familySuffix }
   static var layouts: Set<Layout> { [.nchw, .nhwc] }
   static var isThreaded: Bool { true }
-  static var isa: ISA { Kernels.isa }
+  static var isa: ISA { Target.isa }
   static var summary: String {
-    "dw.\(Kernels.depthwiseFamily) with BN+ReLU epilogue, then the \(Kernels.tiles) pw GEMM with BN folded, ReLU epilogue"
+    "dw.simd\(Target.depthwiseLanes) with BN+ReLU epilogue, then the \(Target.tiles) pw GEMM with BN folded, ReLU epilogue"
   }
   let layout: Layout
   let threads: Int
@@ -25,7 +25,7 @@ struct SeparableBlockBNFolded<Kernels: ISAKernelSet>: KernelVariant {
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
     -> any PreparedKernel
   {
-    Kernels.separableChain(
+    Target.Kernels.separableChain(
       problem, layout: layout, threads: threads, pool: pool, parameters: parameters)
   }
 }

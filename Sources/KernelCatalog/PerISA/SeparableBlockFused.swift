@@ -2,7 +2,7 @@ import ConvKernels
 
 /// The separable block with no intermediate tensor (NHWC): the depthwise stage produces a tile
 /// of output rows into a small per-task buffer that stays in L2, and the pointwise GEMM of
-/// `Kernels`' target consumes it at once.
+/// `Target` consumes it at once.
 ///
 /// Layout: src[n][h][w][C_in], dst[n][oh][ow][C_out]; the tile is [rows x W_out][C_in].
 /// Stages: `DepthwiseRowsNHWC` with BN + ReLU in its epilogue writes the tile; `GEMM.multiply`
@@ -13,14 +13,14 @@ import ConvKernels
 /// Threads: tasks own disjoint runs of tiles over (image, row) and a tile buffer each; every
 /// output is computed the same way whatever the tile or task split (the GEMM's K blocking
 /// does not depend on the rows), so any thread count gives bitwise the same output.
-struct SeparableBlockFused<Kernels: ISAKernelSet>: KernelVariant {
+struct SeparableBlockFused<Target: ISATarget>: KernelVariant {
   static var op: Op { .sepBlock }
-  static var family: String { "fused" + Kernels.familySuffix }
+  static var family: String { "fused" + Target.familySuffix }
   static var layouts: Set<Layout> { [.nhwc] }  // NCHW would need the tile transposed
   static var isThreaded: Bool { true }
-  static var isa: ISA { Kernels.isa }
+  static var isa: ISA { Target.isa }
   static var summary: String {
-    "dw rows (BN+ReLU epilogue) into an L2-resident tile, consumed at once by the \(Kernels.tiles) pw GEMM; no intermediate tensor"
+    "dw rows (BN+ReLU epilogue) into an L2-resident tile, consumed at once by the \(Target.tiles) pw GEMM; no intermediate tensor"
   }
   /// Target size of one depthwise tile: a quarter of a 512 KiB L2, leaving room for the GEMM's
   /// packed weight block.
@@ -32,13 +32,13 @@ struct SeparableBlockFused<Kernels: ISAKernelSet>: KernelVariant {
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
 
   func note(for problem: ConvProblem) -> String? {
-    Kernels.fusedNote(problem, threads: threads, tileBytes: Self.tileBytes)
+    Target.Kernels.fusedNote(problem, threads: threads, tileBytes: Self.tileBytes)
   }
 
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)
     -> any PreparedKernel
   {
-    Kernels.separableFused(
+    Target.Kernels.separableFused(
       problem, threads: threads, pool: pool, parameters: parameters, tileBytes: Self.tileBytes)
   }
 }

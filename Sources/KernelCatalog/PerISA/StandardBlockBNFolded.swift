@@ -2,16 +2,16 @@ import ConvKernels
 
 /// conv KxK -> BN -> ReLU with BN folded into the weights in `prepare`
 /// (`w' = w * scale[oc]`, `bias = shift[oc]`, `BatchNorm.folded(into:)`) and bias + ReLU
-/// applied in the GEMM epilogue of `Kernels`' target, so the output is written once and never
+/// applied in the GEMM epilogue of `Target`, so the output is written once and never
 /// re-read.
-struct StandardBlockBNFolded<Kernels: ISAKernelSet>: KernelVariant {
+struct StandardBlockBNFolded<Target: ISATarget>: KernelVariant {
   static var op: Op { .convBlock }
-  static var family: String { "bn-folded" + Kernels.familySuffix }
+  static var family: String { "bn-folded" + Target.familySuffix }
   static var layouts: Set<Layout> { [.nchw, .nhwc] }
   static var isThreaded: Bool { true }  // threads own disjoint outputs; no reduction
-  static var isa: ISA { Kernels.isa }
+  static var isa: ISA { Target.isa }
   static var summary: String {
-    "BN folded into weights + bias, bias and ReLU in the \(Kernels.tiles) GEMM epilogue"
+    "BN folded into weights + bias, bias and ReLU in the \(Target.tiles) GEMM epilogue"
   }
   let layout: Layout
   let threads: Int
@@ -24,7 +24,7 @@ struct StandardBlockBNFolded<Kernels: ISAKernelSet>: KernelVariant {
     -> any PreparedKernel
   {
     let folded = parameters.norm!.folded(into: parameters.weights)
-    return Kernels.blockConv(
+    return Target.Kernels.blockConv(
       problem.part(for: Self.op), layout: layout, threads: threads, pool: pool,
       weights: folded.weights, bias: folded.bias, relu: true)
   }

@@ -4,7 +4,7 @@ import ConvKernels
 /// before their transform (`w' = w * scale[oc]`, `bias = shift[oc]`) and bias + ReLU applied
 /// in the output transform, so the output is written once. Accuracy and cost as
 /// `ConvWinograd`.
-struct StandardBlockWinograd<Tile: WinogradSize, Kernels: ISAKernelSet>: WinogradFamily {
+struct StandardBlockWinograd<Tile: WinogradSize, Target: ISATarget>: WinogradFamily {
   static var op: Op { .convBlock }
   static var summary: String {
     let m = Tile.transform.m
@@ -17,7 +17,7 @@ struct StandardBlockWinograd<Tile: WinogradSize, Kernels: ISAKernelSet>: Winogra
     -> any PreparedKernel
   {
     let folded = parameters.norm!.folded(into: parameters.weights)
-    return Kernels.winogradConv(
+    return Target.Kernels.winogradConv(
       problem.part(for: Self.op), transform: Tile.transform, threads: threads, pool: pool,
       weights: folded.weights, bias: folded.bias, relu: true)
   }

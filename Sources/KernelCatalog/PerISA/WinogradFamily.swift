@@ -1,11 +1,11 @@
 import ConvKernels
 
 /// What the `conv` and `conv_block` Winograd families share: NHWC only (the transforms run on 8
-/// contiguous channels), threads over disjoint tiles or channels, the GEMM of `Kernels`'
+/// contiguous channels), threads over disjoint tiles or channels, the GEMM of `Target`'
 /// target, and the tile's support rule, note, cost and error growth.
 protocol WinogradFamily: KernelVariant {
   associatedtype Tile: WinogradSize
-  associatedtype Kernels: ISAKernelSet
+  associatedtype Target: ISATarget
 }
 
 /// The output tile of a Winograd family: F(2x2,3x3) or F(4x4,3x3).
@@ -23,11 +23,11 @@ enum F4x4: WinogradSize {
 
 extension WinogradFamily {
   static var family: String {
-    "winograd-f\(Tile.transform.m)x\(Tile.transform.m)" + Kernels.familySuffix
+    "winograd-f\(Tile.transform.m)x\(Tile.transform.m)" + Target.familySuffix
   }
   static var layouts: Set<Layout> { [.nhwc] }
   static var isThreaded: Bool { true }  // threads own disjoint tiles or channels; no reduction
-  static var isa: ISA { Kernels.isa }
+  static var isa: ISA { Target.isa }
   static var algorithm: ConvAlgorithm { .winograd }
   static var errorGrowth: Double { Tile.transform.errorGrowth }
 
@@ -36,7 +36,7 @@ extension WinogradFamily {
   }
 
   func note(for problem: ConvProblem) -> String? {
-    Kernels.winogradNote(problem, transform: Tile.transform, threads: threads)
+    Target.Kernels.winogradNote(problem, transform: Tile.transform, threads: threads)
   }
 
   func algorithmCost(_ problem: ConvProblem) -> AlgorithmCost? {
