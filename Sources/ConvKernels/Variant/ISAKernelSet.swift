@@ -1,12 +1,13 @@
-/// The GEMM-based kernels of one instruction-set target: pointwise, im2col convolution, the
-/// separable blocks and the folded standard block, all built on that target's `GEMM`.
+/// The kernels one instruction-set target builds from the shared driver source: pointwise,
+/// im2col and Winograd convolution, the separable blocks and the folded standard block on that
+/// target's `GEMM`, and the NHWC depthwise on its vector of channels.
 ///
-/// The catalog's GEMM families are generic over a kernel set, so one family definition serves
-/// every ISA (`PointwisePackedGEMM<AVX2Target>`, `…<AVX512Target>`). The set's
-/// functions are not inlinable: what runs is compiled in the ISA's own target, with its flags,
-/// and only after the registry's CPU check.
+/// The catalog's per-ISA families are generic over a target (`PointwisePackedGEMM<AVX2Target>`,
+/// `…<AVX512Target>`) that reaches its kernel set only from `prepare`. The set's functions are
+/// not inlinable: what runs is compiled in the ISA's own target, with its flags, and only after
+/// the registry's CPU check. The names and descriptions of the families live in the catalog,
+/// compiled without ISA flags: listing families must run no instruction of a target.
 public protocol ISAKernelSet: Sendable {
-
   /// A depthwise convolution of `problem` (its depthwise part), no epilogue.
   static func depthwise(
     _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool, weights: [Float]

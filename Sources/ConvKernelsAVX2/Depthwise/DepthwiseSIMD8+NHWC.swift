@@ -9,7 +9,7 @@ import ConvKernels
 /// Registers: interior tile = 8 output pixels of one row x one vector of channels (8
 /// accumulators); each
 /// tap loads one weight vector and feeds 8 FMAs whose input comes straight from memory
-/// (`vfmadd231ps ymm, ymm, [mem]`); a 4-pixel tile takes the rest of the interior.
+/// (`vfmadd231ps ymm, ymm, [mem]`, zmm in the AVX-512 target); a 4-pixel tile takes the rest of the interior.
 /// Borders: rows are clipped to the taps inside the image (no zero rows); the few columns whose
 /// taps leave the image go through a one-pixel path that is still SIMD over channels
 /// (4 vectors per step, so 4 independent FMA chains), with the tap range clipped — no scalar

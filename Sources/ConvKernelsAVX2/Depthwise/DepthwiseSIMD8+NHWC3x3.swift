@@ -91,7 +91,7 @@ extension DepthwiseRowsNHWC {
   }
 
   /// One output pixel with its column range clipped to the image: the generic one-pixel
-  /// kernel (32 channels per step, 4 independent FMA chains).
+  /// kernel (four vectors of channels per step, 4 independent FMA chains).
   @inline(__always)
   private func pixel3x3<E: EpilogueKind>(
     _: E.Type, _ s: Int, _ ow: Int, _ g: Rows3x3, _ dst: UnsafeMutablePointer<Float>,

@@ -1,8 +1,8 @@
 import ConvKernels
 
-/// The depthwise and pointwise stages every fast `sep_block` family is built from: the
-/// `dw.simd8` engine (optionally with BN + ReLU in its epilogue) and the `pw.packed-gemm`
-/// engine (optionally with BN folded into its weights and bias, ReLU in its epilogue). They
+/// The depthwise and pointwise stages every fast `sep_block` family of a target is built from:
+/// its `dw.simd8` or `dw.simd16` engine (optionally with BN + ReLU in its epilogue) and its
+/// `pw.packed-gemm` engine (optionally with BN folded into its weights and bias, ReLU in its epilogue). They
 /// are the fastest dw and pw families measured here, so the block families differ only in how
 /// the stages meet memory.
 package enum SeparableStages {

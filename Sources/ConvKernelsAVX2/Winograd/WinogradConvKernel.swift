@@ -18,7 +18,7 @@ import ConvKernels
 /// --variants direct-simd,winograd-f4x4 --threads 1` on builds with the block size fixed by
 /// hand (speedups of F(4x4) over `direct-simd`, one run per block size, so only the
 /// direction is firm):
-/// - Small transformed weights (a task's U <= 4 MiB): blocks of whole 6-row GEMM tiles whose
+/// - Small transformed weights (a task's U <= 4 MiB): blocks of whole GEMM row tiles whose
 ///   V and M fit `blockBudget` (12 tiles at 128 channels), so the transforms and the GEMMs
 ///   meet in L2 and U is re-read from L3 per block, in order. At 128->128 56x56 this gave
 ///   2.1-2.4x over direct; one block of all 196 tiles (6.9 MiB of V and M) gave 1.5-1.6x.

@@ -92,7 +92,8 @@ public enum NetworkPlanner {
           timing.shape == problem.descriptor && timing.op == op && timing.layout == layout
             && (timing.threads == 1 || timing.threads == threads)
             && VariantRegistry.family(op: op, named: timing.family).map {
-              $0.layouts.contains(layout)
+              // A folder from another machine may time families this CPU cannot run.
+              $0.isa.isSupported && $0.layouts.contains(layout)
                 && form.admits($0.algorithm, block: problem, isBlock: stage.isBlock)
             } ?? false
         }

@@ -10,7 +10,7 @@ struct ConvDirectAVX512: KernelVariant {
   static let isThreaded = true  // threads own disjoint output rows or channels
   static let isa = ISA.avx512
   static let summary =
-    "zero-padded input, up to 12 pixels of an output row x 32 channels in registers over all KxK taps"
+    "zero-padded input, 12 pixels x 32 channels in registers over all KxK taps (stride 1: tiles span output rows)"
   let layout: Layout
   let threads: Int
 

@@ -1,8 +1,8 @@
 import ConvKernels
 
 /// What the `conv` and `conv_block` Winograd families share: NHWC only (the transforms run on 8
-/// contiguous channels), threads over disjoint tiles or channels, the GEMM of `Target`'
-/// target, and the tile's support rule, note, cost and error growth.
+/// contiguous channels), threads over disjoint tiles or channels, the GEMM of `Target`,
+/// and the tile's support rule, note, cost and error growth.
 protocol WinogradFamily: KernelVariant {
   associatedtype Tile: WinogradSize
   associatedtype Target: ISATarget

@@ -41,6 +41,23 @@ import Testing
     #expect(nhwc.aloneTotal == 169)
   }
 
+  /// A folder measured on an AVX-512 machine times `bn-folded-avx512` fastest; the plan takes
+  /// it only where this CPU runs AVX-512, and the AVX2 family otherwise (never a family whose
+  /// code would die of SIGILL here).
+  @Test func familiesThisCPUCannotRunAreNeverChosen() throws {
+    let fromAnotherMachine =
+      bothLayouts
+      + stages.filter { $0.op == .sepBlock }.map {
+        timing($0, "bn-folded-avx512", .nchw, 1)
+      }
+    let plan = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 1, timings: fromAnotherMachine, layouts: [.nchw])
+    #expect(
+      plan.choices["b03"]?.variant.id
+        == (ISA.avx512.isSupported
+          ? "sep_block.bn-folded-avx512.nchw" : "sep_block.bn-folded.nchw"))
+  }
+
   /// NHWC stages at 12 ns (stem 1 ns, as `bothLayouts`), reorder 5 ns. A planar stem of 4 ns
   /// on 2 threads beats reorder + NHWC stem (5 + 1 timed side by side), so it replaces both;
   /// one of 6.5 ns does not, and the reorder then counts in the total. The planar time on 4
