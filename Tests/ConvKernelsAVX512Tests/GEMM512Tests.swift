@@ -4,8 +4,9 @@ import ConvKernelsAVX512
 import Testing
 
 /// The AVX-512 GEMM against the AVX2 one: both sum each element's products in k order from
-/// the same start, with the same K blocks, so on random data their outputs must be bitwise
-/// equal, and equal to a Double triple loop within rounding. Runs only where this CPU and OS
+/// the same start (partial sums between K blocks are stored and reloaded unchanged), so on
+/// random data their outputs must be bitwise equal, and equal to a Double triple loop within
+/// rounding. Runs only where this CPU and OS
 /// support AVX-512 (nothing of that target may run elsewhere).
 @Suite(.enabled(if: ISA.avx512.isSupported, "needs AVX-512 F/VL/BW/DQ"))
 struct GEMM512Tests {

@@ -68,13 +68,9 @@ package enum GEMM {
   /// leave an odd panel to the 6x16 tile.
   static let nc = 128
 
-  /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length; the same for every caller
-  /// with the same `depth`.
+  /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length (`KBlocking`).
   @inline(__always)
-  static func kBlock(depth: Int) -> Int {
-    let blocks = (depth + kcMax - 1) / kcMax
-    return (depth + blocks - 1) / blocks
-  }
+  static func kBlock(depth: Int) -> Int { KBlocking.blockLength(depth: depth, maxLength: kcMax) }
 
   /// `rows` as `sixes` 6-row tiles followed by `fives` 5-row tiles, exactly when possible
   /// (every count >= 20); otherwise ceil(rows / 6) 6-row tiles, the last one partial.

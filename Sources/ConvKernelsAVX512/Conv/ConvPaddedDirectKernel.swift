@@ -27,9 +27,10 @@ import ConvKernels
 package final class ConvPaddedDirectKernel: PreparedKernel {
   let problem: ConvProblem
   let pool: WorkerPool
-  let relu: Bool
   /// Wᵀ in (kh, kw, ic) order: depth `KH x KW x C_in`, one tap every `C_in` rows.
   let packed: GEMMPackedWeights
+  /// The packed bias (if any) and ReLU.
+  let epilogue: GEMMEpilogue
   /// `[N][H + 2 pad][W + 2 pad][C_in]`, border zero.
   let padded: AlignedBuffer
   let paddedHeight: Int
@@ -49,11 +50,11 @@ package final class ConvPaddedDirectKernel: PreparedKernel {
     precondition(problem.groups == 1, "groups \(problem.groups)")
     self.problem = problem
     self.pool = pool
-    self.relu = relu
     let p = problem
     packed = GEMMPackedWeights(
       transposing: Im2col.weightsOHWI(p, weights), depth: p.kernelH * p.kernelW * p.inChannels,
       columns: p.outChannels, bias: bias)
+    epilogue = GEMMEpilogue(bias: packed.bias.map { .perColumn($0) } ?? .none, relu: relu)
     paddedHeight = p.height + 2 * p.pad
     paddedWidth = p.width + 2 * p.pad
     padded = AlignedBuffer(count: p.batch * paddedHeight * paddedWidth * p.inChannels)
@@ -125,7 +126,6 @@ package final class ConvPaddedDirectKernel: PreparedKernel {
     let positions = (oh1 - 1) * paddedWidth + p.outWidth - first
     let tiles = GEMM.rowTiles(positions)
     let panels = packed.panels
-    let epilogue = GEMMEpilogue(bias: packed.bias.map { .perColumn($0) } ?? .none, relu: relu)
     let pairEnd = columns.lowerBound + columns.count / (2 * GEMM.nr) * (2 * GEMM.nr)
     let ldc = 2 * GEMM.nr
     var j = columns.lowerBound
@@ -161,7 +161,6 @@ package final class ConvPaddedDirectKernel: PreparedKernel {
     let lda = p.stride * g.channels
     let tiles = GEMM.rowTiles(p.outWidth)
     let panels = packed.panels
-    let epilogue = GEMMEpilogue(bias: packed.bias.map { .perColumn($0) } ?? .none, relu: relu)
     let pairEnd = columns.lowerBound + columns.count / (2 * GEMM.nr) * (2 * GEMM.nr)
     var j = columns.lowerBound
     while j < columns.upperBound {

@@ -19,9 +19,10 @@ import ConvKernels
 /// `GEMMTile12x16` for the panel after the last pair). Rows are cut into `ceil(rows / 12)`
 /// tiles whose sizes differ by at most one (`rowTiles`), and each size runs a loop compiled
 /// for it (`multiplyRows`), so no tile computes rows it does not store: 49 rows (a 7x7 image)
-/// run as 10, 10, 10, 10 and 9. K is split exactly as in the AVX2 GEMM (`kBlock`: blocks of at
-/// most 512), so each element sums the same products in the same order and the two GEMMs give
-/// bitwise equal results. Columns are blocked by `nc = 256`: a B block of at most
+/// run as 10, 10, 10, 10 and 9. K is split into blocks of at most 512 (`kBlock`). Each element
+/// is its starting value plus one FMA per k in k order, as in the AVX2 GEMM (a partial sum
+/// kept in C between K blocks is stored and reloaded unchanged), so the two GEMMs give bitwise
+/// equal results. Columns are blocked by `nc = 256`: a B block of at most
 /// 512 x 256 floats (512 KiB) stays in a 1-2 MiB L2 while every row tile streams it; one A
 /// tile (12 x 512 floats, 24 KiB) stays in L1. Loop order: column block, K block, row tile,
 /// panel pair.
@@ -33,17 +34,15 @@ package enum GEMM {
   static let mr = 12
   /// Width of a B panel.
   static let nr = 16
-  /// Largest K block (the AVX2 GEMM's, for bitwise equal sums).
+  /// Largest K block. A K block of 256 measured no faster (`sepbench ab`, 8 pairs of blocks,
+  /// pw and sep_block on the MobileNetV1 shapes).
   static let kcMax = 512
   /// Columns per L2 block: a multiple of `2 * nr`.
   static let nc = 256
 
-  /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length.
+  /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length (`KBlocking`).
   @inline(__always)
-  static func kBlock(depth: Int) -> Int {
-    let blocks = (depth + kcMax - 1) / kcMax
-    return (depth + blocks - 1) / blocks
-  }
+  static func kBlock(depth: Int) -> Int { KBlocking.blockLength(depth: depth, maxLength: kcMax) }
 
   /// `rows` as `count` tiles of at most 12 rows: the first `larger` hold `size + 1` rows, the
   /// others `size`.

@@ -15,7 +15,7 @@ import ConvKernels
 /// a 7x7 image (49 rows) runs as 4 + 1 tiles of 10, 10, 10, 10 and 9 rows, not 5 tiles of 12.
 /// Rows past `rows` are neither read nor written. Every element sums its products in k order
 /// from its starting value, exactly as the AVX2 tiles do, so the two GEMMs give bitwise equal
-/// results for the same K blocks.
+/// results.
 struct GEMMTile12x32 {
   var c0_0: SIMD16<Float>
   var c0_1: SIMD16<Float>
