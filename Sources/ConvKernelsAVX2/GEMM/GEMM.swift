@@ -68,9 +68,14 @@ package enum GEMM {
   /// leave an odd panel to the 6x16 tile.
   static let nc = 128
 
-  /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length (`KBlocking`).
+  /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length. Only where partial sums
+  /// meet memory depends on it, never a result (a partial sum is stored and reloaded
+  /// unchanged).
   @inline(__always)
-  static func kBlock(depth: Int) -> Int { KBlocking.blockLength(depth: depth, maxLength: kcMax) }
+  static func kBlock(depth: Int) -> Int {
+    let blocks = (depth + kcMax - 1) / kcMax
+    return (depth + blocks - 1) / blocks
+  }
 
   /// `rows` as `sixes` 6-row tiles followed by `fives` 5-row tiles, exactly when possible
   /// (every count >= 20); otherwise ceil(rows / 6) 6-row tiles, the last one partial.

@@ -40,9 +40,14 @@ package enum GEMM {
   /// Columns per L2 block: a multiple of `2 * nr`.
   static let nc = 256
 
-  /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length (`KBlocking`).
+  /// K blocks: `ceil(depth / kcMax)` blocks of nearly equal length. Only where partial sums
+  /// meet memory depends on it, never a result (a partial sum is stored and reloaded
+  /// unchanged).
   @inline(__always)
-  static func kBlock(depth: Int) -> Int { KBlocking.blockLength(depth: depth, maxLength: kcMax) }
+  static func kBlock(depth: Int) -> Int {
+    let blocks = (depth + kcMax - 1) / kcMax
+    return (depth + blocks - 1) / blocks
+  }
 
   /// `rows` as `count` tiles of at most 12 rows: the first `larger` hold `size + 1` rows, the
   /// others `size`.
