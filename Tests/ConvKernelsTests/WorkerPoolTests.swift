@@ -54,6 +54,45 @@ import Testing
     #expect(workers == [0])
   }
 
+  /// A worker that never shows up (its CPU busy elsewhere) does not hold a job up: the caller
+  /// claims and runs every task itself. Before tasks were claimed, a job waited for every
+  /// worker to check in, and on this pool it would never have returned.
+  @Test func aJobWhoseWorkersNeverArriveRunsOnTheCaller() {
+    let pool = WorkerPool(threads: 4, startedWorkers: 0)
+    let caller = Self.threadID()
+    for tasks in [2, 3, 64] {
+      let hits = Mutex([Int](repeating: 0, count: tasks))
+      let threads = Mutex(Set<UInt>())
+      pool.run(tasks: tasks) { task in
+        hits.withLock { $0[task] += 1 }
+        let id = Self.threadID()
+        threads.withLock { _ = $0.insert(id) }
+      }
+      #expect(hits.withLock { $0 } == [Int](repeating: 1, count: tasks))
+      #expect(threads.withLock { $0 } == [caller])
+    }
+  }
+
+  /// Jobs of both kinds, alternated many times on a pool with fewer CPUs than threads (so
+  /// workers often arrive after the caller has claimed every task): every task still runs
+  /// exactly once and every worker once per `onEachWorker`.
+  @Test func alternatingJobKindsNeverLoseOrRepeatWork() {
+    let pool = WorkerPool(threads: 5)
+    let taskRuns = Atomic<Int>(0)
+    let workerRuns = Mutex([Int](repeating: 0, count: 5))
+    var expectedTasks = 0
+    for round in 0..<2_000 {
+      let tasks = 2 + round % 9
+      expectedTasks += tasks
+      pool.run(tasks: tasks) { _ in taskRuns.add(1, ordering: .relaxed) }
+      if round % 50 == 0 {
+        pool.onEachWorker { worker in workerRuns.withLock { $0[worker] += 1 } }
+      }
+    }
+    #expect(taskRuns.load(ordering: .relaxed) == expectedTasks)
+    #expect(workerRuns.withLock { $0 } == [Int](repeating: 40, count: 5))
+  }
+
   /// `wake()` on workers that have slept past their spin window, twice in a row and with no
   /// job between, loses no wake-up: the next jobs still run once per task and on every thread.
   @Test func wakingSleepingWorkersLosesNoJob() {

@@ -8,24 +8,39 @@ import Synchronization
 /// Workers spin for up to `spinNanoseconds` after a job (kernel calls, and the layers of a
 /// network, follow each other within microseconds to milliseconds), then sleep on a condition.
 ///
-/// `@unchecked Sendable` invariant: `job` and `taskCount` are written only by the thread in
-/// `run`/`onEachWorker`, while every worker is idle; a worker reads them only after it sees
-/// the new `generation` (acquire), and `run` returns only after all workers have decremented
-/// `pending` (release/acquire). So the job closure never outlives the call that installed it.
-/// Calls to `run` from several threads at once are serialised by `callerLock`; a job must not
-/// call `run` on its own pool (the lock is not recursive).
+/// A worker takes part in a `run` job only by claiming a task, and the caller waits for the
+/// claimed tasks, never for a worker to show up: when a worker's CPU is busy elsewhere (on a
+/// virtual machine, the host may not run the guest's other vCPU for milliseconds), the caller
+/// runs every task itself and the job costs what it costs on one thread, not a stall.
+///
+/// `TaskClaims` packs a `run` job's task count and how many of its tasks are claimed into one
+/// atomic word, so a claim is one compare-and-swap that succeeds only while a task is left.
+///
+/// `@unchecked Sendable` invariant: `job` is written only by the thread in
+/// `run`/`onEachWorker`, before it publishes the job (release) and after the job is over. A
+/// worker reads `job` only after a claim of a task succeeded, or after it saw a new
+/// `onEachWorker` job (acquire). `run` returns only after every claimed task has counted itself
+/// in `completed`, and `onEachWorker` only after every worker has counted itself in `pending`
+/// (release/acquire). So the job closure never outlives the
+/// call that installed it. Calls to `run` from several threads at once are serialised by
+/// `callerLock`; a job must not call `run` on its own pool (the lock is not recursive).
 public final class WorkerPool: @unchecked Sendable {
   /// Threads that run tasks, including the caller.
   public let threadCount: Int
 
+  /// Jobs published so far; a worker that sees it change looks for work.
   private let generation = Atomic<Int>(0)
+  /// The task count and claimed tasks of the current (or last) `run` job: see `TaskClaims`.
+  private let taskClaims = Atomic<Int>(0)
+  /// Tasks of the current `run` job that have finished.
+  private let completed = Atomic<Int>(0)
+  /// `onEachWorker` jobs published so far.
+  private let perWorkerJobs = Atomic<Int>(0)
+  /// Workers that have yet to run their part of the current `onEachWorker` job.
   private let pending = Atomic<Int>(0)
   private let sleepCondition = NSCondition()
   private let callerLock = NSLock()
   private var job: ((Int) -> Void)?
-  private var taskCount = 0
-  private var perWorker = false
-  private let nextTask = Atomic<Int>(0)
   /// Calls of `wake()`; a worker that sees it change starts a new spin window.
   private let wakeCalls = Atomic<Int>(0)
 
@@ -44,10 +59,18 @@ public final class WorkerPool: @unchecked Sendable {
 
   /// A pool of `threads` threads (the caller plus `threads - 1` workers). The workers live as
   /// long as the process: make pools once (see `shared`), not per kernel.
-  public init(threads: Int) {
+  public convenience init(threads: Int) {
+    self.init(threads: threads, startedWorkers: threads - 1)
+  }
+
+  /// A pool of `threads` threads of which only the first `startedWorkers` workers ever run:
+  /// for tests of a job whose workers never arrive. `run` completes on such a pool (the
+  /// caller runs the unclaimed tasks); `onEachWorker` would wait forever.
+  package init(threads: Int, startedWorkers: Int) {
     precondition(threads >= 1, "a pool needs at least one thread")
+    precondition((0..<threads).contains(startedWorkers), "at most threads - 1 workers")
     threadCount = threads
-    for index in 1..<threads {
+    for index in stride(from: 1, through: startedWorkers, by: 1) {
       // Workers hold the pool for the life of the process; pools are made once and shared.
       let thread = Thread { self.workerLoop(index: index) }
       thread.name = "sepbench-worker-\(index)"
@@ -82,7 +105,21 @@ public final class WorkerPool: @unchecked Sendable {
       for task in 0..<max(tasks, 0) { body(task) }
       return
     }
-    dispatch(tasks: tasks, perWorker: false, body)
+    precondition(tasks <= TaskClaims.maxTasks, "at most \(TaskClaims.maxTasks) tasks per job")
+    callerLock.lock()
+    defer { callerLock.unlock() }
+    withoutActuallyEscaping(body) { escapable in
+      job = escapable
+      completed.store(0, ordering: .relaxed)
+      taskClaims.store(TaskClaims(tasks: tasks, claimed: 0).rawValue, ordering: .releasing)
+      publish()
+      while let task = claimTask() {
+        escapable(task)
+        completed.add(1, ordering: .relaxed)
+      }
+      while completed.load(ordering: .acquiring) != tasks { spinHint() }
+      job = nil
+    }
   }
 
   /// Runs `body(worker)` exactly once on each thread of the pool (worker 0 is the caller), e.g.
@@ -92,7 +129,17 @@ public final class WorkerPool: @unchecked Sendable {
       body(0)
       return
     }
-    dispatch(tasks: threadCount, perWorker: true, body)
+    callerLock.lock()
+    defer { callerLock.unlock() }
+    withoutActuallyEscaping(body) { escapable in
+      job = escapable
+      pending.store(threadCount - 1, ordering: .relaxed)
+      perWorkerJobs.add(1, ordering: .releasing)
+      publish()
+      escapable(0)
+      while pending.load(ordering: .acquiring) != 0 { spinHint() }
+      job = nil
+    }
   }
 
   /// Makes idle workers spin for a new `spinNanoseconds` (waking those that sleep) without
@@ -108,48 +155,51 @@ public final class WorkerPool: @unchecked Sendable {
     sleepCondition.unlock()
   }
 
-  private func dispatch(tasks: Int, perWorker: Bool, _ body: (Int) -> Void) {
-    callerLock.lock()
-    defer { callerLock.unlock() }
-    withoutActuallyEscaping(body) { escapable in
-      job = escapable
-      taskCount = tasks
-      self.perWorker = perWorker
-      nextTask.store(perWorker ? 0 : 1, ordering: .relaxed)
-      pending.store(threadCount - 1, ordering: .relaxed)
-      generation.add(1, ordering: .releasing)
-      sleepCondition.lock()
-      sleepCondition.broadcast()
-      sleepCondition.unlock()
-      if perWorker {
-        escapable(0)
-      } else {
-        escapable(0)
-        drainTasks(escapable)
-      }
-      while pending.load(ordering: .acquiring) != 0 { spinHint() }
-      job = nil
-    }
+  /// Starts a new generation (release: the job is set up before) and wakes the workers that
+  /// sleep.
+  private func publish() {
+    generation.add(1, ordering: .releasing)
+    sleepCondition.lock()
+    sleepCondition.broadcast()
+    sleepCondition.unlock()
   }
 
-  /// Runs this worker's share of the current job. A separate function so that the worker's
-  /// reference to the job closure is released on return, before `pending` is decremented.
-  @inline(never)
-  private func runJob(worker: Int) {
-    guard let job else { return }
-    if perWorker { job(worker) } else { drainTasks(job) }
-  }
-
-  private func drainTasks(_ body: (Int) -> Void) {
+  /// Claims the next task of the current `run` job, or nil when none is left. A successful
+  /// claim acquires the job's publication, so `job` may be read. A claim that raced with the
+  /// end of its job and the start of the next can only succeed for a task of the new job that
+  /// no one has claimed, which is the one it then runs.
+  private func claimTask() -> Int? {
+    var current = taskClaims.load(ordering: .acquiring)
     while true {
-      let task = nextTask.add(1, ordering: .relaxed).oldValue
-      guard task < taskCount else { return }
-      body(task)
+      let claims = TaskClaims(rawValue: current)
+      guard claims.claimed < claims.tasks else { return nil }
+      let (exchanged, original) = taskClaims.compareExchange(
+        expected: current, desired: current + 1, successOrdering: .acquiring,
+        failureOrdering: .acquiring)
+      if exchanged { return claims.claimed }
+      current = original
     }
+  }
+
+  /// Runs tasks of the current `run` job until none is left. A separate function so that the
+  /// worker's reference to the job closure is released on return.
+  @inline(never)
+  private func runClaimedTasks() {
+    while let task = claimTask() {
+      job?(task)
+      completed.add(1, ordering: .releasing)
+    }
+  }
+
+  /// Runs this worker's part of the current `onEachWorker` job.
+  @inline(never)
+  private func runOnWorker(_ worker: Int) {
+    job?(worker)
   }
 
   private func workerLoop(index: Int) {
     var seen = 0
+    var perWorkerJobsSeen = 0
     while true {
       var spins = 0
       var idleSince = MonotonicClock.now()
@@ -189,8 +239,14 @@ public final class WorkerPool: @unchecked Sendable {
         current = generation.load(ordering: .acquiring)
       }
       seen = current
-      runJob(worker: index)
-      pending.subtract(1, ordering: .releasing)
+      let perWorker = perWorkerJobs.load(ordering: .acquiring)
+      if perWorker != perWorkerJobsSeen {
+        // The caller waits for every worker here, so this job is still the current one.
+        perWorkerJobsSeen = perWorker
+        runOnWorker(index)
+        pending.subtract(1, ordering: .releasing)
+      }
+      runClaimedTasks()
     }
   }
 
@@ -201,4 +257,21 @@ public final class WorkerPool: @unchecked Sendable {
       _ = pending.load(ordering: .relaxed)
     #endif
   }
+}
+
+/// The task count of a `WorkerPool.run` job and how many of its tasks have been claimed, in one
+/// machine word, so that claiming a task is one compare-and-swap: adding 1 to the raw value
+/// claims the next task.
+struct TaskClaims {
+  /// The most tasks one job can have.
+  static let maxTasks = Int(Int32.max)
+
+  let rawValue: Int
+
+  init(rawValue: Int) { self.rawValue = rawValue }
+
+  init(tasks: Int, claimed: Int) { rawValue = tasks << 32 | claimed }
+
+  var tasks: Int { rawValue >> 32 }
+  var claimed: Int { rawValue & 0xFFFF_FFFF }
 }
