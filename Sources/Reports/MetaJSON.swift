@@ -23,6 +23,9 @@ public struct RunMetadata: Codable, Sendable, Equatable {
   public var plan: PlanSummary
   /// Measured ceilings of this machine (nil when not measured).
   public var ceilings: MachineCeilings?
+  /// Percent of the machine's CPU time that the hypervisor stole from the first case to the
+  /// last (`CPUTimeSample`); nil where `/proc/stat` cannot be read, and in older folders.
+  public var stealPercent: Double?
   /// PAPI and per-event status (nil when no counters were requested).
   public var counters: CountersMetadata?
   /// The folders `sepbench merge` made this one from (nil for a run).

@@ -96,10 +96,14 @@ public enum ResultsColumn: String, CaseIterable, Sendable {
   /// FLOPs of the timed input and output transforms per iteration; 0 for a direct algorithm
   /// (schema 3).
   case transformFlops = "transform_flops"
+  /// Percent of the machine's CPU time (all CPUs) that the hypervisor stole while the case's
+  /// samples were taken, from `/proc/stat`, as `top`'s `st`; shared by the rows of one suite
+  /// case, whose samples interleave. Empty when not timed or not Linux (schema 4).
+  case stealPct = "steal_pct"
 
   /// The current schema version (2 added `isa`; 3 added `algorithm`, `algorithm_mults` and
-  /// `transform_flops`).
-  public static let schemaVersion = 3
+  /// `transform_flops`; 4 added `steal_pct`).
+  public static let schemaVersion = 4
 
   /// The first columns DESIGN.md requires of every results file.
   public static let required: [ResultsColumn] = Array(allCases.prefix(while: { $0 != .variantID }))
@@ -153,6 +157,7 @@ public enum ResultsColumn: String, CaseIterable, Sendable {
     case .algorithm: return row.algorithm.rawValue
     case .algorithmMults: return String(row.algorithmCost.mults)
     case .transformFlops: return String(row.algorithmCost.transformFlops)
+    case .stealPct: return DecimalText.text(row.stealPercent, digits: 1)
     }
   }
 }

@@ -48,6 +48,27 @@ import Testing
     #expect(results.count == 4)
   }
 
+  /// Each case's rows get the steal share of the readings taken around its samples: here
+  /// case a saw 30 of 200 ticks stolen, case b 0 of 100.
+  @Test func eachCaseRecordsTheStealOfItsOwnSamples() {
+    let readings = [
+      CPUTimeSample(busy: 1_000, idle: 500, steal: 20),
+      CPUTimeSample(busy: 1_120, idle: 550, steal: 50),
+      CPUTimeSample(busy: 1_200, idle: 600, steal: 50),
+      CPUTimeSample(busy: 1_260, idle: 640, steal: 50),
+    ]
+    var next = 0
+    var runner = Runner(plan: Self.plan(ops: [.dw]))
+    runner.readCPUTime = {
+      defer { next += 1 }
+      return readings[next]
+    }
+    let (results, _) = runner.run()
+    #expect(next == 4)
+    #expect(results.filter { $0.caseName == "a" }.map(\.stealPercent) == [15, 15])
+    #expect(results.filter { $0.caseName == "b" }.map(\.stealPercent) == [0, 0])
+  }
+
   @Test func variantMissingALayoutIsNotListed() {
     let plan = RunPlan(suite: Self.tinySuite, ops: [.dw], families: ["naive"], layouts: [.nhwc])
     #expect(plan.variants(for: .dw).map(\.layout) == [.nhwc])

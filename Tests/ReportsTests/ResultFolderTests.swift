@@ -122,6 +122,26 @@ import Testing
     #expect(records[0]["transform_flops"] == "0")
   }
 
+  /// `steal_pct` holds each row's share to one decimal (empty where none was read), and the
+  /// run's share survives the trip through `meta.json`.
+  @Test func stealSharesAreWrittenPerRowAndPerRun() throws {
+    var results = try Self.sampleResults()
+    results[0].stealPercent = 18.26
+    results[1].stealPercent = 0
+    var meta = Self.metadata(completed: true)
+    meta.stealPercent = 17.8
+    let path = Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let folder = try ResultFolder.create(at: path)
+    try folder.write(results: results, metadata: meta, events: [])
+    let records = try folder.readTable(ResultFolder.resultsFile).records
+    #expect(records.map { $0["steal_pct"] } == ["18.3", "0", "", ""])
+    #expect(try folder.readMetadata().stealPercent == 17.8)
+    #expect(StealWarning.text(percent: 4.9) == nil)
+    #expect(
+      StealWarning.text(percent: 17.84)?.hasPrefix("Steal: the hypervisor took 17.8 % ") == true)
+  }
+
   @Test func fileInPlaceOfFolderIsRejected() throws {
     let path = Self.temporaryFolder()
     _ = FileManager.default.createFile(atPath: path, contents: Data())

@@ -87,7 +87,7 @@ import Testing
     let results = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
     let rows = results.split(separator: "\n")
     #expect(rows.count == 1 + 4 * 3)  // header + 4 shapes x 3 ops x 1 layout
-    #expect(rows.dropFirst().allSatisfy { $0.hasPrefix("3,quick,q.") && $0.contains(",ok,") })
+    #expect(rows.dropFirst().allSatisfy { $0.hasPrefix("4,quick,q.") && $0.contains(",ok,") })
     let samples = try String(contentsOf: out.appendingPathComponent("samples.csv"), encoding: .utf8)
     #expect(samples.split(separator: "\n").count == 1 + 12 * 3)
     let comparison = try String(

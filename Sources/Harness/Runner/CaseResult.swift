@@ -48,6 +48,10 @@ public struct CaseResult: Sendable {
   public var instructions: Double?
   /// What counted `instructions`: `PAPI_TOT_INS` or `callgrind`.
   public var instructionSource: String?
+  /// Percent of the machine's CPU time stolen by the hypervisor while the case's samples were
+  /// taken (`CPUTimeSample.stealPercent(since:)`, the `steal_pct` column); nil when not timed
+  /// or not readable.
+  public var stealPercent: Double?
 
   public init(
     suite: String, caseName: String, op: Op, family: String, layout: Layout, threads: Int,

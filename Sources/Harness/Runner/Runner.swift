@@ -22,6 +22,9 @@ public struct Runner {
   public var afterEachCase: () -> Void = {}
   /// One untimed call before every timed sample (set when taking turns, see `Sampler`).
   public var warmsEachSample = false
+  /// Reads the machine's CPU time before and after each case's samples, for the case's
+  /// `steal_pct` (tests substitute a sequence of readings).
+  package var readCPUTime: () -> CPUTimeSample? = { CPUTimeSample.read() }
   /// The variants of an operator (the plan's selection; tests substitute their own).
   let variants: @Sendable (Op) -> [any KernelVariant]
 
@@ -155,8 +158,10 @@ public struct Runner {
     let sampler = Sampler(
       minSampleNanoseconds: plan.minSampleNanoseconds, repetitions: plan.repetitions,
       caseBudgetNanoseconds: plan.caseBudgetNanoseconds)
+    let before = readCPUTime()
     let timings = sampler.sampleRoundRobin(
       contenders.map(\.timed), warmEachSample: warmsEachSample, afterSample: afterEachSample)
+    let steal = before.flatMap { before in readCPUTime()?.stealPercent(since: before) }
     for (contender, timing) in zip(contenders, timings) {
       // The output of the last timed iteration must still be right: a kernel whose scratch
       // state goes stale between calls fails here, not only on its first run.
@@ -170,6 +175,7 @@ public struct Runner {
       rows[contender.row].iterations = timing.iterations
       rows[contender.row].samples = timing.samples
       rows[contender.row].statistics = SampleStatistics(timing.samples)
+      rows[contender.row].stealPercent = steal
       if let counting {
         rows[contender.row].counters = counting.count(
           contender.timed, pool: contender.pool, iterations: timing.iterations)

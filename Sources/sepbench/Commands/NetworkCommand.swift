@@ -179,7 +179,9 @@ struct NetworkCommand: ParsableCommand {
     }
 
     let timer = NetworkTimer(warmUpNanoseconds: warmUp, repetitions: repetitions)
+    let cpuTimeBefore = CPUTimeSample.read()
     let timed = timer.time(networks)
+    metadata.stealPercent = cpuTimeBefore.flatMap { CPUTimeSample.read()?.stealPercent(since: $0) }
     let table = NetworkTable(
       network: model.name, width: width, resolution: resolution,
       runs: Array(zip(networks, timed)).map { ($0, $1) })
@@ -187,6 +189,9 @@ struct NetworkCommand: ParsableCommand {
     metadata.completed = true
     let folder = try Self.write(outPath, tuning: tuned.rows, table: table, metadata: metadata)
     print(NetworkSummary(table: table).text)
+    if let steal = metadata.stealPercent, let warning = StealWarning.text(percent: steal) {
+      print(warning)
+    }
     print("Results: \(folder.path)")
   }
 

@@ -180,6 +180,7 @@ struct RunCommand: ParsableCommand {
           + "problems, \(preflightFailures.count) failed\n")
     }
     var progress = ProgressDisplay(total: plan.caseCount)
+    let cpuTimeBefore = CPUTimeSample.read()
     let outcome = runner.run(
       preflightFailures: preflightFailures,
       caseDone: { rows in
@@ -188,6 +189,7 @@ struct RunCommand: ParsableCommand {
       },
       shouldStop: { Interrupt.requested() || folder.writeError != nil })
     progress.finish()
+    metadata.stealPercent = cpuTimeBefore.flatMap { CPUTimeSample.read()?.stealPercent(since: $0) }
     metadata.endTime = RunMetadata.timestamp(Date())
     metadata.completed = outcome.completed
     try folder.finish(results: outcome.results, metadata: metadata)
@@ -197,6 +199,9 @@ struct RunCommand: ParsableCommand {
       metric == .instructions
         ? InstructionsTable(results: outcome.results).text
         : ConsoleSummary(results: outcome.results).text)
+    if let steal = metadata.stealPercent, let warning = StealWarning.text(percent: steal) {
+      print(warning)
+    }
     print("Results: \(folder.url.path)")
     if !outcome.completed {
       StandardStreams.error(folder.interruptedNote + "\n")
