@@ -41,6 +41,15 @@ public struct MeasuredRun: Sendable {
   /// The metadata of the first block.
   public var metadata: RunMetadata { blocks[0].metadata }
 
+  /// The median over blocks of the share of CPU time the hypervisor stole during each block
+  /// (`RunMetadata.stealPercent`); nil when no block recorded one (older folders, not Linux).
+  public var medianStealPercent: Double? {
+    let shares = blocks.compactMap(\.metadata.stealPercent).sorted()
+    guard !shares.isEmpty else { return nil }
+    let middle = shares.count / 2
+    return shares.count % 2 == 1 ? shares[middle] : (shares[middle - 1] + shares[middle]) / 2
+  }
+
   /// The metric of every block (`time`, `instructions:callgrind` …), or nil when blocks of
   /// this side measured different things.
   public var metric: String? {

@@ -51,6 +51,9 @@ public struct RegressionReport: Sendable {
   /// Pairs left out because one process ran every case off (0-based index: HEAD/BASE - 1).
   public var disturbedPairs: [Int: Double] = [:]
   public var metric = "time"
+  /// Median steal per block of each side (`MeasuredRun.medianStealPercent`).
+  public var baseStealPercent: Double?
+  public var headStealPercent: Double?
 
   public func count(_ verdict: Verdict) -> Int { rows.filter { $0.verdict == verdict }.count }
 
@@ -136,7 +139,8 @@ public enum RegressionCheck {
     return RegressionReport(
       basePath: base.path, headPath: head.path, rows: rows, paired: pairing,
       machineDifferences: differences, strict: options.strict, disturbedPairs: disturbed,
-      metric: metric)
+      metric: metric, baseStealPercent: base.medianStealPercent,
+      headStealPercent: head.medianStealPercent)
   }
 
   /// Pairs in which one process ran every case faster or slower than its partner: the median

@@ -28,9 +28,25 @@ extension RegressionReport {
     return line
   }
 
+  /// How much CPU time the hypervisor took during each side's blocks, or nil when neither
+  /// side recorded it: slow blocks on a stolen CPU are the machine, not the change.
+  public var stealLine: String? {
+    guard baseStealPercent != nil || headStealPercent != nil else { return nil }
+    func share(_ value: Double?) -> String {
+      value.map { DecimalText.text($0, digits: 1) + " %" } ?? "not recorded"
+    }
+    let worst = max(baseStealPercent ?? 0, headStealPercent ?? 0)
+    return
+      "steal (CPU time the hypervisor took, median per block): BASE \(share(baseStealPercent)), "
+      + "HEAD \(share(headStealPercent))"
+      + (worst >= StealWarning.thresholdPercent
+        ? "; the machine was busy, so wide intervals here are expected" : "")
+  }
+
   /// The console table, worst first.
   public var table: String {
     var lines = [headline]
+    if let stealLine { lines.append(stealLine) }
     if !machineDifferences.isEmpty {
       lines.append(
         "ADVISORY: different machines (\(machineDifferences.joined(separator: "; "))); "
@@ -80,6 +96,7 @@ extension RegressionReport {
         "> Advisory only: the two sides ran on different machines "
         + "(\(machineDifferences.joined(separator: "; "))).\n\n"
     }
+    if let stealLine { text += "\(stealLine.prefix(1).uppercased())\(stealLine.dropFirst()).\n\n" }
     text +=
       "BASE `\(basePath)`, HEAD `\(headPath)`. Change = HEAD/BASE − 1 of "
       + (countsInstructions ? "instruction counts" : "median times") + ".\n\n"

@@ -42,6 +42,36 @@ import Testing
     Dictionary(uniqueKeysWithValues: report.rows.map { ($0.key.variantID, $0.verdict) })
   }
 
+  // MARK: Steal
+
+  /// Each side's median steal over its blocks is printed beside the verdicts, and a busy
+  /// machine is called so; folders that recorded none print nothing.
+  @Test func theStealOfEachSideIsReportedAsItsMedianOverBlocks() throws {
+    var (base, head) = (try Self.read("base"), try Self.read("head"))
+    #expect(try RegressionCheck.compare(base: base, head: head).stealLine == nil)
+    for index in base.blocks.indices {
+      base.blocks[index].metadata.stealPercent = Double(index)  // 0 ... 7: median 3.5
+      head.blocks[index].metadata.stealPercent = index < 4 ? 20 : 1  // median 10.5
+    }
+    let report = try RegressionCheck.compare(base: base, head: head)
+    #expect(report.baseStealPercent == 3.5)
+    #expect(report.headStealPercent == 10.5)
+    #expect(
+      report.stealLine
+        == "steal (CPU time the hypervisor took, median per block): BASE 3.5 %, HEAD 10.5 %; "
+        + "the machine was busy, so wide intervals here are expected")
+    #expect(report.table.split(separator: "\n")[1] == Substring(report.stealLine!))
+    #expect(report.markdown().contains("Steal (CPU time the hypervisor took"))
+    head.blocks = head.blocks.map { block in
+      var quiet = block
+      quiet.metadata.stealPercent = nil
+      return quiet
+    }
+    #expect(
+      try RegressionCheck.compare(base: base, head: head).stealLine
+        == "steal (CPU time the hypervisor took, median per block): BASE 3.5 %, HEAD not recorded")
+  }
+
   // MARK: Verdicts and exit status
 
   @Test func eachSyntheticChangeGetsTheVerdictItWasMadeFor() throws {
