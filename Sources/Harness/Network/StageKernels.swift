@@ -53,19 +53,32 @@ final class FullyConnectedKernel: PreparedKernel {
 }
 
 /// The NCHW input image copied to NHWC.
-final class ReorderKernel: PreparedKernel {
+package final class ReorderKernel: PreparedKernel {
   let shape: TensorShape
 
-  init(shape: TensorShape) {
+  package init(shape: TensorShape) {
     precondition(shape.n == 1, "batch 1")
     self.shape = shape
   }
 
-  func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+  package func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
     // One pass over the output, a read stream per channel (3 for an image): writing one
     // channel at a time would sweep the whole output once per channel.
     let channels = shape.c
     let plane = shape.h * shape.w
+    if channels == 3 {
+      // The networks' RGB input, with the channel loop unrolled: the general loop below spent
+      // about 11 cycles a pixel on its 3-trip inner loop (223 µs for 224 x 224).
+      let (red, green, blue) = (src, src + plane, src + 2 * plane)
+      var out = dst
+      for pixel in 0..<plane {
+        out[0] = red[pixel]
+        out[1] = green[pixel]
+        out[2] = blue[pixel]
+        out += 3
+      }
+      return
+    }
     for pixel in 0..<plane {
       let out = dst + pixel * channels
       for c in 0..<channels { out[c] = src[c * plane + pixel] }
