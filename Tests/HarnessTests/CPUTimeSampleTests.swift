@@ -26,6 +26,27 @@ import Testing
     #expect(abs(stolen - 100 * 1_189 / 6_697.0) < 1e-9)
   }
 
+  /// The body runs between the two readings, its result comes back with their share, and a
+  /// failed first reading gives no share.
+  @Test func measuringStealReadsAroundTheBody() {
+    var readings = [
+      CPUTimeSample(busy: 100, idle: 50, steal: 10), CPUTimeSample(busy: 170, idle: 70, steal: 20),
+    ]
+    var log: [String] = []
+    let (result, steal) = CPUTimeSample.measuringSteal(read: {
+      log.append("read")
+      return readings.removeFirst()
+    }) {
+      log.append("body")
+      return 42
+    }
+    #expect(log == ["read", "body", "read"])
+    #expect(result == 42)
+    #expect(steal == 10)
+    let (_, none) = CPUTimeSample.measuringSteal(read: { nil }) { 0 }
+    #expect(none == nil)
+  }
+
   @Test func noTickOrACounterGoingBackwardsGivesNoShare() {
     let sample = CPUTimeSample(busy: 10, idle: 10, steal: 1)
     #expect(sample.stealPercent(since: sample) == nil)

@@ -45,6 +45,16 @@ public struct CPUTimeSample: Sendable, Equatable {
     return CPUTimeSample(procStat: text)
   }
 
+  /// Runs `body` between two readings from `read` and returns its result with the share of CPU
+  /// time stolen meanwhile (nil when either reading failed).
+  public static func measuringSteal<Result>(
+    read: () -> CPUTimeSample? = { CPUTimeSample.read() }, _ body: () throws -> Result
+  ) rethrows -> (result: Result, stealPercent: Double?) {
+    let before = read()
+    let result = try body()
+    return (result, before.flatMap { before in read()?.stealPercent(since: before) })
+  }
+
   /// Percent of all CPU time between `earlier` and this reading that was stolen:
   /// `100 * steal / (busy + idle + steal)` over the interval. Nil when no tick passed, or
   /// when a counter went backwards (readings from different machines or a reset).

@@ -67,8 +67,9 @@ package final class ReorderKernel: PreparedKernel {
     let channels = shape.c
     let plane = shape.h * shape.w
     if channels == 3 {
-      // The networks' RGB input, with the channel loop unrolled: the general loop below spent
-      // about 11 cycles a pixel on its 3-trip inner loop (223 µs for 224 x 224).
+      // The networks' RGB input, with the channel loop unrolled. For 224 x 224 the general loop
+      // below took 130 µs on its 3-trip inner loop, this one 27 µs (the reorder row's
+      // `alone_time_ns` of `sepbench network mobilenet-v1 --threads 1 --twin none`).
       let (red, green, blue) = (src, src + plane, src + 2 * plane)
       var out = dst
       for pixel in 0..<plane {

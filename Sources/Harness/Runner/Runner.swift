@@ -158,10 +158,10 @@ public struct Runner {
     let sampler = Sampler(
       minSampleNanoseconds: plan.minSampleNanoseconds, repetitions: plan.repetitions,
       caseBudgetNanoseconds: plan.caseBudgetNanoseconds)
-    let before = readCPUTime()
-    let timings = sampler.sampleRoundRobin(
-      contenders.map(\.timed), warmEachSample: warmsEachSample, afterSample: afterEachSample)
-    let steal = before.flatMap { before in readCPUTime()?.stealPercent(since: before) }
+    let (timings, steal) = CPUTimeSample.measuringSteal(read: readCPUTime) {
+      sampler.sampleRoundRobin(
+        contenders.map(\.timed), warmEachSample: warmsEachSample, afterSample: afterEachSample)
+    }
     for (contender, timing) in zip(contenders, timings) {
       // The output of the last timed iteration must still be right: a kernel whose scratch
       // state goes stale between calls fails here, not only on its first run.

@@ -44,10 +44,8 @@ public struct MeasuredRun: Sendable {
   /// The median over blocks of the share of CPU time the hypervisor stole during each block
   /// (`RunMetadata.stealPercent`); nil when no block recorded one (older folders, not Linux).
   public var medianStealPercent: Double? {
-    let shares = blocks.compactMap(\.metadata.stealPercent).sorted()
-    guard !shares.isEmpty else { return nil }
-    let middle = shares.count / 2
-    return shares.count % 2 == 1 ? shares[middle] : (shares[middle - 1] + shares[middle]) / 2
+    let shares = blocks.compactMap(\.metadata.stealPercent)
+    return shares.isEmpty ? nil : RatioEstimator.median(shares)
   }
 
   /// The metric of every block (`time`, `instructions:callgrind` …), or nil when blocks of

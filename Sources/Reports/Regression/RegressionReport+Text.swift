@@ -37,7 +37,7 @@ extension RegressionReport {
     }
     let worst = max(baseStealPercent ?? 0, headStealPercent ?? 0)
     return
-      "steal (CPU time the hypervisor took, median per block): BASE \(share(baseStealPercent)), "
+      "Steal (CPU time the hypervisor took, median per block): BASE \(share(baseStealPercent)), "
       + "HEAD \(share(headStealPercent))"
       + (worst >= StealWarning.thresholdPercent
         ? "; the machine was busy, so wide intervals here are expected" : "")
@@ -96,7 +96,7 @@ extension RegressionReport {
         "> Advisory only: the two sides ran on different machines "
         + "(\(machineDifferences.joined(separator: "; "))).\n\n"
     }
-    if let stealLine { text += "\(stealLine.prefix(1).uppercased())\(stealLine.dropFirst()).\n\n" }
+    if let stealLine { text += stealLine + ".\n\n" }
     text +=
       "BASE `\(basePath)`, HEAD `\(headPath)`. Change = HEAD/BASE − 1 of "
       + (countsInstructions ? "instruction counts" : "median times") + ".\n\n"

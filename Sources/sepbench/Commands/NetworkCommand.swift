@@ -179,9 +179,8 @@ struct NetworkCommand: ParsableCommand {
     }
 
     let timer = NetworkTimer(warmUpNanoseconds: warmUp, repetitions: repetitions)
-    let cpuTimeBefore = CPUTimeSample.read()
-    let timed = timer.time(networks)
-    metadata.stealPercent = cpuTimeBefore.flatMap { CPUTimeSample.read()?.stealPercent(since: $0) }
+    let (timed, steal) = CPUTimeSample.measuringSteal { timer.time(networks) }
+    metadata.stealPercent = steal
     let table = NetworkTable(
       network: model.name, width: width, resolution: resolution,
       runs: Array(zip(networks, timed)).map { ($0, $1) })

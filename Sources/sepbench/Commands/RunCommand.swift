@@ -180,16 +180,17 @@ struct RunCommand: ParsableCommand {
           + "problems, \(preflightFailures.count) failed\n")
     }
     var progress = ProgressDisplay(total: plan.caseCount)
-    let cpuTimeBefore = CPUTimeSample.read()
-    let outcome = runner.run(
-      preflightFailures: preflightFailures,
-      caseDone: { rows in
-        progress.advance(rows)
-        folder.record(rows)
-      },
-      shouldStop: { Interrupt.requested() || folder.writeError != nil })
+    let (outcome, steal) = CPUTimeSample.measuringSteal {
+      runner.run(
+        preflightFailures: preflightFailures,
+        caseDone: { rows in
+          progress.advance(rows)
+          folder.record(rows)
+        },
+        shouldStop: { Interrupt.requested() || folder.writeError != nil })
+    }
     progress.finish()
-    metadata.stealPercent = cpuTimeBefore.flatMap { CPUTimeSample.read()?.stealPercent(since: $0) }
+    metadata.stealPercent = steal
     metadata.endTime = RunMetadata.timestamp(Date())
     metadata.completed = outcome.completed
     try folder.finish(results: outcome.results, metadata: metadata)
