@@ -100,10 +100,19 @@ public enum ResultsColumn: String, CaseIterable, Sendable {
   /// samples were taken, from `/proc/stat`, as `top`'s `st`; shared by the rows of one suite
   /// case, whose samples interleave. Empty when not timed or not Linux (schema 4).
   case stealPct = "steal_pct"
+  /// Median GFLOP/s of the FMA peak loop of the row's ISA and thread count, timed in the same
+  /// round-robin rounds as the row's samples (`PeakProbe`). Empty when ceilings were not
+  /// measured (schema 5).
+  case pairedPeakGFLOPS = "paired_peak_gflops"
+  /// Median over the rounds of 100 x (the sample's GFLOP/s) / (that round's peak GFLOP/s):
+  /// the share of the peak in force while the kernel ran, which a drifting machine speed
+  /// does not bias the way it biases `pct_peak_flops` (schema 5).
+  case pctPairedPeakFlops = "pct_paired_peak_flops"
 
   /// The current schema version (2 added `isa`; 3 added `algorithm`, `algorithm_mults` and
-  /// `transform_flops`; 4 added `steal_pct`).
-  public static let schemaVersion = 4
+  /// `transform_flops`; 4 added `steal_pct`; 5 added `paired_peak_gflops` and
+  /// `pct_paired_peak_flops`).
+  public static let schemaVersion = 5
 
   /// The first columns DESIGN.md requires of every results file.
   public static let required: [ResultsColumn] = Array(allCases.prefix(while: { $0 != .variantID }))
@@ -158,6 +167,8 @@ public enum ResultsColumn: String, CaseIterable, Sendable {
     case .algorithmMults: return String(row.algorithmCost.mults)
     case .transformFlops: return String(row.algorithmCost.transformFlops)
     case .stealPct: return DecimalText.text(row.stealPercent, digits: 1)
+    case .pairedPeakGFLOPS: return DecimalText.text(row.pairedPeak?.peakGFLOPS, digits: 2)
+    case .pctPairedPeakFlops: return DecimalText.text(row.pairedPeak?.percent, digits: 2)
     }
   }
 }

@@ -108,3 +108,55 @@ enum DepthwiseNaiveNCHW {
     VariantRegistry.family(op: .dw, named: "naive")!.init(layout: .nchw, threads: 1)
   }
 }
+
+@Suite struct RunnerPeakProbeTests {
+  static func plan() -> RunPlan {
+    var plan = RunPlan(
+      suite: RunnerTests.tinySuite, ops: [.dw], families: ["naive", "simd8"],
+      layouts: [.nchw, .nhwc],
+      threads: [1, 2], minSampleNanoseconds: 100_000, repetitions: 3,
+      caseBudgetNanoseconds: 50_000_000)
+    plan.fixedThreads = true
+    return plan
+  }
+
+  /// One probe per ISA and thread count in each case, on a pool of that many threads; every
+  /// timed row gets its paired peak.
+  @Test func eachCaseTimesOneProbePerISAAndThreadCount() throws {
+    try #require(PeakProbe.matching(isa: .generic, pool: .with(threads: 1)) != nil)
+    var asked: [String] = []
+    var runner = Runner(plan: Self.plan())
+    runner.peakProbe = { isa, pool in
+      asked.append("\(isa.rawValue)/\(pool.threadCount)")
+      return PeakProbe.matching(isa: isa, pool: pool)
+    }
+    let (results, _) = runner.run()
+    // naive: one thread, generic; simd8: one and two threads, AVX2. Two layouts each.
+    let timed = results.filter { $0.status == .ok }
+    let keys = Set(timed.map { "\($0.isa.rawValue)/\($0.threads)" })
+    #expect(keys == (ISA.avx2.isSupported ? ["generic/1", "avx2/1", "avx2/2"] : ["generic/1"]))
+    #expect(asked.count == 2 * keys.count)
+    #expect(Set(asked) == keys)
+    #expect(timed.count == (ISA.avx2.isSupported ? 12 : 4))
+    for row in timed {
+      let paired = try #require(row.pairedPeak, "\(row.variantID)")
+      #expect(paired.peakGFLOPS > 0 && paired.peakGFLOPS.isFinite)
+      #expect(paired.percent > 0 && paired.percent.isFinite)
+    }
+  }
+
+  /// Rows whose probe is unavailable keep empty columns; without a probe nothing is paired.
+  @Test func rowsWithoutAProbeHaveNoPairedPeak() {
+    var runner = Runner(plan: Self.plan())
+    runner.peakProbe = { isa, pool in
+      pool.threadCount == 1 ? PeakProbe.matching(isa: isa, pool: pool) : nil
+    }
+    let (results, _) = runner.run()
+    #expect(results.filter { $0.threads == 2 }.allSatisfy { $0.pairedPeak == nil })
+    #expect(
+      results.filter { $0.threads == 1 }.allSatisfy { $0.pairedPeak != nil }
+        == (PeakProbe.matching(isa: .generic, pool: .with(threads: 1)) != nil))
+    let (plain, _) = Runner(plan: Self.plan()).run()
+    #expect(plain.allSatisfy { $0.pairedPeak == nil })
+  }
+}

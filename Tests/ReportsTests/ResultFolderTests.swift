@@ -142,6 +142,21 @@ import Testing
       StealWarning.text(percent: 17.84)?.hasPrefix("Steal: the hypervisor took 17.8 % ") == true)
   }
 
+  /// The paired peak columns hold the row's `PairedPeak` to two decimals, empty where no
+  /// probe ran.
+  @Test func pairedPeakColumnsAreWrittenPerRow() throws {
+    var results = try Self.sampleResults()
+    results[1].pairedPeak = PairedPeak(peakGFLOPS: 171.234, percent: 88.456)
+    let path = Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let folder = try ResultFolder.create(at: path)
+    try folder.write(results: results, metadata: Self.metadata(completed: true), events: [])
+    let records = try folder.readTable(ResultFolder.resultsFile).records
+    #expect(records.map { $0["paired_peak_gflops"] } == ["", "171.23", "", ""])
+    #expect(records.map { $0["pct_paired_peak_flops"] } == ["", "88.46", "", ""])
+    #expect(records.allSatisfy { $0["schema"] == "5" })
+  }
+
   @Test func fileInPlaceOfFolderIsRejected() throws {
     let path = Self.temporaryFolder()
     _ = FileManager.default.createFile(atPath: path, contents: Data())

@@ -37,7 +37,7 @@ import Testing
         try Self.column("variant", of: results), try Self.column("isa", of: results)))
     #expect(
       byFamily == ["naive": "generic", "tiled": "avx2", "simd8": "avx2", "simd16": "avx512"])
-    #expect(try Self.column("schema", of: results).allSatisfy { $0 == "4" })
+    #expect(try Self.column("schema", of: results).allSatisfy { $0 == "5" })
     let samples = out.appendingPathComponent("samples.csv")
     let sampled = Set(
       zip(try Self.column("variant", of: samples), try Self.column("isa", of: samples)).map {

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import TestSupport
 import Testing
 
@@ -87,7 +88,7 @@ import Testing
     let results = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8)
     let rows = results.split(separator: "\n")
     #expect(rows.count == 1 + 4 * 3)  // header + 4 shapes x 3 ops x 1 layout
-    #expect(rows.dropFirst().allSatisfy { $0.hasPrefix("4,quick,q.") && $0.contains(",ok,") })
+    #expect(rows.dropFirst().allSatisfy { $0.hasPrefix("5,quick,q.") && $0.contains(",ok,") })
     let samples = try String(contentsOf: out.appendingPathComponent("samples.csv"), encoding: .utf8)
     #expect(samples.split(separator: "\n").count == 1 + 12 * 3)
     let comparison = try String(
@@ -100,6 +101,35 @@ import Testing
     #expect(meta["completed"] as? Bool == true)
     #expect(meta["endTime"] is String)
     #expect(result.stdout.contains("12 cases timed, 0 failed validation, 0 skipped"))
+  }
+
+  /// With ceilings measured, every timed row carries the peak measured beside it; the
+  /// results read back as numbers. Without them the two columns stay empty.
+  @Test func measuredCeilingsFillThePairedPeakColumns() throws {
+    let out = Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let withCeilings = Self.fast.filter { $0 != "--no-ceilings" }
+    let result = try SepbenchProcess.run(
+      ["run", "--shape", "c8h9o16k3s1p1", "--ops", "dw,pw", "--layouts", "nhwc", "--out", out.path]
+        + withCeilings)
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let records = try CSVTable(contentsOf: out.appendingPathComponent("results.csv")).records
+    #expect(records.count == 2)
+    for record in records {
+      let peak = try #require(Double(record["paired_peak_gflops"] ?? ""), "\(record)")
+      let share = try #require(Double(record["pct_paired_peak_flops"] ?? ""), "\(record)")
+      #expect(peak > 0 && share > 0)
+    }
+
+    let plain = Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: plain) }
+    let again = try SepbenchProcess.run(
+      ["run", "--shape", "c8h9o16k3s1p1", "--ops", "dw", "--layouts", "nhwc", "--out", plain.path]
+        + Self.fast)
+    #expect(again.exitCode == 0, "\(again.stderr)")
+    let plainRecords = try CSVTable(contentsOf: plain.appendingPathComponent("results.csv"))
+      .records
+    #expect(plainRecords.map { $0["pct_paired_peak_flops"] } == [""])
   }
 
   @Test func validateQuickPassesForNaiveVariants() throws {

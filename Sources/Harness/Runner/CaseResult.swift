@@ -52,6 +52,10 @@ public struct CaseResult: Sendable {
   /// taken (`CPUTimeSample.stealPercent(since:)`, the `steal_pct` column); nil when not timed
   /// or not readable.
   public var stealPercent: Double?
+  /// The case's samples set against the FMA peak measured in the same rounds
+  /// (`Runner.peakProbe`): the `paired_peak_gflops` and `pct_paired_peak_flops` columns;
+  /// nil when no probe ran.
+  public var pairedPeak: PairedPeak?
 
   public init(
     suite: String, caseName: String, op: Op, family: String, layout: Layout, threads: Int,

@@ -25,6 +25,11 @@ public struct Runner {
   /// Reads the machine's CPU time before and after each case's samples, for the case's
   /// `steal_pct` (tests substitute a sequence of readings).
   package var readCPUTime: () -> CPUTimeSample? = { CPUTimeSample.read() }
+  /// The FMA peak probe for rows of an ISA on a pool (`PeakProbe.matching`), timed in every
+  /// round beside the case's kernels for the `paired_peak_gflops` and
+  /// `pct_paired_peak_flops` columns; nil (the default) times no probe. A nil probe leaves
+  /// those rows' columns empty.
+  public var peakProbe: ((ISA, WorkerPool) -> PeakProbe?)?
   /// The variants of an operator (the plan's selection; tests substitute their own).
   let variants: @Sendable (Op) -> [any KernelVariant]
 
@@ -158,10 +163,13 @@ public struct Runner {
     let sampler = Sampler(
       minSampleNanoseconds: plan.minSampleNanoseconds, repetitions: plan.repetitions,
       caseBudgetNanoseconds: plan.caseBudgetNanoseconds)
-    let (timings, steal) = CPUTimeSample.measuringSteal(read: readCPUTime) {
+    let probes = peakProbes(for: contenders, rows: rows)
+    let (allTimings, steal) = CPUTimeSample.measuringSteal(read: readCPUTime) {
       sampler.sampleRoundRobin(
-        contenders.map(\.timed), warmEachSample: warmsEachSample, afterSample: afterEachSample)
+        contenders.map(\.timed) + probes.timed, warmEachSample: warmsEachSample,
+        afterSample: afterEachSample)
     }
+    let timings = allTimings.prefix(contenders.count)
     for (contender, timing) in zip(contenders, timings) {
       // The output of the last timed iteration must still be right: a kernel whose scratch
       // state goes stale between calls fails here, not only on its first run.
@@ -176,6 +184,12 @@ public struct Runner {
       rows[contender.row].samples = timing.samples
       rows[contender.row].statistics = SampleStatistics(timing.samples)
       rows[contender.row].stealPercent = steal
+      if let index = probes.index[contender.row] {
+        rows[contender.row].pairedPeak = PairedPeak.estimate(
+          kernel: timing, flops: Double(rows[contender.row].cost.flops),
+          probe: allTimings[contenders.count + index],
+          probeFlops: probes.kernels[index].flopsPerRun)
+      }
       if let counting {
         rows[contender.row].counters = counting.count(
           contender.timed, pool: contender.pool, iterations: timing.iterations)
@@ -241,6 +255,43 @@ extension Runner {
       rows[contender.row].instructionSource = counting.source
     }
   }
+}
+
+extension Runner {
+  /// One peak probe per ISA and thread count among `contenders` (when `peakProbe` is set),
+  /// and the probe of each contender's row.
+  fileprivate func peakProbes(for contenders: [Contender], rows: [CaseResult]) -> CaseProbes {
+    var probes = CaseProbes()
+    guard let peakProbe, let first = contenders.first else { return probes }
+    var byKey: [ProbeKey: Int] = [:]
+    for contender in contenders {
+      let row = rows[contender.row]
+      let key = ProbeKey(isa: row.isa, threads: row.threads)
+      if let index = byKey[key] {
+        probes.index[contender.row] = index
+      } else if let probe = peakProbe(row.isa, WorkerPool.with(threads: row.threads)) {
+        byKey[key] = probes.kernels.count
+        probes.index[contender.row] = probes.kernels.count
+        probes.kernels.append(probe)
+        probes.timed.append(TimedKernel(kernel: probe, src: first.src, dst: first.dst))
+      }
+    }
+    return probes
+  }
+}
+
+/// The peak probes of one suite case.
+private struct CaseProbes {
+  var kernels: [PeakProbe] = []
+  var timed: [TimedKernel] = []
+  /// The probe (index into `kernels`) of each row that has one.
+  var index: [Int: Int] = [:]
+}
+
+/// Rows share a probe when they share ISA and thread count.
+private struct ProbeKey: Hashable {
+  let isa: ISA
+  let threads: Int
 }
 
 /// A validated kernel waiting to be timed, and where its row is.

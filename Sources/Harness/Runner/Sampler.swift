@@ -25,6 +25,16 @@ public struct TimedKernel {
 public struct Timing: Sendable {
   public let iterations: Int
   public let samples: [Double]
+  /// The round-robin round of each sample (`samples[i]` was taken in round `rounds[i]`), so
+  /// samples of different kernels taken side by side can be paired.
+  public let rounds: [Int]
+
+  public init(iterations: Int, samples: [Double], rounds: [Int]) {
+    precondition(samples.count == rounds.count, "one round per sample")
+    self.iterations = iterations
+    self.samples = samples
+    self.rounds = rounds
+  }
 }
 
 /// Times kernels: warm-up, an iteration count that makes one sample last at least
@@ -61,6 +71,7 @@ public struct Sampler: Sendable {
   ) -> [Timing] {
     let schedules = kernels.map { schedule(iterationTime: warmUp($0)) }
     var samples = [[Double]](repeating: [], count: kernels.count)
+    var sampleRounds = [[Int]](repeating: [], count: kernels.count)
     let rounds = schedules.map(\.repetitions).max() ?? 0
     for round in 0..<rounds {
       for (index, kernel) in kernels.enumerated()
@@ -71,10 +82,13 @@ public struct Sampler: Sendable {
         kernel.run(iterations: iterations)
         let end = MonotonicClock.now()
         samples[index].append(Double(end - start) / Double(iterations))
+        sampleRounds[index].append(round)
         afterSample()
       }
     }
-    return zip(schedules, samples).map { Timing(iterations: $0.iterations, samples: $1) }
+    return schedules.indices.map {
+      Timing(iterations: schedules[$0].iterations, samples: samples[$0], rounds: sampleRounds[$0])
+    }
   }
 
   /// Whether a kernel with `repetitions` samples takes one in `round` of `rounds`: exactly

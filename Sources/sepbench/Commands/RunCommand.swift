@@ -166,6 +166,9 @@ struct RunCommand: ParsableCommand {
     try folder.begin(metadata, events: plan.events)
     var runner = Runner(
       plan: plan, counting: counting, instructionCounting: instructionCounting)
+    if metadata.ceilings != nil {
+      runner.peakProbe = { PeakProbe.matching(isa: $0, pool: $1) }
+    }
     if let turnTaking {
       runner.afterEachSample = { turnTaking.pass() }
       runner.afterEachCase = { turnTaking.finishCase() }
