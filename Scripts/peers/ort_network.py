@@ -24,6 +24,7 @@ import time
 from datetime import datetime, timezone
 
 import ort_peer as peer
+from turns import TurnTaking
 
 SEPARABLE = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
              (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1)]
@@ -145,6 +146,7 @@ def parse_arguments(argv):
     parser.add_argument("--threads", default="1")
     parser.add_argument("--repetitions", type=int, default=20)
     parser.add_argument("--warm-up", default="200ms")
+    parser.add_argument("--turn-fifos", default=None, help=argparse.SUPPRESS)
     peer.add_common_arguments(parser, force_help="replace network.csv and meta.json in --out",
                               costs_help="print macs,params")
     return parser.parse_args(argv)
@@ -198,14 +200,30 @@ def main(argv):
                   file=sys.stderr)
             return 1
         contenders.append(c)
+    # With --turn-fifos (Scripts/peers/ab-onnxruntime-network), one round of timed passes per
+    # turn with `sepbench network`, so both tools' passes sit milliseconds apart. The warm-up
+    # runs inside the first turn, as sepbench's does.
+    try:
+        channel = TurnTaking(args.turn_fifos) if args.turn_fifos else None
+    except ValueError as error:
+        raise peer.BadInput(str(error))
     for c in contenders:
         begin, passes = time.perf_counter_ns(), 0
         while passes < 2 or time.perf_counter_ns() - begin < warm_ns:
             c.call()
             passes += 1
+    cpu_while_waiting = 0.0
     for _ in range(args.repetitions):
         for c in contenders:
             c.samples.append(c.sample())
+        if channel:
+            # The CPU this process uses while sepbench has the turn (pool threads still
+            # spinning) would compete with sepbench's pass; it is recorded.
+            before = time.process_time()
+            channel.pass_turn()
+            cpu_while_waiting += time.process_time() - before
+    if channel:
+        channel.leave()
     rows = []
     for c in contenders:
         st = peer.statistics(c.samples)
@@ -228,6 +246,8 @@ def main(argv):
         "machine": info, "fingerprint": peer.fingerprint(info), "network": "mobilenet-v1",
         "width": args.width, "resolution": args.resolution, "seed": args.seed,
         "repetitions": args.repetitions, "validation": checks,
+        "turnsPassed": channel.turns_passed if channel else None,
+        "cpuSecondsWhileWaiting": cpu_while_waiting if channel else None,
         "peer": {
             "name": "onnxruntime", "version": ort.__version__, "onnx": onnx.__version__,
             "numpy": np.__version__, "python": platform.python_version(),

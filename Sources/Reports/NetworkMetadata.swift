@@ -44,6 +44,12 @@ public struct NetworkMetadata: Codable, Sendable {
   /// Percent of the machine's CPU time that the hypervisor stole while the networks were
   /// timed (`CPUTimeSample`); nil where `/proc/stat` cannot be read, or nothing was timed.
   public var stealPercent: Double?
+  /// Turns handed to the peer process when the timing took turns with one (`--turn-fifos`);
+  /// nil when it ran alone.
+  public var turnsPassed: Int?
+  /// CPU seconds (all threads) this process used while the peer had the turn; nil when it ran
+  /// alone.
+  public var cpuSecondsWhileWaiting: Double?
   public var validation: [Check] = []
 
   public static let toleranceRule =

@@ -23,8 +23,12 @@ public struct NetworkTimer: Sendable {
     self.repetitions = repetitions
   }
 
-  /// Warms up and times `networks`; one timing per network, in order.
-  public func time(_ networks: [CompiledNetwork]) -> [NetworkTiming] {
+  /// Warms up and times `networks`; one timing per network, in order. `afterEachRound` runs
+  /// after each round of timed passes, outside the clock (a peer comparison hands the CPU to
+  /// the other process there, `TurnTaking`).
+  public func time(
+    _ networks: [CompiledNetwork], afterEachRound: () -> Void = {}
+  ) -> [NetworkTiming] {
     for network in networks {
       let start = MonotonicClock.now()
       var passes = 0
@@ -47,6 +51,7 @@ public struct NetworkTimer: Sendable {
           stageTimes[n][s].append(Double(stamps[s + 1] - stamps[s]))
         }
       }
+      afterEachRound()
     }
     return zip(latencies, stageTimes).map {
       NetworkTiming(latencies: $0, stageTimes: $1)

@@ -95,6 +95,12 @@ struct NetworkCommand: ParsableCommand {
   @Flag(help: "Replace network.csv, tuning.csv and meta.json in --out.")
   var force = false
 
+  /// Set by `Scripts/peers/ab-onnxruntime-network`: take turns with the peer process through
+  /// these FIFOs (`ROLE,TO_SECOND,TO_FIRST`, as `run --turn-fifos`), one round of timed
+  /// passes per turn, so both tools' passes sit milliseconds apart.
+  @Option(name: .customLong("turn-fifos"), help: .hidden)
+  var turns: String?
+
   static let maxWidth = 4.0
   static let resolutions = 32...1024
 
@@ -112,6 +118,14 @@ struct NetworkCommand: ParsableCommand {
       throw UsageError(
         "--out \(EchoedText(outPath)) already holds a network run; give --force to replace it, or another folder"
       )
+    }
+    let channel = try turns.map { text in
+      guard let channel = TurnTaking.Channel(argument: text) else {
+        throw UsageError(
+          "--turn-fifos \(EchoedText(text)) is not allowed; use ROLE,TO_SECOND,TO_FIRST with ROLE first or second"
+        )
+      }
+      return channel
     }
     let known = try from.map(Self.timings(from:)) ?? []
     let start = Date()
@@ -179,7 +193,26 @@ struct NetworkCommand: ParsableCommand {
     }
 
     let timer = NetworkTimer(warmUpNanoseconds: warmUp, repetitions: repetitions)
-    let (timed, steal) = CPUTimeSample.measuringSteal { timer.time(networks) }
+    // Opened only now: the peer waits through the tuning and the checks, not inside a turn.
+    let turnTaking = try channel.map { try TurnTaking($0) }
+    // The CPU this process uses while the peer has the turn (idle workers spinning) would
+    // compete with the peer's passes; it is recorded.
+    var cpuWhileWaiting = 0.0
+    let (timed, steal) = CPUTimeSample.measuringSteal {
+      timer.time(
+        networks,
+        afterEachRound: {
+          guard let turnTaking else { return }
+          let before = ProcessCPUTime.seconds()
+          turnTaking.pass()
+          cpuWhileWaiting += ProcessCPUTime.seconds() - before
+        })
+    }
+    turnTaking?.leave()
+    if let turnTaking {
+      metadata.turnsPassed = turnTaking.turnsPassed
+      metadata.cpuSecondsWhileWaiting = cpuWhileWaiting
+    }
     metadata.stealPercent = steal
     let table = NetworkTable(
       network: model.name, width: width, resolution: resolution,

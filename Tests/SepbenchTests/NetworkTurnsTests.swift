@@ -1,0 +1,86 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `sepbench network --turn-fifos` against the Python side of the protocol
+/// (`Scripts/peers/turns.py`, what the ONNX Runtime peer uses): the two take turns, one round
+/// of passes each, and each counts the turns it handed over.
+@Suite struct NetworkTurnsTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  /// A stand-in peer: takes the second role, hands every turn back until sepbench has gone,
+  /// then prints how many turns it passed.
+  static let peer = """
+    import sys
+    sys.path.insert(0, sys.argv[1])
+    from turns import TurnTaking
+    channel = TurnTaking(sys.argv[2])
+    while not channel.alone:
+        channel.pass_turn()
+    print(channel.turns_passed)
+    """
+
+  @Test func sepbenchAndThePythonPeerTakeOneTurnPerRound() throws {
+    let scratch = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let toSecond = scratch.appendingPathComponent("to-second").path
+    let toFirst = scratch.appendingPathComponent("to-first").path
+    #expect(mkfifo(toSecond, 0o600) == 0 && mkfifo(toFirst, 0o600) == 0)
+    let script = scratch.appendingPathComponent("peer.py")
+    try Self.peer.write(to: script, atomically: true, encoding: .utf8)
+
+    let peerRun = PeerRun()
+    let arguments = [
+      "python3", script.path, Self.root.appendingPathComponent("Scripts/peers").path,
+      "second,\(toSecond),\(toFirst)",
+    ]
+    Thread { peerRun.finish(try? ScriptProcess.run("/usr/bin/env", arguments)) }.start()
+    let out = scratch.appendingPathComponent("net")
+    let result = try SepbenchProcess.run([
+      "network", "mobilenet-v1", "--width", "0.25", "--resolution", "32", "--repetitions", "4",
+      "--warm-up", "1ms", "--twin", "none", "--turn-fifos", "first,\(toSecond),\(toFirst)",
+      "--out", out.path,
+    ])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let peer = try #require(peerRun.wait())
+    #expect(peer.status == 0, "\(peer.stderr)")
+    // sepbench hands over after each of its 4 rounds; the peer after each turn it received.
+    #expect(peer.stdout == "4\n")
+    let meta =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: out.appendingPathComponent("meta.json"))) as! [String: Any]
+    #expect(meta["turnsPassed"] as? Int == 4)
+    #expect(meta["cpuSecondsWhileWaiting"] is Double)
+  }
+
+  @Test func aMalformedChannelIsBadInput() throws {
+    let result = try SepbenchProcess.run([
+      "network", "mobilenet-v1", "--width", "0.25", "--resolution", "32", "--turn-fifos",
+      "third,a,b",
+    ])
+    #expect(result.exitCode == 2)
+    #expect(
+      result.stderr.contains(
+        "--turn-fifos third,a,b is not allowed; use ROLE,TO_SECOND,TO_FIRST with ROLE first or second"
+      ), "\(result.stderr)")
+  }
+}
+
+/// The stand-in peer's output, handed from its thread to the test.
+private final class PeerRun: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private var output: ScriptProcess.Output?
+
+  func finish(_ output: ScriptProcess.Output?) {
+    self.output = output
+    done.signal()
+  }
+
+  /// The output once the peer has exited (nil when it could not be started).
+  func wait() -> ScriptProcess.Output? {
+    done.wait()
+    return output
+  }
+}
