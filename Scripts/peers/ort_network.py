@@ -147,6 +147,7 @@ def parse_arguments(argv):
     parser.add_argument("--repetitions", type=int, default=20)
     parser.add_argument("--warm-up", default="200ms")
     parser.add_argument("--turn-fifos", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--pin-cpu", type=int, default=None, help=argparse.SUPPRESS)
     peer.add_common_arguments(parser, force_help="replace network.csv and meta.json in --out",
                               costs_help="print macs,params")
     return parser.parse_args(argv)
@@ -183,6 +184,7 @@ def main(argv):
     import onnxruntime as ort
 
     level = peer.optimization_level(ort, args.level)
+    peer.pin(args.pin_cpu)
     start = datetime.now(timezone.utc)
     model, graph, length = build(np, onnx, args.width, args.resolution, args.seed)
     x = np.random.default_rng(args.seed).uniform(-1, 1, (1, 3, args.resolution, args.resolution)).astype(np.float32)

@@ -33,6 +33,8 @@ import sys
 import time
 from datetime import datetime, timezone
 
+from turns import TurnTaking
+
 SCHEMA = 3
 OPS = ["conv", "dw", "pw", "sep_block", "conv_block"]
 FLOAT_EPS = 2.0**-23
@@ -296,6 +298,36 @@ def statistics(samples):
     return {"min": s[0], "median": median, "mean": mean, "p90": p90, "sd": sd, "low": low, "high": high}
 
 
+def pin(cpu):
+    """Runs this process on `cpu` only (nothing when None), as `sepbench run --pin-cpu`."""
+    if cpu is None:
+        return
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except (OSError, ValueError):
+        raise BadInput(f"--pin-cpu {cpu} is not allowed; use one of the CPUs this process "
+                       f"may run on: {','.join(map(str, sorted(os.sched_getaffinity(0))))}")
+
+
+def sample_in_turns(channel, contenders, repetitions):
+    """A suite case's samples in turns with `sepbench run --turn-fifos`: one timed sample per
+    turn, cycling through the case's contenders (every operator), for as long as sepbench is
+    still sampling the case and until each contender has `repetitions` samples; then the end of
+    the case. So the two tools' samples of a case interleave over its whole length. Each timed
+    sample follows one untimed call, as sepbench's do in turns: the other tool's turn has just
+    used the caches."""
+    other_done = False
+    turn = 0
+    while contenders and (not other_done or min(len(c.samples) for c in contenders) < repetitions):
+        c = contenders[turn % len(contenders)]
+        turn += 1
+        c.call()
+        c.samples.append(c.sample())
+        if channel.other_finished_case(channel.pass_turn()):
+            other_done = True
+    channel.finish_case()
+
+
 # --- files ------------------------------------------------------------------------------------
 
 RESULT_COLUMNS = [
@@ -411,6 +443,8 @@ def parse_arguments(argv):
     parser.add_argument("--threads", default="1")
     parser.add_argument("--repetitions", type=int, default=10)
     parser.add_argument("--min-time", default="5ms")
+    parser.add_argument("--turn-fifos", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--pin-cpu", type=int, default=None, help=argparse.SUPPRESS)
     add_common_arguments(parser, force_help="replace the result files in --out",
                          costs_help="print case,op,macs,flops,params,bn_params,bytes_min")
     return parser.parse_args(argv)
@@ -470,11 +504,19 @@ def main(argv):
     import onnxruntime as ort
 
     level = optimization_level(ort, args.level)
+    if args.turn_fifos and threads != [1]:
+        raise BadInput(f"threads '{args.threads}' is not allowed with --turn-fifos; use 1")
+    pin(args.pin_cpu)
+    try:
+        channel = TurnTaking(args.turn_fifos) if args.turn_fifos else None
+    except ValueError as error:
+        raise BadInput(str(error))
     start = datetime.now(timezone.utc)
     results, samples = [], []
     total = len(cases) * len(ops) * len(threads)
     done = 0
     for index, (name, block, descriptor) in enumerate(cases):
+        prepared = []
         for op in ops:
             model, graph, input_shape, output_shape, length = build(np, onnx, block, op, args.seed + index)
             x = np.random.default_rng(args.seed).uniform(-1, 1, input_shape).astype(np.float32)
@@ -488,9 +530,14 @@ def main(argv):
                 if errors[t] <= tolerance and np.isfinite(c.output).all():
                     c.calibrate(min_ns)
                     contenders.append(c)
-            for rep in range(args.repetitions):
-                for c in contenders:
-                    c.samples.append(c.sample())
+            if not channel:
+                for rep in range(args.repetitions):
+                    for c in contenders:
+                        c.samples.append(c.sample())
+            prepared.append((op, contenders, errors, tolerance))
+        if channel:
+            sample_in_turns(channel, [c for _, cs, _, _ in prepared for c in cs], args.repetitions)
+        for op, contenders, errors, tolerance in prepared:
             n, cin, h, w, cout, k, s, p, groups = part(block, op)
             macs, flops, params, bn_params, bytes_min = cost(block, op)
             for t in threads:
@@ -518,6 +565,8 @@ def main(argv):
                 shown = f"{median / 1e6:.4f} ms" if median else "failed validation"
                 print(f"[{done}/{total}] {name} {vid}: {shown}", file=sys.stderr)
 
+    if channel:
+        channel.leave()
     write_atomically(os.path.join(args.out, "results.csv"), csv_text(RESULT_COLUMNS, results))
     write_atomically(os.path.join(args.out, "samples.csv"), csv_text(SAMPLE_COLUMNS, samples))
     end = datetime.now(timezone.utc)
@@ -539,6 +588,7 @@ def main(argv):
             "numpy": np.__version__, "python": platform.python_version(),
             "graphOptimizationLevel": args.level, "provider": "CPUExecutionProvider",
         },
+        "turnsPassed": channel.turns_passed if channel else None,
     }
     write_atomically(os.path.join(args.out, "meta.json"), json.dumps(meta, indent=2, sort_keys=True) + "\n")
     failed = sum(1 for r in results if r[32] == "failed")

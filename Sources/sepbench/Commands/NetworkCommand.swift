@@ -101,6 +101,11 @@ struct NetworkCommand: ParsableCommand {
   @Option(name: .customLong("turn-fifos"), help: .hidden)
   var turns: String?
 
+  /// Set with `--turn-fifos` on one thread: run on this CPU only, the peer's CPU too, so both
+  /// tools' passes meet the same host core.
+  @Option(name: .customLong("pin-cpu"), help: .hidden)
+  var pinCPU: Int?
+
   static let maxWidth = 4.0
   static let resolutions = 32...1024
 
@@ -126,6 +131,11 @@ struct NetworkCommand: ParsableCommand {
         )
       }
       return channel
+    }
+    if let pinCPU, !CPUAffinity.pin(to: pinCPU) {
+      throw UsageError(
+        "--pin-cpu \(pinCPU) is not allowed; use one of the CPUs this process may run on: \(CPUAffinity.allowed().map(String.init).joined(separator: ","))"
+      )
     }
     let known = try from.map(Self.timings(from:)) ?? []
     let start = Date()
