@@ -7,16 +7,6 @@ private final class Idle: PreparedKernel {
   func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {}
 }
 
-/// A kernel that spins on the clock for a known wall time.
-private final class Spinning: PreparedKernel {
-  let nanoseconds: UInt64
-  init(milliseconds: UInt64) { nanoseconds = milliseconds * 1_000_000 }
-  func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
-    let end = MonotonicClock.now() + nanoseconds
-    while MonotonicClock.now() < end {}
-  }
-}
-
 @Suite struct PairedPeakTests {
   /// Kernel: 1000 flops in 100, 200 and 400 ns (10, 5 and 2.5 GFLOP/s) in rounds 0 to 2.
   /// Probe: 20000 flops in 1000, 1000, 2000 and 500 ns (20, 20, 10 and 40 GFLOP/s) in rounds 0
@@ -56,7 +46,7 @@ private final class Spinning: PreparedKernel {
       minSampleNanoseconds: 1_000_000, repetitions: 6, caseBudgetNanoseconds: 12_000_000)
     let timings = sampler.sampleRoundRobin([
       TimedKernel(kernel: Idle(), src: tensor, dst: tensor),
-      TimedKernel(kernel: Spinning(milliseconds: 5), src: tensor, dst: tensor),
+      TimedKernel(kernel: Spinning(microseconds: 5_000), src: tensor, dst: tensor),
     ])
     #expect(timings[0].rounds == Array(0..<6))
     #expect(timings[0].samples.count == 6)

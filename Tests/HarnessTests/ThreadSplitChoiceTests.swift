@@ -3,8 +3,8 @@ import Harness
 import Testing
 
 /// Kernels that take a known wall time: they spin on the clock, so a loaded machine makes
-/// them no shorter.
-private final class Spinning: PreparedKernel {
+/// them no shorter (also `SampleRoundsTests`).
+final class Spinning: PreparedKernel {
   let nanoseconds: UInt64
   init(microseconds: UInt64) { nanoseconds = microseconds * 1_000 }
   func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {

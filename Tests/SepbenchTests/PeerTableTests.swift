@@ -1,0 +1,88 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The tables of `Scripts/peers/ab-onnxruntime-network` and `ab-onnxruntime` read a round's
+/// folders whether the tools took turns (`<tool>-<round>-turns`) or ran one after the other
+/// (`<tool>-<round>`), and say which.
+@Suite struct PeerTableTests {
+  static let peers = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Scripts/peers")
+
+  static func write(_ text: String, to url: URL) throws {
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try text.write(to: url, atomically: true, encoding: .utf8)
+  }
+
+  static let machine = #"{"cpuModel": "Test CPU", "logicalCores": 2}"#
+
+  /// Two rounds: one thread in turns, two threads one after the other. sepbench 12 and 9 ms on
+  /// one thread against 10 and 10; 6 and 8 ms on two against 5 and 4.
+  @Test func networkTableNamesHowEachRowWasInterleaved() throws {
+    let out = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let times: [(folder: String, threads: Int, ms: Double)] = [
+      ("sepbench-1-turns", 1, 12), ("onnxruntime-1-turns", 1, 10), ("sepbench-1", 2, 6),
+      ("onnxruntime-1", 2, 5), ("sepbench-2-turns", 1, 9), ("onnxruntime-2-turns", 1, 10),
+      ("sepbench-2", 2, 8), ("onnxruntime-2", 2, 4),
+    ]
+    for (folder, threads, ms) in times {
+      let csv =
+        "layer,model,threads,time_ns_median\nb01,separable,\(threads),1\n"
+        + "total,separable,\(threads),\(ms * 1e6)\n"
+      try Self.write(csv, to: out.appendingPathComponent("\(folder)/network.csv"))
+      try Self.write(
+        #"{"width": 1, "resolution": 224, "machine": \#(Self.machine)}"#,
+        to: out.appendingPathComponent("\(folder)/meta.json"))
+    }
+    let result = try ScriptProcess.run(
+      "/usr/bin/env",
+      ["python3", Self.peers.appendingPathComponent("network_table.py").path, out.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let rows = result.stdout.split(separator: "\n").filter {
+      $0.hasPrefix("| 1 ") || $0.hasPrefix("| 2 ")
+    }
+    #expect(
+      rows == [
+        "| 1 | 1 | turns | 12.00 | 10.00 | 1.200 |",
+        "| 1 | 2 | turns | 9.00 | 10.00 | 0.900 |",
+        "| 1 | median | | 10.50 | 10.00 | 1.050 |",
+        "| 2 | 1 | runs | 6.00 | 5.00 | 1.200 |",
+        "| 2 | 2 | runs | 8.00 | 4.00 | 2.000 |",
+        "| 2 | median | | 7.00 | 4.50 | 1.600 |",
+      ])
+  }
+
+  /// One round of operators: pw on one thread in turns, on two one after the other. sepbench's
+  /// best is its fastest row of the case, operator and thread count.
+  @Test func operatorTableTakesEachToolsBestAndNamesTheInterleave() throws {
+    let out = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let header = "case,op,threads,status,time_median_ns,variant_id,layout\n"
+    let folders: [String: String] = [
+      "sepbench-1-turns":
+        "b07,pw,1,ok,800000,pw.gemm.nhwc,nhwc\nb07,pw,1,ok,900000,pw.gemm.nchw,nchw\n",
+      "onnxruntime-1-turns": "b07,pw,1,ok,1000000,pw.onnxruntime.nchw,nchw\n",
+      "sepbench-1": "b07,pw,2,ok,500000,pw.gemm.nhwc.t2,nhwc\n",
+      "onnxruntime-1": "b07,pw,2,ok,400000,pw.onnxruntime.nchw.t2,nchw\n",
+    ]
+    for (folder, rows) in folders {
+      try Self.write(header + rows, to: out.appendingPathComponent("\(folder)/results.csv"))
+      try Self.write(
+        #"{"machine": \#(Self.machine), "peer": {"version": "1.0", "graphOptimizationLevel": "all"}}"#,
+        to: out.appendingPathComponent("\(folder)/meta.json"))
+    }
+    let result = try ScriptProcess.run(
+      "/usr/bin/env",
+      ["python3", Self.peers.appendingPathComponent("peer_table.py").path, out.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("| b07") }
+    #expect(
+      Set(rows) == [
+        "| b07 | pw | 1 | turns | 0.800 (`pw.gemm.nhwc`) | 0.900 | 1.00 | 0.80 |",
+        "| b07 | pw | 2 | runs | 0.500 (`pw.gemm.nhwc.t2`) | – | 0.400 | 1.25 |",
+      ])
+  }
+}
