@@ -21,7 +21,7 @@ import Testing
     print(channel.turns_passed)
     """
 
-  @Test func sepbenchAndThePythonPeerTakeOneTurnPerRound() throws {
+  @Test(.timeLimit(.minutes(2))) func sepbenchAndThePythonPeerTakeOneTurnPerRound() throws {
     let scratch = RegressionFixture.scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
