@@ -1,7 +1,13 @@
 """The table of Scripts/peers/ab-onnxruntime-network: whole-network latency of sepbench's
 separable MobileNetV1 and ONNX Runtime's, round by round, from the `total` rows of each
 round's network.csv, and the median over rounds of the ratio sepbench / ONNX Runtime (below 1:
-sepbench is faster)."""
+sepbench is faster).
+
+When ONNX Runtime's folders hold per-layer rows (its profiler's), a second table sets them
+beside sepbench's per-layer times inside the network: per thread count and layer, the median
+over rounds of each and of their ratio. The two are not timed alike (sepbench's layer clock
+against ONNX Runtime's profiler, in passes of its own), so that table says where the time goes,
+not which is faster by how much."""
 
 import csv
 import json
@@ -16,6 +22,43 @@ def totals(folder):
     with open(os.path.join(folder, "network.csv"), newline="") as f:
         return {int(r["threads"]): float(r["time_ns_median"]) for r in csv.DictReader(f)
                 if r["layer"] == "total" and r["model"] == "separable"}
+
+
+LAYERS = ["reorder", "conv1"] + [f"b{i:02d}" for i in range(1, 14)] + ["pool", "fc"]
+
+
+def layer_times(folder):
+    """{(threads, layer): median ns} of the separable network's per-layer rows."""
+    with open(os.path.join(folder, "network.csv"), newline="") as f:
+        return {(int(r["threads"]), r["layer"]): float(r["time_ns_median"]) for r in csv.DictReader(f)
+                if r["layer"] in LAYERS and r["model"] == "separable" and r["time_ns_median"]}
+
+
+def round_layers(out, tool, r):
+    """{(threads, layer): median ns} over the round's folders."""
+    found = {}
+    for folder in round_folders(out, tool, r):
+        found.update(layer_times(folder))
+    return found
+
+
+def print_layers(out, rounds):
+    """The per-layer table, when both tools have layer rows in every round."""
+    ours = [round_layers(out, "sepbench", r) for r in rounds]
+    peer = [round_layers(out, "onnxruntime", r) for r in rounds]
+    keys = set.intersection(*(set(o) & set(p) for o, p in zip(ours, peer)))
+    if not keys:
+        return
+    print("\nPer layer, medians over rounds in ms: sepbench's layer inside its network, ONNX Runtime's "
+          "from its profiler in passes after the timed ones (its reorder is NCHWc back to NCHW "
+          "at the end; its stem reads NCHW itself).\n")
+    print("| threads | layer | sepbench | ONNX Runtime | sepbench / ORT |")
+    print("| ---: | --- | ---: | ---: | ---: |")
+    for t, layer in sorted(keys, key=lambda k: (k[0], LAYERS.index(k[1]))):
+        mine = statistics.median(o[(t, layer)] for o in ours)
+        theirs = statistics.median(p[(t, layer)] for p in peer)
+        ratio = statistics.median(o[(t, layer)] / p[(t, layer)] for o, p in zip(ours, peer))
+        print(f"| {t} | {layer} | {mine / 1e6:.3f} | {theirs / 1e6:.3f} | {ratio:.2f} |")
 
 
 def round_folders(out, tool, r):
@@ -61,6 +104,7 @@ def main(out):
         ms_ours = statistics.median(ours[r][t][0] for r in rounds) / 1e6
         ms_peer = statistics.median(peer[r][t][0] for r in rounds) / 1e6
         print(f"| {t} | median | | {ms_ours:.2f} | {ms_peer:.2f} | {statistics.median(ratios):.3f} |")
+    print_layers(out, rounds)
     return 0
 
 

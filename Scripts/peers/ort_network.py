@@ -10,8 +10,13 @@ and fuses them as it would for an exported model. Weights are seeded and scaled 
 The graph is checked against a float64 NumPy forward pass with sepbench's end-to-end bound
 before it is timed. Timing follows `sepbench network`: a warm-up of at least --warm-up and two
 passes per thread count, then --repetitions rounds, one forward pass per thread count per round.
-network.csv has sepbench's columns (one `total` row per thread count, tool `onnxruntime`);
-meta.json names ONNX Runtime's version and the check.
+network.csv has sepbench's columns, tool `onnxruntime`: per thread count one `total` row of the
+timed passes, and before it one row per layer (reorder, conv1, b01 to b13, pool, fc) from ONNX
+Runtime's profiler in --repetitions further passes: the median of the layer's node times (its
+fused nodes' names keep the layer's prefix; the reorders ONNX Runtime inserts count as
+`reorder`), its share of the profiled pass, and its GFLOP/s.
+meta.json names ONNX Runtime's version and the check. Exit status: 0 timed, 1 the network
+failed its check (nothing is written), 2 bad input, 3 an unexpected error.
 """
 
 import argparse
@@ -20,6 +25,7 @@ import math
 import os
 import platform
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 
@@ -55,6 +61,49 @@ def layers(width, resolution):
     return out, c, h
 
 
+def layer_name(index):
+    """The `sepbench network` layer of the index-th entry of `layers`: conv1, then b01 to b13
+    (a block's depthwise and pointwise convolutions)."""
+    return "conv1" if index == 0 else f"b{(index + 1) // 2:02d}"
+
+
+def layer_macs(width, resolution):
+    """{layer: MACs} in sepbench's convention, for the layers `sepbench network` reports."""
+    macs = {"reorder": 0, "pool": 0}
+    convs, c, _ = layers(width, resolution)
+    for index, (kind, cin, cout, h, s) in enumerate(convs):
+        oh = (h - 1) // s + 1 if kind != "pw" else h
+        per_out = (9 if kind != "pw" else 1) * (1 if kind == "dw" else cin)
+        name = layer_name(index)
+        macs[name] = macs.get(name, 0) + oh * oh * cout * per_out
+    macs["fc"] = c * 1000
+    return macs
+
+
+LAYER_KINDS = {"reorder": "reorder", "conv1": "conv_block", "pool": "avg_pool", "fc": "fc"}
+
+
+def profiled_layers(path, passes):
+    """{layer: [ns of each of the last `passes` passes]} and [ns of each of those passes], from
+    ONNX Runtime's profile at `path`. A node's layer is the prefix of its name up to the first
+    dot; nodes that ONNX Runtime added (its NCHWc reorders) count as `reorder`."""
+    with open(path) as f:
+        events = json.load(f)
+    per_node, runs = {}, []
+    for event in events:
+        if event.get("cat") == "Node" and event["name"].endswith("_kernel_time"):
+            per_node.setdefault(event["name"][:-len("_kernel_time")], []).append(event["dur"] * 1000)
+        elif event.get("cat") == "Session" and event["name"] == "model_run":
+            runs.append(event["dur"] * 1000)
+    layers = {}
+    for node, durations in per_node.items():
+        layer = node.split(".")[0] if "." in node else "reorder"
+        sums = layers.setdefault(layer, [0.0] * passes)
+        for i, ns in enumerate(durations[-passes:]):
+            sums[i] += ns
+    return layers, runs[-passes:]
+
+
 def counts(width, resolution):
     """(macs, params) in sepbench's convention (`sepbench model`)."""
     macs = params = 0
@@ -77,18 +126,22 @@ class NetworkGraph(peer.Graph):
         w_name, w = self._init(self.rng.uniform(-1, 1, (cout, cin // g, k, k)) * scale, "W")
         y = self._name("conv")
         self.nodes.append(self.onnx.helper.make_node(
-            "Conv", [x, w_name], [y], kernel_shape=[k, k], strides=[s, s], pads=[p] * 4, group=g))
+            "Conv", [x, w_name], [y], kernel_shape=[k, k], strides=[s, s], pads=[p] * 4, group=g,
+            name=y))
         self.steps.append(("conv", w, (s, p, g)))
         return y
 
     def pool_fc(self, x, c, classes):
         helper = self.onnx.helper
-        pooled, flat, y = self._name("pool"), self._name("flat"), self._name("fc")
-        self.nodes.append(helper.make_node("GlobalAveragePool", [x], [pooled]))
-        self.nodes.append(helper.make_node("Flatten", [pooled], [flat], axis=1))
+        self.layer = "pool."
+        pooled = self._name("pool")
+        self.nodes.append(helper.make_node("GlobalAveragePool", [x], [pooled], name=pooled))
+        self.layer = "fc."
+        flat, y = self._name("flat"), self._name("fc")
+        self.nodes.append(helper.make_node("Flatten", [pooled], [flat], axis=1, name=flat))
         w_name, w = self._init(self.rng.uniform(-1, 1, (classes, c)) / math.sqrt(c), "fcW")
         b_name, b = self._init(self.rng.uniform(-0.5, 0.5, classes), "fcB")
-        self.nodes.append(helper.make_node("Gemm", [flat, w_name, b_name], [y], transB=1))
+        self.nodes.append(helper.make_node("Gemm", [flat, w_name, b_name], [y], transB=1, name=y))
         self.steps.append(("pool_fc", (w, b), None))
         return y
 
@@ -115,7 +168,8 @@ def build(np, onnx, width, resolution, seed):
     g = NetworkGraph(np, onnx, seed)
     convs, c, h = layers(width, resolution)
     y, length = "X", 0
-    for kind, cin, cout, _, s in convs:
+    for index, (kind, cin, cout, _, s) in enumerate(convs):
+        g.layer = layer_name(index) + "."
         if kind == "stem":
             y = g.relu(g.bn(g.conv(y, cin, cout, 3, s, 1, 1), cout))
             length += cin * 9
@@ -226,10 +280,33 @@ def main(argv):
             cpu_while_waiting += time.process_time() - before
     if channel:
         channel.leave()
+    # Per layer: ONNX Runtime's profiler, in passes of their own after the timed ones, so that
+    # its bookkeeping (a clock read and a record per node) stays out of the timed latency.
+    order = ["reorder", "conv1"] + [f"b{i:02d}" for i in range(1, 14)] + ["pool", "fc"]
+    macs_of = layer_macs(args.width, args.resolution)
     rows = []
     for c in contenders:
-        st = peer.statistics(c.samples)
         vid = "onnxruntime" + (f".t{c.threads}" if c.threads > 1 else "")
+        with tempfile.TemporaryDirectory() as scratch:
+            profiled = peer.Contender(ort, np, model, c.threads, x, (1, 1000), level,
+                                      profile_prefix=os.path.join(scratch, "profile"))
+            for _ in range(2 + args.repetitions):
+                profiled.call()
+            per_layer, runs = profiled_layers(profiled.session.end_profiling(), args.repetitions)
+        run_median = peer.statistics(runs)["median"]
+        for layer in sorted(per_layer, key=lambda name: order.index(name) if name in order else len(order)):
+            st = peer.statistics(per_layer[layer])
+            work = macs_of.get(layer, 0)
+            rows.append([
+                "onnxruntime", "mobilenet-v1", peer.number(args.width, 4), args.resolution, "separable",
+                c.threads, layer, LAYER_KINDS.get(layer, "sep_block"), vid, "nchw", work,
+                work, "", len(per_layer[layer]), peer.number(st["median"], 1),
+                peer.number(st["low"], 1), peer.number(st["high"], 1),
+                peer.number(st["median"] / run_median, 4),
+                peer.number(2 * work / st["median"], 3) if work and st["median"] else "",
+                "", "", "", "",
+            ])
+        st = peer.statistics(c.samples)
         rows.append([
             "onnxruntime", "mobilenet-v1", peer.number(args.width, 4), args.resolution, "separable",
             c.threads, "total", "network", vid, "nchw", macs, macs, params, len(c.samples),
@@ -262,8 +339,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main(sys.argv[1:]))
-    except peer.BadInput as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
+    peer.run_main(main)

@@ -18,6 +18,10 @@ graph-optimisation level.
 
 Costs (macs, flops, params, bytes_min) follow sepbench's counting convention (README,
 "Counting convention"); `--costs-only` prints them so a test can hold them against sepbench's.
+
+Exit status, as sepbench's: 0 all timed, 1 a case failed validation (the folder is written),
+2 bad input, 3 an unexpected error (a traceback on stderr), so that a caller running this
+beside sepbench can tell a finished run from a crash.
 """
 
 import argparse
@@ -42,6 +46,24 @@ FLOAT_EPS = 2.0**-23
 
 class BadInput(Exception):
     """One line on stderr, exit 2."""
+
+
+def run_main(main):
+    """Runs main(argv) and exits with its status: 2 for BadInput (one line on stderr), 130 for
+    Ctrl-C, 3 with a traceback for any other exception. Python's own default for an uncaught
+    exception is 1, which callers read as "finished, a case failed validation"."""
+    try:
+        status = main(sys.argv[1:])
+    except BadInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        status = 2
+    except KeyboardInterrupt:
+        status = 130
+    except Exception:
+        import traceback
+        traceback.print_exc()
+        status = 3
+    sys.exit(status)
 
 
 # --- shapes ----------------------------------------------------------------------------------
@@ -132,10 +154,13 @@ class Graph:
         self.rng = np.random.default_rng(seed)
         self.nodes, self.inits, self.count = [], [], 0
         self.steps = []  # NumPy reference steps: (kind, arrays, attributes)
+        # Prepended to every name: `layer.` names a node's layer, and ONNX Runtime keeps it in
+        # the names of the nodes it fuses (`b03.relu24_nchwc`), so its profile maps to layers.
+        self.layer = ""
 
     def _name(self, prefix):
         self.count += 1
-        return f"{prefix}{self.count}"
+        return f"{self.layer}{prefix}{self.count}"
 
     def _init(self, array, prefix):
         name = self._name(prefix)
@@ -147,7 +172,8 @@ class Graph:
         w_name, w = self._init(self.rng.uniform(-1, 1, (cout, cin // g, k, k)), "W")
         y = self._name("conv")
         self.nodes.append(self.onnx.helper.make_node(
-            "Conv", [x, w_name], [y], kernel_shape=[k, k], strides=[s, s], pads=[p] * 4, group=g))
+            "Conv", [x, w_name], [y], kernel_shape=[k, k], strides=[s, s], pads=[p] * 4, group=g,
+            name=y))
         self.steps.append(("conv", w, (s, p, g)))
         return y
 
@@ -158,13 +184,13 @@ class Graph:
             self.rng.uniform(-0.5, 0.5, c), self.rng.uniform(0.5, 1.5, c))]
         y = self._name("bn")
         self.nodes.append(self.onnx.helper.make_node(
-            "BatchNormalization", [x] + [a[0] for a in arrays], [y], epsilon=1e-5))
+            "BatchNormalization", [x] + [a[0] for a in arrays], [y], epsilon=1e-5, name=y))
         self.steps.append(("bn", [a[1] for a in arrays], 1e-5))
         return y
 
     def relu(self, x):
         y = self._name("relu")
-        self.nodes.append(self.onnx.helper.make_node("Relu", [x], [y]))
+        self.nodes.append(self.onnx.helper.make_node("Relu", [x], [y], name=y))
         self.steps.append(("relu", None, None))
         return y
 
@@ -239,11 +265,16 @@ def duration_ns(text):
 class Contender:
     """One InferenceSession on a fixed number of threads, input and output bound once."""
 
-    def __init__(self, ort, np, model, threads, x, output_shape, level):
+    def __init__(self, ort, np, model, threads, x, output_shape, level, profile_prefix=None):
+        """profile_prefix: write ONNX Runtime's per-node profile to a file of that prefix
+        (`session.end_profiling()` names it)."""
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = level
+        if profile_prefix:
+            options.enable_profiling = True
+            options.profile_file_prefix = profile_prefix
         self.session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         self.output = np.empty(output_shape, dtype=np.float32)
         self.binding = self.session.io_binding()
@@ -598,8 +629,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main(sys.argv[1:]))
-    except BadInput as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
+    run_main(main)

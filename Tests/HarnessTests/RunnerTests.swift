@@ -120,8 +120,9 @@ enum DepthwiseNaiveNCHW {
     return plan
   }
 
-  /// One probe per ISA and thread count in each case, on a pool of that many threads; every
-  /// timed row gets its paired peak.
+  /// The probe is asked for once per ISA and thread count in each case, on a pool of that many
+  /// threads; every timed row gets its paired peak. Generic and AVX2 rows on one thread run
+  /// the same 8-wide loop, so they share one probe: the same peak, from the same samples.
   @Test func eachCaseTimesOneProbePerISAAndThreadCount() throws {
     try #require(PeakProbe.matching(isa: .generic, pool: .with(threads: 1)) != nil)
     var asked: [String] = []
@@ -142,6 +143,14 @@ enum DepthwiseNaiveNCHW {
       let paired = try #require(row.pairedPeak, "\(row.variantID)")
       #expect(paired.peakGFLOPS > 0 && paired.peakGFLOPS.isFinite)
       #expect(paired.percent > 0 && paired.percent.isFinite)
+    }
+    if ISA.avx2.isSupported {
+      for caseName in Set(timed.map(\.caseName)) {
+        let peaks = Set(
+          timed.filter { $0.caseName == caseName && $0.threads == 1 }
+            .compactMap { $0.pairedPeak?.peakGFLOPS })
+        #expect(peaks.count == 1, "\(caseName): \(peaks)")
+      }
     }
   }
 

@@ -55,6 +55,44 @@ import Testing
     #expect(meta["cpuSecondsWhileWaiting"] is Double)
   }
 
+  /// A peer that hands over the first turn and is gone before sepbench hands it back: the
+  /// write to the FIFO nobody reads fails with EPIPE, and sepbench goes on alone (SIGPIPE is
+  /// ignored) instead of dying of the signal.
+  @Test(.timeLimit(.minutes(2))) func sepbenchGoesOnAloneWhenThePeerHasGone() throws {
+    let scratch = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let toSecond = scratch.appendingPathComponent("to-second").path
+    let toFirst = scratch.appendingPathComponent("to-first").path
+    #expect(mkfifo(toSecond, 0o600) == 0 && mkfifo(toFirst, 0o600) == 0)
+    // The first role, by hand: it stops reading before it hands over the first turn.
+    let script = scratch.appendingPathComponent("peer.py")
+    try """
+    import os, sys
+    to_second = os.open(sys.argv[1], os.O_WRONLY)
+    to_first = os.open(sys.argv[2], os.O_RDONLY)
+    os.close(to_first)
+    os.write(to_second, bytes([1, 0]))
+    os.close(to_second)
+    """.write(to: script, atomically: true, encoding: .utf8)
+
+    let peerRun = PeerRun()
+    let arguments = ["python3", script.path, toSecond, toFirst]
+    Thread { peerRun.finish(try? ScriptProcess.run("/usr/bin/env", arguments)) }.start()
+    let out = scratch.appendingPathComponent("net")
+    let result = try SepbenchProcess.run([
+      "network", "mobilenet-v1", "--width", "0.25", "--resolution", "32", "--repetitions", "3",
+      "--warm-up", "1ms", "--twin", "none", "--turn-fifos", "second,\(toSecond),\(toFirst)",
+      "--out", out.path,
+    ])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(try #require(peerRun.wait()).status == 0)
+    let meta =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: out.appendingPathComponent("meta.json"))) as! [String: Any]
+    #expect(meta["turnsPassed"] as? Int == 0)
+  }
+
   @Test func aMalformedChannelIsBadInput() throws {
     let result = try SepbenchProcess.run([
       "network", "mobilenet-v1", "--width", "0.25", "--resolution", "32", "--turn-fifos",

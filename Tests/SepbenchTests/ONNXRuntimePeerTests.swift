@@ -68,6 +68,35 @@ import Testing
     #expect(
       text == "error: operator 'fft' is not allowed; use conv, dw, pw, sep_block, conv_block\n")
   }
+
+  /// The peer's exit status tells a crash from a finished run: main's own status passes
+  /// through (1: a case failed validation), bad input is 2 with one line, and any other
+  /// exception is 3 with its traceback, not Python's default 1.
+  @Test(arguments: [
+    ("return 1", Int32(1)),
+    ("raise ort_peer.BadInput('x is not allowed')", 2),
+    ("return 1 // 0", 3),
+  ])
+  func exitStatusSaysHowTheRunEnded(body: String, status: Int32) throws {
+    let program = """
+      import sys
+      sys.path.insert(0, sys.argv[1])
+      import ort_peer
+      def main(argv):
+          \(body)
+      ort_peer.run_main(main)
+      """
+    let result = try ScriptProcess.run(
+      "/usr/bin/env",
+      ["python3", "-c", program, Self.script.deletingLastPathComponent().path])
+    #expect(result.status == status, "\(result.stderr)")
+    switch status {
+    case 1: #expect(result.stderr == "")
+    case 2: #expect(result.stderr == "error: x is not allowed\n")
+    default:
+      #expect(result.stderr.contains("Traceback") && result.stderr.contains("ZeroDivisionError"))
+    }
+  }
 }
 
 /// The peer's wrapper, where PyPI cannot be reached: one line, exit 2.
@@ -121,5 +150,66 @@ import Testing
     #expect(
       result.stderr
         == "error: --width 9.0 is not allowed; use a number greater than 0 and at most 4\n")
+  }
+
+  /// The per-layer rows count each layer's MACs as sepbench's stages do, layer by layer.
+  @Test(arguments: [(1.0, 224), (0.5, 128)])
+  func layerMACsEqualTheStages(width: Double, resolution: Int) throws {
+    let result = try ScriptProcess.run(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        "import sys, json; sys.path.insert(0, sys.argv[1]); import ort_network; "
+          + "print(json.dumps(ort_network.layer_macs(float(sys.argv[2]), int(sys.argv[3]))))",
+        Self.script.deletingLastPathComponent().path, "\(width)", "\(resolution)",
+      ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let peer = try JSONDecoder().decode([String: Int].self, from: Data(result.stdout.utf8))
+    let stages = try MobileNetV1.model(width: width, resolution: resolution).stages(.separable)
+    let ours = Dictionary(uniqueKeysWithValues: stages.map { ($0.name, $0.macs) })
+    #expect(peer.filter { $0.value > 0 } == ours.filter { $0.value > 0 })
+  }
+
+  /// A profile of two passes after a warm-up: each layer sums its nodes per pass (b01's two
+  /// fused convolutions), a node ONNX Runtime inserted counts as `reorder`, and only the last
+  /// two passes are kept, as are the last two `model_run` durations. Times are µs in the
+  /// profile, ns in the result.
+  @Test func profiledLayersSumNodesPerPass() throws {
+    let events = """
+      [{"cat": "Session", "name": "model_run", "dur": 900},
+       {"cat": "Node", "name": "conv1.relu3_nchwc_kernel_time", "dur": 50},
+       {"cat": "Node", "name": "b01.relu6_nchwc_kernel_time", "dur": 70},
+       {"cat": "Node", "name": "b01.relu9_nchwc_kernel_time", "dur": 80},
+       {"cat": "Node", "name": "b01.relu6_nchwc_fence_before", "dur": 1},
+       {"cat": "Node", "name": "ReorderOutput_kernel_time", "dur": 5},
+       {"cat": "Session", "name": "model_run", "dur": 200},
+       {"cat": "Node", "name": "conv1.relu3_nchwc_kernel_time", "dur": 20},
+       {"cat": "Node", "name": "b01.relu6_nchwc_kernel_time", "dur": 30},
+       {"cat": "Node", "name": "b01.relu9_nchwc_kernel_time", "dur": 40},
+       {"cat": "Node", "name": "ReorderOutput_kernel_time", "dur": 2},
+       {"cat": "Session", "name": "model_run", "dur": 300},
+       {"cat": "Node", "name": "conv1.relu3_nchwc_kernel_time", "dur": 25},
+       {"cat": "Node", "name": "b01.relu6_nchwc_kernel_time", "dur": 35},
+       {"cat": "Node", "name": "b01.relu9_nchwc_kernel_time", "dur": 45},
+       {"cat": "Node", "name": "ReorderOutput_kernel_time", "dur": 3}]
+      """
+    let scratch = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let profile = scratch.appendingPathComponent("profile.json")
+    try events.write(to: profile, atomically: true, encoding: .utf8)
+    let result = try ScriptProcess.run(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        "import sys, json; sys.path.insert(0, sys.argv[1]); import ort_network; "
+          + "print(json.dumps(ort_network.profiled_layers(sys.argv[2], 2), sort_keys=True))",
+        Self.script.deletingLastPathComponent().path, profile.path,
+      ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stdout
+        == #"[{"b01": [70000.0, 80000.0], "conv1": [20000.0, 25000.0], "reorder": [2000.0, 3000.0]}, [200000, 300000]]"#
+        + "\n")
   }
 }

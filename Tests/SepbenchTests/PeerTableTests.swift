@@ -19,7 +19,8 @@ import Testing
   static let machine = #"{"cpuModel": "Test CPU", "logicalCores": 2}"#
 
   /// Two rounds: one thread in turns, two threads one after the other. sepbench 12 and 9 ms on
-  /// one thread against 10 and 10; 6 and 8 ms on two against 5 and 4.
+  /// one thread against 10 and 10; 6 and 8 ms on two against 5 and 4. Layer b01 takes a tenth
+  /// of each total, so the per-layer table holds the same medians and ratios, tenfold smaller.
   @Test func networkTableNamesHowEachRowWasInterleaved() throws {
     let out = RegressionFixture.scratchFolder()
     defer { try? FileManager.default.removeItem(at: out) }
@@ -30,7 +31,7 @@ import Testing
     ]
     for (folder, threads, ms) in times {
       let csv =
-        "layer,model,threads,time_ns_median\nb01,separable,\(threads),1\n"
+        "layer,model,threads,time_ns_median\nb01,separable,\(threads),\(ms * 1e5)\n"
         + "total,separable,\(threads),\(ms * 1e6)\n"
       try Self.write(csv, to: out.appendingPathComponent("\(folder)/network.csv"))
       try Self.write(
@@ -52,7 +53,10 @@ import Testing
         "| 2 | 1 | runs | 6.00 | 5.00 | 1.200 |",
         "| 2 | 2 | runs | 8.00 | 4.00 | 2.000 |",
         "| 2 | median | | 7.00 | 4.50 | 1.600 |",
+        "| 1 | b01 | 1.050 | 1.000 | 1.05 |",
+        "| 2 | b01 | 0.700 | 0.450 | 1.60 |",
       ])
+    #expect(result.stdout.contains("Per layer, medians over rounds in ms"))
   }
 
   /// One round of operators: pw on one thread in turns, on two one after the other. sepbench's
@@ -84,5 +88,28 @@ import Testing
         "| b07 | pw | 1 | turns | 0.800 (`pw.gemm.nhwc`) | 0.900 | 1.00 | 0.80 |",
         "| b07 | pw | 2 | runs | 0.500 (`pw.gemm.nhwc.t2`) | – | 0.400 | 1.25 |",
       ])
+  }
+}
+
+/// The comparison scripts refuse a folder that holds an earlier comparison, whose round folders
+/// the table would read as this one's, before they set anything up; `--force` is the way to
+/// replace it.
+@Suite struct PeerComparisonFolderTests {
+  @Test(arguments: ["ab-onnxruntime", "ab-onnxruntime-network"])
+  func anEarlierComparisonInTheFolderIsRefused(script: String) throws {
+    let out = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    try PeerTableTests.write("{}", to: out.appendingPathComponent("sepbench-3/meta.json"))
+    let result = try ScriptProcess.run(
+      "/usr/bin/env",
+      ["bash", PeerTableTests.peers.appendingPathComponent(script).path, "--out", out.path])
+    #expect(result.status == 2)
+    #expect(
+      result.stderr
+        == "error: --out '\(out.path)' already holds a comparison; give --force to replace it, or another folder\n"
+    )
+    #expect(
+      FileManager.default.fileExists(
+        atPath: out.appendingPathComponent("sepbench-3/meta.json").path))
   }
 }

@@ -133,7 +133,7 @@ public final class TurnTaking {
   }
 
   /// Hands the turn over with `message`; false (and alone from now on) when the other
-  /// process has closed its end (EPIPE: `run` ignores SIGPIPE).
+  /// process has closed its end (EPIPE: `run` and `network` ignore SIGPIPE).
   private func send(_ message: Message) -> Bool {
     guard !alone else { return false }
     var bytes: (UInt8, UInt8) = (message.rawValue, UInt8(truncatingIfNeeded: currentCase))

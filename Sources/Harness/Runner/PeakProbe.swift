@@ -17,7 +17,12 @@ public final class PeakProbe: PreparedKernel {
   private let pool: WorkerPool
   private let iterations: Int
   private var results: [Float]
+  /// The loop's results, kept so the loop is not optimised away.
   private var sink: Float = 0
+
+  /// The ISA of the loop it times. Rows of two ISAs that run the same loop (generic and AVX2
+  /// rows on the 8-wide one) share one probe.
+  public var isa: ISA { loops.isa }
 
   /// A probe running `iterations` rounds of `loops.fma` on every worker of `pool` per call.
   public init(loops: CeilingLoops, pool: WorkerPool, iterations: Int = 400_000) {
@@ -48,10 +53,6 @@ public final class PeakProbe: PreparedKernel {
     }
     sink += results.reduce(0, +)
   }
-
-  /// Whether every result so far was finite (the loop's values are kept, so it is not
-  /// optimised away).
-  public var producedFiniteValues: Bool { sink.isFinite }
 }
 
 /// A kernel's samples set against the peak probe's samples of the same rounds.
@@ -61,6 +62,7 @@ public struct PairedPeak: Sendable, Equatable {
   /// Median over the paired rounds of `100 * kernel GFLOP/s / probe GFLOP/s`.
   public let percent: Double
 
+  /// An estimate with these medians (`estimate` computes them from samples).
   public init(peakGFLOPS: Double, percent: Double) {
     self.peakGFLOPS = peakGFLOPS
     self.percent = percent

@@ -258,23 +258,36 @@ extension Runner {
 }
 
 extension Runner {
-  /// One peak probe per ISA and thread count among `contenders` (when `peakProbe` is set),
-  /// and the probe of each contender's row.
+  /// One peak probe per probe loop and thread count among `contenders` (when `peakProbe` is
+  /// set), and the probe of each contender's row. `peakProbe` is asked once per row ISA and
+  /// thread count; row ISAs whose probes time the same loop share the first such probe, so
+  /// no loop is timed twice in a round.
   fileprivate func peakProbes(for contenders: [Contender], rows: [CaseResult]) -> CaseProbes {
     var probes = CaseProbes()
     guard let peakProbe, let first = contenders.first else { return probes }
-    var byKey: [ProbeKey: Int] = [:]
+    var byRowKey: [ProbeKey: Int?] = [:]
+    var byLoopKey: [ProbeKey: Int] = [:]
     for contender in contenders {
       let row = rows[contender.row]
-      let key = ProbeKey(isa: row.isa, threads: row.threads)
-      if let index = byKey[key] {
-        probes.index[contender.row] = index
-      } else if let probe = peakProbe(row.isa, WorkerPool.with(threads: row.threads)) {
-        byKey[key] = probes.kernels.count
-        probes.index[contender.row] = probes.kernels.count
-        probes.kernels.append(probe)
-        probes.timed.append(TimedKernel(kernel: probe, src: first.src, dst: first.dst))
+      let rowKey = ProbeKey(isa: row.isa, threads: row.threads)
+      if let known = byRowKey[rowKey] {
+        probes.index[contender.row] = known
+        continue
       }
+      var index: Int?
+      if let probe = peakProbe(row.isa, WorkerPool.with(threads: row.threads)) {
+        let loopKey = ProbeKey(isa: probe.isa, threads: row.threads)
+        if let shared = byLoopKey[loopKey] {
+          index = shared
+        } else {
+          index = probes.kernels.count
+          byLoopKey[loopKey] = probes.kernels.count
+          probes.kernels.append(probe)
+          probes.timed.append(TimedKernel(kernel: probe, src: first.src, dst: first.dst))
+        }
+      }
+      byRowKey[rowKey] = index
+      probes.index[contender.row] = index
     }
     return probes
   }
@@ -288,7 +301,7 @@ private struct CaseProbes {
   var index: [Int: Int] = [:]
 }
 
-/// Rows share a probe when they share ISA and thread count.
+/// An ISA (a row's, or a probe loop's) and a thread count.
 private struct ProbeKey: Hashable {
   let isa: ISA
   let threads: Int

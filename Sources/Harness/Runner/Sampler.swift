@@ -29,6 +29,8 @@ public struct Timing: Sendable {
   /// samples of different kernels taken side by side can be paired.
   public let rounds: [Int]
 
+  /// A timing of `samples` (nanoseconds per iteration, `iterations` per sample) taken in
+  /// `rounds` (one round number per sample).
   public init(iterations: Int, samples: [Double], rounds: [Int]) {
     precondition(samples.count == rounds.count, "one round per sample")
     self.iterations = iterations

@@ -110,6 +110,7 @@ struct NetworkCommand: ParsableCommand {
   static let resolutions = 32...1024
 
   func run() throws {
+    Interrupt.ignoreBrokenPipes()
     StandardStreams.fillClosed()
     let model = try checkedModel()
     guard (1...10_000).contains(repetitions) else {

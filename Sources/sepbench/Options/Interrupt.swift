@@ -56,6 +56,13 @@ enum Interrupt {
     if handled & (1 << UInt64(SIGHUP)) != 0 { signal(SIGHUP, SIG_DFL) }
   }
 
+  /// Ignores SIGPIPE only, for commands that keep the default stop signals (`network`): a
+  /// write to a closed pipe (stdout, or a turn FIFO whose peer has gone) then fails with EPIPE
+  /// instead of killing the process.
+  static func ignoreBrokenPipes() {
+    signal(SIGPIPE, SIG_IGN)
+  }
+
   /// The stop signal that arrived first, nil when none did.
   static func signalNumber() -> Int32? {
     let number = receivedSignal.load(ordering: .relaxed)
