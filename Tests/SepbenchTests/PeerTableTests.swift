@@ -92,24 +92,60 @@ import Testing
 }
 
 /// The comparison scripts refuse a folder that holds an earlier comparison, whose round folders
-/// the table would read as this one's, before they set anything up; `--force` is the way to
-/// replace it.
+/// the table would read as this one's, before they set anything up; `--force` replaces it.
 @Suite struct PeerComparisonFolderTests {
-  @Test(arguments: ["ab-onnxruntime", "ab-onnxruntime-network"])
-  func anEarlierComparisonInTheFolderIsRefused(script: String) throws {
+  static let helper = PeerTableTests.peers.appendingPathComponent("comparison-folder.sh")
+
+  /// `claim_comparison_folder DIR FORCE` in a shell, and what DIR holds afterwards.
+  static func claim(_ out: URL, force: Bool) throws -> (ScriptProcess.Output, [String]) {
+    let result = try ScriptProcess.run(
+      "/usr/bin/env",
+      [
+        "bash", "-c", "source \"$1\" && claim_comparison_folder \"$2\" \"$3\"", "claim",
+        helper.path, out.path, force ? "1" : "0",
+      ])
+    let left = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+    return (result, left.sorted())
+  }
+
+  @Test func aNewFolderIsCreated() throws {
+    let out = RegressionFixture.scratchFolder().appendingPathComponent("new")
+    defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+    let (result, left) = try Self.claim(out, force: false)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(FileManager.default.fileExists(atPath: out.path) && left.isEmpty)
+  }
+
+  @Test func anEarlierComparisonIsRefusedOrReplacedWithForce() throws {
     let out = RegressionFixture.scratchFolder()
     defer { try? FileManager.default.removeItem(at: out) }
-    try PeerTableTests.write("{}", to: out.appendingPathComponent("sepbench-3/meta.json"))
+    for name in ["sepbench-3/meta.json", "onnxruntime-1-turns/meta.json", "table.md", "notes.txt"] {
+      try PeerTableTests.write("{}", to: out.appendingPathComponent(name))
+    }
+    let (refused, kept) = try Self.claim(out, force: false)
+    #expect(refused.status == 2)
+    #expect(
+      refused.stderr
+        == "error: --out '\(out.path)' already holds a comparison; give --force to replace it, or another folder\n"
+    )
+    #expect(kept == ["notes.txt", "onnxruntime-1-turns", "sepbench-3", "table.md"])
+    let (replaced, left) = try Self.claim(out, force: true)
+    #expect(replaced.status == 0, "\(replaced.stderr)")
+    #expect(left == ["notes.txt"])
+  }
+
+  /// Both scripts refuse before they set anything up.
+  @Test(arguments: ["ab-onnxruntime", "ab-onnxruntime-network"])
+  func theScriptsRefuseAnEarlierComparison(script: String) throws {
+    let out = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    try PeerTableTests.write("{}", to: out.appendingPathComponent("table.md"))
     let result = try ScriptProcess.run(
       "/usr/bin/env",
       ["bash", PeerTableTests.peers.appendingPathComponent(script).path, "--out", out.path])
     #expect(result.status == 2)
     #expect(
-      result.stderr
-        == "error: --out '\(out.path)' already holds a comparison; give --force to replace it, or another folder\n"
-    )
-    #expect(
-      FileManager.default.fileExists(
-        atPath: out.appendingPathComponent("sepbench-3/meta.json").path))
+      result.stderr.hasSuffix(
+        "already holds a comparison; give --force to replace it, or another folder\n"))
   }
 }
