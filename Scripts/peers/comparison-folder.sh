@@ -1,21 +1,36 @@
 # Sourced by Scripts/peers/ab-onnxruntime and ab-onnxruntime-network.
 #
-# claim_comparison_folder DIR FORCE: make DIR ready for a comparison's round folders. Their
-# tables read every <tool>-<round> folder in DIR, so the folders and table of an earlier
-# comparison would join this one's: when DIR holds any, they are removed if FORCE is 1, and
-# otherwise the function says so on stderr and returns 2 (DIR left as it was).
-claim_comparison_folder() {
-  local out=$1 force=$2 earlier=()
+# A comparison's table reads every <tool>-<round> folder in its DIR, so the folders and table
+# of an earlier comparison would join the new one's. The scripts call check_comparison_folder
+# before they set anything up and clear_comparison_folder once the build has succeeded, so an
+# earlier comparison is lost only to a run that can start.
+
+# The earlier comparison's entries in DIR, one per line (none: no output).
+comparison_entries() {
+  local out=$1 restore entry
+  restore=$(shopt -p nullglob || true)
   shopt -s nullglob
-  earlier=("$out"/sepbench-* "$out"/onnxruntime-*)
-  shopt -u nullglob
-  [ ! -e "$out/table.md" ] || earlier+=("$out/table.md")
-  if [ ${#earlier[@]} -gt 0 ]; then
-    if [ "$force" != 1 ]; then
-      echo "error: --out '$out' already holds a comparison; give --force to replace it, or another folder" >&2
-      return 2
-    fi
-    rm -rf -- "${earlier[@]}"
+  for entry in "$out"/sepbench-* "$out"/onnxruntime-*; do printf '%s\n' "$entry"; done
+  eval "$restore"
+  [ ! -e "$out/table.md" ] || printf '%s\n' "$out/table.md"
+}
+
+# check_comparison_folder DIR FORCE: returns 2 with one line on stderr when DIR holds an
+# earlier comparison and FORCE is not 1; DIR is left as it was.
+check_comparison_folder() {
+  local out=$1 force=$2
+  if [ "$force" != 1 ] && [ -n "$(comparison_entries "$out")" ]; then
+    echo "error: --out '$out' already holds a comparison; give --force to replace it, or another folder" >&2
+    return 2
   fi
-  mkdir -p "$out"
+}
+
+# clear_comparison_folder DIR: removes the earlier comparison's entries and creates DIR;
+# returns 2 with one line on stderr when it cannot.
+clear_comparison_folder() {
+  local out=$1 entry
+  while IFS= read -r entry; do
+    rm -rf -- "$entry" || { echo "error: cannot remove $entry" >&2; return 2; }
+  done < <(comparison_entries "$out")
+  mkdir -p -- "$out" || { echo "error: cannot create $out" >&2; return 2; }
 }

@@ -50,8 +50,9 @@ def print_layers(out, rounds):
     if not keys:
         return
     print("\nPer layer, medians over rounds in ms: sepbench's layer inside its network, ONNX Runtime's "
-          "from its profiler in passes after the timed ones (its reorder is NCHWc back to NCHW "
-          "at the end; its stem reads NCHW itself).\n")
+          "from its profiler in passes after the timed ones. Each tool's reorder row is the layout "
+          "changes it made itself (sepbench: the input to its network layout; ONNX Runtime: the "
+          "reorders its graph optimiser inserted).\n")
     print("| threads | layer | sepbench | ONNX Runtime | sepbench / ORT |")
     print("| ---: | --- | ---: | ---: | ---: |")
     for t, layer in sorted(keys, key=lambda k: (k[0], LAYERS.index(k[1]))):

@@ -16,7 +16,7 @@ Runtime's profiler in --repetitions further passes: the median of the layer's no
 fused nodes' names keep the layer's prefix; the reorders ONNX Runtime inserts count as
 `reorder`), its share of the profiled pass, and its GFLOP/s.
 meta.json names ONNX Runtime's version and the check. Exit status: 0 timed, 1 the network
-failed its check (nothing is written), 2 bad input, 3 an unexpected error.
+failed its check (nothing is written), 2 bad input, 130 Ctrl-C, 3 an unexpected error.
 """
 
 import argparse
@@ -24,6 +24,7 @@ import json
 import math
 import os
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -80,26 +81,43 @@ def layer_macs(width, resolution):
     return macs
 
 
-LAYER_KINDS = {"reorder": "reorder", "conv1": "conv_block", "pool": "avg_pool", "fc": "fc"}
+LAYER_KINDS = {"reorder": "reorder", "conv1": "conv_block", "pool": "avg_pool", "fc": "fc",
+               "other": "other"}
+
+
+LAYER_IN_NAME = re.compile(r"(?:^|[^0-9A-Za-z])(conv1|b\d\d|pool|fc)\.")
+REORDERS = ("ReorderInput", "ReorderOutput")
 
 
 def profiled_layers(path, passes):
     """{layer: [ns of each of the last `passes` passes]} and [ns of each of those passes], from
-    ONNX Runtime's profile at `path`. A node's layer is the prefix of its name up to the first
-    dot; nodes that ONNX Runtime added (its NCHWc reorders) count as `reorder`."""
+    ONNX Runtime's profile at `path`. A node's layer is the `layer.` prefix its name carries
+    (ONNX Runtime keeps it in the names of fused nodes, wherever in the name it puts it); the
+    layout reorders it inserts count as `reorder`, any other node as `other` (named on
+    stderr). A node that ran in fewer passes counts in the last ones."""
     with open(path) as f:
         events = json.load(f)
     per_node, runs = {}, []
     for event in events:
         if event.get("cat") == "Node" and event["name"].endswith("_kernel_time"):
-            per_node.setdefault(event["name"][:-len("_kernel_time")], []).append(event["dur"] * 1000)
+            node = (event["name"][:-len("_kernel_time")], event.get("args", {}).get("op_name", ""))
+            per_node.setdefault(node, []).append(event["dur"] * 1000)
         elif event.get("cat") == "Session" and event["name"] == "model_run":
             runs.append(event["dur"] * 1000)
     layers = {}
-    for node, durations in per_node.items():
-        layer = node.split(".")[0] if "." in node else "reorder"
+    for (node, op), durations in per_node.items():
+        match = LAYER_IN_NAME.search(node)
+        if match:
+            layer = match.group(1)
+        elif op in REORDERS or node.startswith(REORDERS):
+            layer = "reorder"
+        else:
+            layer = "other"
+            print(f"onnxruntime network: node '{node}' ({op}) belongs to no layer; counted as other",
+                  file=sys.stderr)
         sums = layers.setdefault(layer, [0.0] * passes)
-        for i, ns in enumerate(durations[-passes:]):
+        kept = durations[-passes:]
+        for i, ns in enumerate(kept, start=passes - len(kept)):
             sums[i] += ns
     return layers, runs[-passes:]
 
@@ -183,7 +201,7 @@ def build(np, onnx, width, resolution, seed):
     length += h * h + c
     name = f"mobilenet_v1_{width}_{resolution}"
     helper, tp = onnx.helper, onnx.TensorProto
-    g.nodes.append(helper.make_node("Identity", [y], ["Y"]))
+    g.nodes.append(helper.make_node("Identity", [y], ["Y"], name="fc.out"))
     graph = helper.make_graph(
         g.nodes, name, [helper.make_tensor_value_info("X", tp.FLOAT, [1, 3, resolution, resolution])],
         [helper.make_tensor_value_info("Y", tp.FLOAT, [1, 1000])], initializer=g.inits)

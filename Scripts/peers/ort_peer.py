@@ -19,9 +19,9 @@ graph-optimisation level.
 Costs (macs, flops, params, bytes_min) follow sepbench's counting convention (README,
 "Counting convention"); `--costs-only` prints them so a test can hold them against sepbench's.
 
-Exit status, as sepbench's: 0 all timed, 1 a case failed validation (the folder is written),
-2 bad input, 3 an unexpected error (a traceback on stderr), so that a caller running this
-beside sepbench can tell a finished run from a crash.
+Exit status: 0 all timed, 1 a case failed validation (the folder is written), 2 bad input,
+130 Ctrl-C, 3 an unexpected error (a traceback on stderr; sepbench itself never exits 3), so
+that a caller running this beside sepbench can tell a finished run from a crash.
 """
 
 import argparse

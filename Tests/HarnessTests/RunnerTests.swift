@@ -123,7 +123,7 @@ enum DepthwiseNaiveNCHW {
   /// The probe is asked for once per ISA and thread count in each case, on a pool of that many
   /// threads; every timed row gets its paired peak. Generic and AVX2 rows on one thread run
   /// the same 8-wide loop, so they share one probe: the same peak, from the same samples.
-  @Test func eachCaseTimesOneProbePerISAAndThreadCount() throws {
+  @Test func eachCaseTimesOneProbePerLoopAndThreadCount() throws {
     try #require(PeakProbe.matching(isa: .generic, pool: .with(threads: 1)) != nil)
     var asked: [String] = []
     var runner = Runner(plan: Self.plan())

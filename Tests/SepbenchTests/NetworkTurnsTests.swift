@@ -27,7 +27,7 @@ import Testing
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     let toSecond = scratch.appendingPathComponent("to-second").path
     let toFirst = scratch.appendingPathComponent("to-first").path
-    #expect(mkfifo(toSecond, 0o600) == 0 && mkfifo(toFirst, 0o600) == 0)
+    try #require(mkfifo(toSecond, 0o600) == 0 && mkfifo(toFirst, 0o600) == 0)
     let script = scratch.appendingPathComponent("peer.py")
     try Self.peer.write(to: script, atomically: true, encoding: .utf8)
 
@@ -64,7 +64,7 @@ import Testing
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     let toSecond = scratch.appendingPathComponent("to-second").path
     let toFirst = scratch.appendingPathComponent("to-first").path
-    #expect(mkfifo(toSecond, 0o600) == 0 && mkfifo(toFirst, 0o600) == 0)
+    try #require(mkfifo(toSecond, 0o600) == 0 && mkfifo(toFirst, 0o600) == 0)
     // The first role, by hand: it stops reading before it hands over the first turn.
     let script = scratch.appendingPathComponent("peer.py")
     try """

@@ -70,12 +70,13 @@ import Testing
   }
 
   /// The peer's exit status tells a crash from a finished run: main's own status passes
-  /// through (1: a case failed validation), bad input is 2 with one line, and any other
-  /// exception is 3 with its traceback, not Python's default 1.
+  /// through (1: a case failed validation), bad input is 2 with one line, Ctrl-C 130, and any
+  /// other exception is 3 with its traceback, not Python's default 1.
   @Test(arguments: [
     ("return 1", Int32(1)),
     ("raise ort_peer.BadInput('x is not allowed')", 2),
     ("return 1 // 0", 3),
+    ("raise KeyboardInterrupt", 130),
   ])
   func exitStatusSaysHowTheRunEnded(body: String, status: Int32) throws {
     let program = """
@@ -91,7 +92,7 @@ import Testing
       ["python3", "-c", program, Self.script.deletingLastPathComponent().path])
     #expect(result.status == status, "\(result.stderr)")
     switch status {
-    case 1: #expect(result.stderr == "")
+    case 1, 130: #expect(result.stderr == "")
     case 2: #expect(result.stderr == "error: x is not allowed\n")
     default:
       #expect(result.stderr.contains("Traceback") && result.stderr.contains("ZeroDivisionError"))
@@ -171,27 +172,32 @@ import Testing
   }
 
   /// A profile of two passes after a warm-up: each layer sums its nodes per pass (b01's two
-  /// fused convolutions), a node ONNX Runtime inserted counts as `reorder`, and only the last
-  /// two passes are kept, as are the last two `model_run` durations. Times are µs in the
-  /// profile, ns in the result.
+  /// fused convolutions, one with its layer inside the name), the reorders ONNX Runtime
+  /// inserted count as `reorder`, a node of no layer as `other` (in the last pass only, where it
+  /// ran), and only the last two passes are kept, as are the last two `model_run` durations.
+  /// Times are µs in the profile, ns in the result.
   @Test func profiledLayersSumNodesPerPass() throws {
     let events = """
       [{"cat": "Session", "name": "model_run", "dur": 900},
        {"cat": "Node", "name": "conv1.relu3_nchwc_kernel_time", "dur": 50},
        {"cat": "Node", "name": "b01.relu6_nchwc_kernel_time", "dur": 70},
-       {"cat": "Node", "name": "b01.relu9_nchwc_kernel_time", "dur": 80},
+       {"cat": "Node", "name": "fused b01.relu9_kernel_time", "dur": 80},
        {"cat": "Node", "name": "b01.relu6_nchwc_fence_before", "dur": 1},
-       {"cat": "Node", "name": "ReorderOutput_kernel_time", "dur": 5},
+       {"cat": "Node", "name": "ReorderOutput_kernel_time", "dur": 5,
+        "args": {"op_name": "ReorderOutput"}},
        {"cat": "Session", "name": "model_run", "dur": 200},
        {"cat": "Node", "name": "conv1.relu3_nchwc_kernel_time", "dur": 20},
        {"cat": "Node", "name": "b01.relu6_nchwc_kernel_time", "dur": 30},
-       {"cat": "Node", "name": "b01.relu9_nchwc_kernel_time", "dur": 40},
-       {"cat": "Node", "name": "ReorderOutput_kernel_time", "dur": 2},
+       {"cat": "Node", "name": "fused b01.relu9_kernel_time", "dur": 40},
+       {"cat": "Node", "name": "ReorderOutput_kernel_time", "dur": 2,
+        "args": {"op_name": "ReorderOutput"}},
        {"cat": "Session", "name": "model_run", "dur": 300},
        {"cat": "Node", "name": "conv1.relu3_nchwc_kernel_time", "dur": 25},
        {"cat": "Node", "name": "b01.relu6_nchwc_kernel_time", "dur": 35},
-       {"cat": "Node", "name": "b01.relu9_nchwc_kernel_time", "dur": 45},
-       {"cat": "Node", "name": "ReorderOutput_kernel_time", "dur": 3}]
+       {"cat": "Node", "name": "fused b01.relu9_kernel_time", "dur": 45},
+       {"cat": "Node", "name": "Cast_5_kernel_time", "dur": 7, "args": {"op_name": "Cast"}},
+       {"cat": "Node", "name": "ReorderOutput_kernel_time", "dur": 3,
+        "args": {"op_name": "ReorderOutput"}}]
       """
     let scratch = RegressionFixture.scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }
@@ -209,7 +215,39 @@ import Testing
     #expect(result.status == 0, "\(result.stderr)")
     #expect(
       result.stdout
-        == #"[{"b01": [70000.0, 80000.0], "conv1": [20000.0, 25000.0], "reorder": [2000.0, 3000.0]}, [200000, 300000]]"#
+        == #"[{"b01": [70000.0, 80000.0], "conv1": [20000.0, 25000.0], "other": [0.0, 7000.0], "reorder": [2000.0, 3000.0]}, [200000, 300000]]"#
         + "\n")
+    #expect(
+      result.stderr
+        == "onnxruntime network: node 'Cast_5' (Cast) belongs to no layer; counted as other\n")
+  }
+
+  /// The peer's virtual environment, when this checkout has one with ONNX Runtime in it.
+  static let venvPython: URL? = {
+    let python = ONNXRuntimePeerTests.script.deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent(".venv-peers/bin/python")
+    return FileManager.default.isExecutableFile(atPath: python.path) ? python : nil
+  }()
+
+  /// With ONNX Runtime itself (where `Scripts/peers/onnxruntime` has set it up): every node of
+  /// the optimised graph maps to one of sepbench's layers, and every layer has a row.
+  @Test(.enabled(if: venvPython != nil, "needs .venv-peers from Scripts/peers/onnxruntime"))
+  func realProfileMapsEveryNodeToALayer() throws {
+    let out = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let result = try ScriptProcess.run(
+      Self.venvPython!.path,
+      [
+        Self.script.path, "--width", "1", "--resolution", "32", "--repetitions", "3",
+        "--warm-up", "1ms", "--out", out.path,
+      ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(!result.stderr.contains("belongs to no layer"), "\(result.stderr)")
+    let csv = try String(contentsOf: out.appendingPathComponent("network.csv"), encoding: .utf8)
+    let layers = Set(csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[6] })
+    let blocks = (1...13).map { Substring(String(format: "b%02d", $0)) }
+    #expect(layers.isSuperset(of: ["conv1", "pool", "fc", "total"] + blocks), "\(layers)")
+    #expect(!layers.contains("other"))
   }
 }

@@ -59,6 +59,46 @@ import Testing
     #expect(result.stdout.contains("Per layer, medians over rounds in ms"))
   }
 
+  /// Layers rows appear only for layers both tools have in every round, in network order; with
+  /// no layer rows on one side there is no per-layer table.
+  @Test func layerTableKeepsLayersEveryRoundHas() throws {
+    let out = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    let layers: [String: [(String, Double)]] = [
+      "sepbench-1-turns": [("b02", 2), ("conv1", 1), ("b01", 3)],
+      "onnxruntime-1-turns": [("conv1", 2), ("b01", 3), ("b02", 4)],
+      "sepbench-2-turns": [("conv1", 3), ("b01", 6)],
+      "onnxruntime-2-turns": [("conv1", 2), ("b01", 2), ("b02", 4)],
+    ]
+    for (folder, rows) in layers {
+      let csv =
+        "layer,model,threads,time_ns_median\n"
+        + rows.map { "\($0.0),separable,1,\($0.1 * 1e6)\n" }.joined()
+        + "total,separable,1,\(10e6)\n"
+      try Self.write(csv, to: out.appendingPathComponent("\(folder)/network.csv"))
+      try Self.write(
+        #"{"width": 1, "resolution": 224, "machine": \#(Self.machine)}"#,
+        to: out.appendingPathComponent("\(folder)/meta.json"))
+    }
+    let table = Self.peers.appendingPathComponent("network_table.py").path
+    let result = try ScriptProcess.run("/usr/bin/env", ["python3", table, out.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let rows = result.stdout.split(separator: "\n").filter {
+      $0.hasPrefix("| 1 | b") || $0.hasPrefix("| 1 | c")
+    }
+    // conv1: 1 and 3 against 2 and 2 (ratios 0.5 and 1.5); b01: 3 and 6 against 3 and 2 (1 and 3).
+    #expect(rows == ["| 1 | conv1 | 2.000 | 2.000 | 1.00 |", "| 1 | b01 | 4.500 | 2.500 | 2.00 |"])
+
+    for folder in ["onnxruntime-1-turns", "onnxruntime-2-turns"] {
+      try Self.write(
+        "layer,model,threads,time_ns_median\ntotal,separable,1,\(10e6)\n",
+        to: out.appendingPathComponent("\(folder)/network.csv"))
+    }
+    let totalsOnly = try ScriptProcess.run("/usr/bin/env", ["python3", table, out.path])
+    #expect(totalsOnly.status == 0, "\(totalsOnly.stderr)")
+    #expect(!totalsOnly.stdout.contains("Per layer"))
+  }
+
   /// One round of operators: pw on one thread in turns, on two one after the other. sepbench's
   /// best is its fastest row of the case, operator and thread count.
   @Test func operatorTableTakesEachToolsBestAndNamesTheInterleave() throws {
@@ -92,17 +132,20 @@ import Testing
 }
 
 /// The comparison scripts refuse a folder that holds an earlier comparison, whose round folders
-/// the table would read as this one's, before they set anything up; `--force` replaces it.
+/// the table would read as this one's, before they set anything up; with `--force` they clear
+/// it once sepbench is built.
 @Suite struct PeerComparisonFolderTests {
   static let helper = PeerTableTests.peers.appendingPathComponent("comparison-folder.sh")
 
-  /// `claim_comparison_folder DIR FORCE` in a shell, and what DIR holds afterwards.
+  /// `check_comparison_folder DIR FORCE && clear_comparison_folder DIR` in a shell, and what
+  /// DIR holds afterwards.
   static func claim(_ out: URL, force: Bool) throws -> (ScriptProcess.Output, [String]) {
     let result = try ScriptProcess.run(
       "/usr/bin/env",
       [
-        "bash", "-c", "source \"$1\" && claim_comparison_folder \"$2\" \"$3\"", "claim",
-        helper.path, out.path, force ? "1" : "0",
+        "bash", "-c",
+        "source \"$1\" && check_comparison_folder \"$2\" \"$3\" && clear_comparison_folder \"$2\"",
+        "claim", helper.path, out.path, force ? "1" : "0",
       ])
     let left = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
     return (result, left.sorted())
@@ -147,5 +190,6 @@ import Testing
     #expect(
       result.stderr.hasSuffix(
         "already holds a comparison; give --force to replace it, or another folder\n"))
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("table.md").path))
   }
 }
