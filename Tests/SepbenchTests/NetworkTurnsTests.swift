@@ -93,6 +93,47 @@ import Testing
     #expect(meta["turnsPassed"] as? Int == 0)
   }
 
+  /// sepbench joins the turns before its tuning: as second it waits for the peer's first turn,
+  /// so its tuning never runs beside the peer's set-up. The stand-in peer takes 2 s of
+  /// "set-up" after opening the FIFOs, then leaves without handing over a turn; sepbench's run
+  /// (its `startTime`, taken before the tuning) starts only after that.
+  @Test(.timeLimit(.minutes(2))) func sepbenchTunesOnlyOnceThePeerIsReady() throws {
+    let scratch = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let toSecond = scratch.appendingPathComponent("to-second").path
+    let toFirst = scratch.appendingPathComponent("to-first").path
+    try #require(mkfifo(toSecond, 0o600) == 0 && mkfifo(toFirst, 0o600) == 0)
+    let script = scratch.appendingPathComponent("peer.py")
+    try """
+    import os, sys, time
+    to_second = os.open(sys.argv[1], os.O_WRONLY)
+    to_first = os.open(sys.argv[2], os.O_RDONLY)
+    time.sleep(2)
+    print(int(time.time()))
+    """.write(to: script, atomically: true, encoding: .utf8)
+
+    let peerRun = PeerRun()
+    let arguments = ["python3", script.path, toSecond, toFirst]
+    Thread { peerRun.finish(try? ScriptProcess.run("/usr/bin/env", arguments)) }.start()
+    let out = scratch.appendingPathComponent("net")
+    let result = try SepbenchProcess.run([
+      "network", "mobilenet-v1", "--width", "0.25", "--resolution", "32", "--repetitions", "3",
+      "--warm-up", "1ms", "--twin", "none", "--turn-fifos", "second,\(toSecond),\(toFirst)",
+      "--out", out.path,
+    ])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let peer = try #require(peerRun.wait())
+    let peerReady = try #require(TimeInterval(peer.stdout.trimmingCharacters(in: .newlines)))
+    let meta =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: out.appendingPathComponent("meta.json"))) as! [String: Any]
+    let start = try #require(
+      (meta["startTime"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
+    // Whole seconds on both sides: the peer printed the second it left, floored.
+    #expect(start.timeIntervalSince1970 >= peerReady, "\(start) before the peer was ready")
+  }
+
   @Test func aMalformedChannelIsBadInput() throws {
     let result = try SepbenchProcess.run([
       "network", "mobilenet-v1", "--width", "0.25", "--resolution", "32", "--turn-fifos",

@@ -138,6 +138,12 @@ struct NetworkCommand: ParsableCommand {
         "--pin-cpu \(pinCPU) is not allowed; use one of the CPUs this process may run on: \(CPUAffinity.allowed().map(String.init).joined(separator: ","))"
       )
     }
+    // Joined before the tuning, which then runs while the peer waits: the peer opens its end
+    // after its own set-up (building and checking its graph), and as second it waits for the
+    // first turn, so neither tool's set-up shares the pinned CPU with the other's
+    // measurements. Otherwise the peer's set-up would run beside the tuning and skew the
+    // variants it picks.
+    let turnTaking = try channel.map { try TurnTaking($0) }
     let known = try from.map(Self.timings(from:)) ?? []
     let start = Date()
     let forms = [NetworkForm.separable] + twin.forms
@@ -204,8 +210,6 @@ struct NetworkCommand: ParsableCommand {
     }
 
     let timer = NetworkTimer(warmUpNanoseconds: warmUp, repetitions: repetitions)
-    // Opened only now: the peer waits through the tuning and the checks, not inside a turn.
-    let turnTaking = try channel.map { try TurnTaking($0) }
     // The CPU this process uses while the peer has the turn (idle workers spinning) would
     // compete with the peer's passes; it is recorded.
     var cpuWhileWaiting = 0.0
