@@ -6,16 +6,16 @@ import ConvKernels
 /// Why padded: in a padded NHWC image the input of output pixel `ow`, tap (kh, kw), starts at
 /// `row(oh * s + kh) + (ow * s + kw) * C_in`, so the pixels of one output row are an affine A
 /// (row stride `s * C_in`) for every tap: a run of output pixels is exactly the A of
-/// `GEMMTile12x32.accumulate`, with no pointer table and no border path. The copy (the image
+/// `GEMMTile12x32.run`, with no pointer table and no border path. The copy (the image
 /// into the interior of a buffer whose border stays zero from `init`) is part of the timed
 /// run; it moves `H x W x C_in` floats, against `9 x C_out` FMAs per input float.
 ///
 /// Tile: up to 12 output pixels x 32 output channels (two weight panels; 16 for an odd last
 /// panel). At stride 1 the pixels of a block of rows form one affine run over the padded
 /// width (`computeRuns`), so tiles span rows and are full; at stride 2 a tile stays within one
-/// output row (`computeRows`: a 14-wide row as 7 + 7). The tile starts at the bias and takes every tap, in (kh, kw) order, each tap one
-/// `accumulate` over the C_in channels, so the accumulators stay in registers across all
-/// `KH x KW x C_in` steps and C is written once.
+/// output row (`computeRows`: a 14-wide row as 7 + 7). A pair tile is one `GEMMTile12x32.run`
+/// over the K x K taps in (kh, kw) order, C_in steps each: it starts at the bias, the
+/// accumulators stay in registers across all `KH x KW x C_in` steps, and C is written once.
 ///
 /// Blocking: output rows in blocks whose input (about `(rows x s + KH) x W x C_in` floats)
 /// stays within `blockInputFloats`, then panel pairs, then the block's rows and tiles, so each
@@ -230,20 +230,13 @@ package final class ConvPaddedDirectKernel: PreparedKernel {
     let rows = R.count
     let tapFloats = g.channels * GEMM.nr
     if columns == 2 * GEMM.nr {
-      var tile = epilogue.initialTile12x32(row: 0, rows: rows, column: column)
-      var bTap = b
-      for kh in 0..<g.kernelH {
-        var aTap = a + kh * g.rowStride
-        for _ in 0..<g.kernelW {
-          tile.accumulate(
-            aTap, lda: lda, rows: rows, kc: g.channels, bTap, panelStride: panelStride,
-            bStride: GEMM.nr)
-          aTap += g.channels
-          bTap += tapFloats
-        }
-      }
-      if epilogue.relu { tile.applyReLU() }
-      tile.store(to: c, ldc: ldc, rows: rows)
+      let taps = TileTaps(
+        height: g.kernelH, width: g.kernelW, aRowStride: g.rowStride, aStep: g.channels,
+        bStep: tapFloats)
+      GEMMTile12x32.run(
+        start: epilogue.start12x32(row: 0, column: column), a, lda: lda, rows: rows,
+        kc: g.channels, taps: taps, b, panelStride: panelStride, bStride: GEMM.nr,
+        relu: epilogue.relu, c: c, ldc: ldc)
     } else {
       var tile = epilogue.initialTile12x16(row: 0, rows: rows, column: column)
       var bTap = b

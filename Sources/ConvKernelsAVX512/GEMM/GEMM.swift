@@ -176,18 +176,13 @@ package enum GEMM {
   ) {
     let rows = R.count
     let bBlock = b.base + block.kOffset * b.rowStride
+    let relu = block.last && epilogue.relu
     var j = pairs.lowerBound
     while j < pairs.upperBound {
-      let cp = c + j
-      var tile =
-        block.first
-        ? epilogue.initialTile12x32(row: rowOffset, rows: rows, column: j)
-        : GEMMTile12x32(loading: cp, ldc: ldc, rows: rows)
-      tile.accumulate(
-        a, lda: lda, rows: rows, kc: block.kc, bBlock + (j / nr) * b.panelStride,
-        panelStride: b.panelStride, bStride: b.rowStride)
-      if block.last && epilogue.relu { tile.applyReLU() }
-      tile.store(to: cp, ldc: ldc, rows: rows)
+      GEMMTile12x32.run(
+        start: block.first ? epilogue.start12x32(row: rowOffset, column: j) : .partialSums, a,
+        lda: lda, rows: rows, kc: block.kc, taps: .single, bBlock + (j / nr) * b.panelStride,
+        panelStride: b.panelStride, bStride: b.rowStride, relu: relu, c: c + j, ldc: ldc)
       j += 2 * nr
     }
     while j < rest.upperBound {

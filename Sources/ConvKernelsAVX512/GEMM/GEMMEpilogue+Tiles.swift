@@ -2,17 +2,6 @@ import ConvKernels
 
 /// The starting register tiles of the AVX-512 `GEMM.multiply`: the accumulators at the bias.
 extension GEMMEpilogue {
-  /// The starting 12x32 tile for rows `row ..< row + rows` (rows 1...12) at B column `column`
-  /// (two whole panels).
-  @inline(__always)
-  func initialTile12x32(row: Int, rows: Int, column: Int) -> GEMMTile12x32 {
-    switch bias {
-    case .none: GEMMTile12x32(.zero, .zero)
-    case .perColumn(let b): GEMMTile12x32(.load(b + column), .load(b + column + 16))
-    case .perRow(let b): GEMMTile12x32(rowBias: b + row, rows: rows)
-    }
-  }
-
   /// The starting 12x16 tile for rows `row ..< row + rows` (rows 1...12) at B column `column`.
   @inline(__always)
   func initialTile12x16(row: Int, rows: Int, column: Int) -> GEMMTile12x16 {
