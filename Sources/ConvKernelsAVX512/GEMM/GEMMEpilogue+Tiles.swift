@@ -1,6 +1,7 @@
 import ConvKernels
 
-/// The starting register tiles of the AVX-512 `GEMM.multiply`: the accumulators at the bias.
+/// The starting 12x16 register tile of the AVX-512 `GEMM.multiply`: the accumulators at the
+/// bias. (A 12x32 tile starts from `start12x32`, in `GEMMTile12x32.swift`.)
 extension GEMMEpilogue {
   /// The starting 12x16 tile for rows `row ..< row + rows` (rows 1...12) at B column `column`.
   @inline(__always)

@@ -138,13 +138,13 @@ struct NetworkCommand: ParsableCommand {
         "--pin-cpu \(pinCPU) is not allowed; use one of the CPUs this process may run on: \(CPUAffinity.allowed().map(String.init).joined(separator: ","))"
       )
     }
+    let known = try from.map(Self.timings(from:)) ?? []
     // Joined before the tuning, which then runs while the peer waits: the peer opens its end
     // after its own set-up (building and checking its graph), and as second it waits for the
     // first turn, so neither tool's set-up shares the pinned CPU with the other's
     // measurements. Otherwise the peer's set-up would run beside the tuning and skew the
     // variants it picks.
     let turnTaking = try channel.map { try TurnTaking($0) }
-    let known = try from.map(Self.timings(from:)) ?? []
     let start = Date()
     let forms = [NetworkForm.separable] + twin.forms
     let stagesByForm = forms.map { ($0, model.stages($0)) }
