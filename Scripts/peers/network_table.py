@@ -16,15 +16,14 @@ import re
 import statistics
 import sys
 
+from ort_network import LAYERS
+
 
 def totals(folder):
     """{threads: median ns} of the separable network's total rows."""
     with open(os.path.join(folder, "network.csv"), newline="") as f:
         return {int(r["threads"]): float(r["time_ns_median"]) for r in csv.DictReader(f)
                 if r["layer"] == "total" and r["model"] == "separable"}
-
-
-LAYERS = ["reorder", "conv1"] + [f"b{i:02d}" for i in range(1, 14)] + ["pool", "fc"]
 
 
 def layer_times(folder):

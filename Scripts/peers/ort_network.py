@@ -68,19 +68,30 @@ def layer_name(index):
     return "conv1" if index == 0 else f"b{(index + 1) // 2:02d}"
 
 
-def layer_macs(width, resolution):
-    """{layer: MACs} in sepbench's convention, for the layers `sepbench network` reports."""
-    macs = {"reorder": 0, "pool": 0}
+def conv_costs(width, resolution):
+    """(layer, MACs, params) of each convolution of `layers`, in sepbench's convention
+    (`sepbench model`), and the FC layer's input channels."""
     convs, c, _ = layers(width, resolution)
+    costs = []
     for index, (kind, cin, cout, h, s) in enumerate(convs):
         oh = (h - 1) // s + 1 if kind != "pw" else h
-        per_out = (9 if kind != "pw" else 1) * (1 if kind == "dw" else cin)
-        name = layer_name(index)
-        macs[name] = macs.get(name, 0) + oh * oh * cout * per_out
+        per_out = (1 if kind == "pw" else 9) * (1 if kind == "dw" else cin)
+        costs.append((layer_name(index), oh * oh * cout * per_out, cout * per_out))
+    return costs, c
+
+
+def layer_macs(width, resolution):
+    """{layer: MACs} in sepbench's convention, for the layers `sepbench network` reports."""
+    costs, c = conv_costs(width, resolution)
+    macs = {"reorder": 0, "pool": 0}
+    for layer, work, _ in costs:
+        macs[layer] = macs.get(layer, 0) + work
     macs["fc"] = c * 1000
     return macs
 
 
+# The layers of `sepbench network`'s network.csv, in order.
+LAYERS = ["reorder", "conv1"] + [f"b{i:02d}" for i in range(1, 14)] + ["pool", "fc"]
 LAYER_KINDS = {"reorder": "reorder", "conv1": "conv_block", "pool": "avg_pool", "fc": "fc",
                "other": "other"}
 
@@ -124,15 +135,8 @@ def profiled_layers(path, passes):
 
 def counts(width, resolution):
     """(macs, params) in sepbench's convention (`sepbench model`)."""
-    macs = params = 0
-    convs, c, _ = layers(width, resolution)
-    for kind, cin, cout, h, s in convs:
-        oh = (h - 1) // s + 1 if kind != "pw" else h
-        taps = 1 if kind == "pw" else 9
-        per_out = taps * (1 if kind == "dw" else cin)
-        macs += oh * oh * cout * per_out
-        params += cout * per_out
-    return macs + c * 1000, params + c * 1000
+    costs, c = conv_costs(width, resolution)
+    return sum(m for _, m, _ in costs) + c * 1000, sum(p for _, _, p in costs) + c * 1000
 
 
 class NetworkGraph(peer.Graph):
@@ -300,7 +304,6 @@ def main(argv):
         channel.leave()
     # Per layer: ONNX Runtime's profiler, in passes of their own after the timed ones, so that
     # its bookkeeping (a clock read and a record per node) stays out of the timed latency.
-    order = ["reorder", "conv1"] + [f"b{i:02d}" for i in range(1, 14)] + ["pool", "fc"]
     macs_of = layer_macs(args.width, args.resolution)
     rows = []
     for c in contenders:
@@ -312,7 +315,7 @@ def main(argv):
                 profiled.call()
             per_layer, runs = profiled_layers(profiled.session.end_profiling(), args.repetitions)
         run_median = peer.statistics(runs)["median"]
-        for layer in sorted(per_layer, key=lambda name: order.index(name) if name in order else len(order)):
+        for layer in sorted(per_layer, key=lambda name: LAYERS.index(name) if name in LAYERS else len(LAYERS)):
             st = peer.statistics(per_layer[layer])
             work = macs_of.get(layer, 0)
             rows.append([

@@ -28,7 +28,7 @@ enum Interrupt {
   static func install() {
     receivedSignal.store(0, ordering: .relaxed)  // initialises both globals outside a handler
     handledSignals.store(0, ordering: .relaxed)
-    signal(SIGPIPE, SIG_IGN)
+    ignoreBrokenPipes()
     var unblock = sigset_t()
     sigemptyset(&unblock)
     for stop in stopSignals {
