@@ -6,7 +6,7 @@ import Testing
 /// The AVX-512 direct convolution (per-tap GEMMs over a padded copy) against the AVX2 one
 /// (indirect GEMM): both start every output at its bias and add one FMA per (kh, kw, c_in) in
 /// that order, so on random data they must be bitwise equal, whatever the tile, the run over
-/// the padded width (stride 1) or the thread split.
+/// the padded width (stride 1), the thread split, or whether the copy read NHWC or NCHW.
 @Suite(.enabled(if: ISA.avx512.isSupported, "needs AVX-512 F/VL/BW/DQ"))
 struct ConvPaddedDirectTests {
   @Test(
@@ -46,6 +46,31 @@ struct ConvPaddedDirectTests {
       #expect(
         zip(expected, actual).allSatisfy { $0.bitPattern == $1.bitPattern },
         "\(descriptor) on \(threads) threads")
+    }
+
+    // The same input as NCHW planes, gathered by the copy: the same bits again.
+    var planar = [Float](repeating: .nan, count: src.count)
+    let (h, w, c) = (p.height, p.width, p.inChannels)
+    for n in 0..<p.batch {
+      for y in 0..<h {
+        for x in 0..<w {
+          for k in 0..<c {
+            planar[((n * c + k) * h + y) * w + x] = src[((n * h + y) * w + x) * c + k]
+          }
+        }
+      }
+    }
+    for threads in [1, 2] {
+      let kernel = ConvPaddedDirectKernel(
+        p, threads: threads, pool: .with(threads: threads), weights: weights, bias: bias,
+        relu: true, planarInput: true)
+      var dst = [Float](repeating: .nan, count: count)
+      planar.withUnsafeBufferPointer { s in
+        dst.withUnsafeMutableBufferPointer { kernel.run(s.baseAddress!, $0.baseAddress!) }
+      }
+      #expect(
+        zip(expected, dst).allSatisfy { $0.bitPattern == $1.bitPattern },
+        "\(descriptor), NCHW input, on \(threads) threads")
     }
   }
 }

@@ -42,7 +42,7 @@ import Testing
       #expect(total["layout"] == "nhwc" || reorder == nil)
       #expect(
         (total["layout"] == "nhwc" && reorder == nil)
-          == stem["variant_id"]!.hasPrefix("conv_block.planar-im2col."), "\(stem)")
+          == stem["variant_id"]!.hasPrefix("conv_block.planar-"), "\(stem)")
       #expect(reorder.map { Double($0["alone_time_ns"]!) != nil } ?? true, "timed alone")
       let shares = stages.compactMap { Double($0["share"]!) }.reduce(0, +)
       #expect(abs(shares - 1) < 0.001, "\(total)")

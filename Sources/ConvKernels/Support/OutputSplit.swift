@@ -5,6 +5,13 @@
 /// The preferred axis is used unless it leaves some threads idle or over 10 % more work on the
 /// busiest one than the other axis would: with few pixels (7x7, 14x14) the channels are split
 /// instead, so both cores stay busy.
+///
+/// With several threads a kernel may ask for up to `tasksPerThread` tasks per thread, which the
+/// pool hands out as threads come free: on a 2-vCPU guest, whose second vCPU the host often
+/// runs late or slowly, eight tasks beat a static split in two where tasks share nothing
+/// (the pointwise GEMM, the planar stem). Where every task pays a fixed cost (Winograd's and
+/// im2col's per-task transforms and workspaces) more tasks cost more: `sepbench ab` on the
+/// MobileNetV1 shapes on 2 threads measured those 10-80 % slower with four tasks per thread.
 package struct OutputSplit: Sendable {
   package enum Axis: Sendable { case rows, columns }
 
@@ -13,12 +20,12 @@ package struct OutputSplit: Sendable {
   package let columns: Int
   package let rowQuantum: Int
   package let columnQuantum: Int
-  /// Number of tasks (1...threads).
+  /// Number of tasks (1...threads * tasksPerThread).
   package let tasks: Int
 
   package init(
     rows: Int, rowQuantum: Int, columns: Int, columnQuantum: Int, threads: Int,
-    prefer: Axis = .rows
+    prefer: Axis = .rows, tasksPerThread: Int = 1
   ) {
     self.rows = rows
     self.columns = columns
@@ -36,7 +43,8 @@ package struct OutputSplit: Sendable {
     let preferred = prefer == .rows ? load(rowUnits) : load(columnUnits)
     let other = prefer == .rows ? load(columnUnits) : load(rowUnits)
     axis = (preferred > 1.1 && other < preferred) ? (prefer == .rows ? .columns : .rows) : prefer
-    tasks = max(1, min(t, axis == .rows ? rowUnits : columnUnits))
+    let perThread = t > 1 ? max(1, tasksPerThread) : 1
+    tasks = max(1, min(t * perThread, axis == .rows ? rowUnits : columnUnits))
   }
 
   /// Output rows of `task`.

@@ -34,6 +34,13 @@ public protocol ISAKernelSet: Sendable {
     bias: [Float], relu: Bool
   ) -> any PreparedKernel
 
+  /// A KxK convolution that reads an NCHW input and writes an NHWC output, with an optional
+  /// bias and ReLU: the stem of an NHWC network that takes its image planar.
+  static func planarInputConv(
+    _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights: [Float], bias: [Float]?,
+    relu: Bool
+  ) -> any PreparedKernel
+
   /// A separable block with BN folded into both stages' epilogues and the full depthwise
   /// output kept between them.
   static func separableChain(

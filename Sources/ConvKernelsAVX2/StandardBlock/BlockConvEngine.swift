@@ -18,4 +18,14 @@ package enum BlockConvEngine {
         relu: relu)
     }
   }
+
+  /// The stem that reads an NCHW image and writes NHWC: im2col rows gathered from the planes,
+  /// then the GEMM.
+  package static func preparePlanarInput(
+    _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights: [Float], bias: [Float]?,
+    relu: Bool
+  ) -> any PreparedKernel {
+    ConvPlanarInputKernel(
+      problem, threads: threads, pool: pool, weights: weights, bias: bias, relu: relu)
+  }
 }

@@ -48,6 +48,14 @@ public enum ISAKernels: ISAKernelSet {
       relu: relu)
   }
 
+  public static func planarInputConv(
+    _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights: [Float], bias: [Float]?,
+    relu: Bool
+  ) -> any PreparedKernel {
+    BlockConvEngine.preparePlanarInput(
+      problem, threads: threads, pool: pool, weights: weights, bias: bias, relu: relu)
+  }
+
   public static func separableChain(
     _ problem: ConvProblem, layout: Layout, threads: Int, pool: WorkerPool,
     parameters: OpParameters
@@ -82,8 +90,7 @@ public enum ISAKernels: ISAKernelSet {
   }
 
   public static func fusedNote(_ problem: ConvProblem, threads: Int, tileBytes: Int) -> String {
-    let plan = FusedTilePlan(problem, threads: threads, tileBytes: tileBytes)
-    return "tile \(plan.tileRows) rows = \(ByteCount(4 * plan.tileFloats)), \(plan.tasks) tasks"
+    FusedTilePlan(problem, threads: threads, tileBytes: tileBytes).note
   }
 
   public static func winogradConv(

@@ -8,7 +8,10 @@ import ConvKernels
 /// (row stride `s * C_in`) for every tap: a run of output pixels is exactly the A of
 /// `GEMMTile12x32.run`, with no pointer table and no border path. The copy (the image
 /// into the interior of a buffer whose border stays zero from `init`) is part of the timed
-/// run; it moves `H x W x C_in` floats, against `9 x C_out` FMAs per input float.
+/// run; it moves `H x W x C_in` floats, against `9 x C_out` FMAs per input float. With
+/// `planarInput` the source is NCHW and the copy gathers each pixel's channels from the planes:
+/// the stem of an NHWC network then takes the image as it comes, and the network's reorder
+/// pass and the copy become one pass.
 ///
 /// Tile: up to 12 output pixels x 32 output channels (two weight panels; 16 for an odd last
 /// panel). At stride 1 the pixels of a block of rows form one affine run over the padded
@@ -39,16 +42,19 @@ package final class ConvPaddedDirectKernel: PreparedKernel {
   /// Output rows per block.
   let blockRows: Int
   let copyTasks: Int
+  /// Whether `run`'s source is NCHW rather than NHWC.
+  let planarInput: Bool
 
   /// Input floats a block of output rows may read (512 KiB: a quarter of a 2 MiB L2).
   static let blockInputFloats = 128 * 1024
 
   package init(
     _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights: [Float], bias: [Float]?,
-    relu: Bool
+    relu: Bool, planarInput: Bool = false
   ) {
     precondition(problem.groups == 1, "groups \(problem.groups)")
     self.problem = problem
+    self.planarInput = planarInput
     self.pool = pool
     let p = problem
     packed = GEMMPackedWeights(
@@ -73,15 +79,47 @@ package final class ConvPaddedDirectKernel: PreparedKernel {
     let copy = RowPartition(total: imageRows, parts: copyTasks)
     let padded = padded.pointer
     let (paddedHeight, pad) = (paddedHeight, p.pad)
+    let planarInput = self.planarInput
     pool.run(tasks: copyTasks) { task in
       for row in copy.range(task) {
         let (n, h) = row.quotientAndRemainder(dividingBy: p.height)
         let to = padded + ((n * paddedHeight + h + pad) * paddedWidth + pad) * p.inChannels
-        to.update(from: src + row * rowFloats, count: rowFloats)
+        if planarInput {
+          Self.gatherPlanarRow(src, image: n, row: h, p, into: to)
+        } else {
+          to.update(from: src + row * rowFloats, count: rowFloats)
+        }
       }
     }
     pool.run(tasks: split.tasks) { task in
       compute(rows: split.rowRange(task), columns: split.columnRange(task), dst: dst)
+    }
+  }
+
+  /// Row `row` of image `image` of the NCHW `src`, written as NHWC pixels (`W x C_in` floats)
+  /// at `to`.
+  static func gatherPlanarRow(
+    _ src: UnsafePointer<Float>, image: Int, row: Int, _ p: ConvProblem,
+    into to: UnsafeMutablePointer<Float>
+  ) {
+    let (channels, width) = (p.inChannels, p.width)
+    let planeFloats = p.height * width
+    let first = src + image * channels * planeFloats + row * width
+    if channels == 3 {
+      // An RGB image, the channel loop unrolled (a 3-trip inner loop costs several times the
+      // copy: see the network's `ReorderKernel`).
+      let (red, green, blue) = (first, first + planeFloats, first + 2 * planeFloats)
+      var out = to
+      for w in 0..<width {
+        out[0] = red[w]
+        out[1] = green[w]
+        out[2] = blue[w]
+        out += 3
+      }
+      return
+    }
+    for w in 0..<width {
+      for c in 0..<channels { to[w * channels + c] = first[c * planeFloats + w] }
     }
   }
 

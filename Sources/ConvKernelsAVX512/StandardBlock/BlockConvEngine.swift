@@ -18,4 +18,15 @@ package enum BlockConvEngine {
         relu: relu)
     }
   }
+
+  /// The stem that reads an NCHW image and writes NHWC: the padded direct convolution whose
+  /// copy gathers the planes.
+  package static func preparePlanarInput(
+    _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights: [Float], bias: [Float]?,
+    relu: Bool
+  ) -> any PreparedKernel {
+    ConvPaddedDirectKernel(
+      problem, threads: threads, pool: pool, weights: weights, bias: bias, relu: relu,
+      planarInput: true)
+  }
 }

@@ -3,33 +3,44 @@ import KernelCatalog
 
 /// The two ways an NHWC network can take its NCHW image, timed alone on the stem's shape and
 /// round-robin, so that machine drift does not decide between them: the reorder followed by
-/// the stem's fastest NHWC kernel, and the stem kernel that reads the planes itself
-/// (`PlanarInputStem`).
+/// the stem's fastest NHWC kernel, and a stem kernel that reads the planes itself
+/// (`PlanarInputStems`, one per ISA target).
 public struct InputStepTimings: Sendable {
+  /// One planar-input stem and its median time alone.
+  public struct PlanarStem: Sendable {
+    public let variant: any PlanarInputVariant
+    /// Median time, in nanoseconds.
+    public let nanoseconds: Double
+
+    public init(_ variant: any PlanarInputVariant, nanoseconds: Double) {
+      self.variant = variant
+      self.nanoseconds = nanoseconds
+    }
+  }
+
   /// Median time of the input image's reorder, in nanoseconds.
   public let reorder: Double
   /// Median time of the fastest registered NHWC stem kernel, by thread count.
   public let nhwcStem: [Int: Double]
-  /// Median time of `PlanarInputStem` on the stem's shape, by thread count. Empty where it
-  /// cannot run here or failed its check (`note` says which).
-  public let planarStem: [Int: Double]
-  /// Why the planar stem is not offered, or nil.
+  /// The planar-input stems that ran here and passed their check, on each thread count.
+  public let planarStems: [PlanarStem]
+  /// Why some planar stems are not offered (a missing ISA, a failed check), or nil.
   public let note: String?
 
   public init(
-    reorder: Double, nhwcStem: [Int: Double], planarStem: [Int: Double], note: String? = nil
+    reorder: Double, nhwcStem: [Int: Double], planarStems: [PlanarStem], note: String? = nil
   ) {
     self.reorder = reorder
     self.nhwcStem = nhwcStem
-    self.planarStem = planarStem
+    self.planarStems = planarStems
     self.note = note
   }
 
   /// Checks every candidate against the reference on `stem`'s problem (seeded like the
-  /// tuning): `PlanarInputStem` and the registered NHWC families of the stem's operator
-  /// (naive excluded), on each of `threads`. Then times those that pass and the reorder
-  /// round-robin with `sampler`. The planar stem is left out, with the reason in `note`, when
-  /// its ISA is missing or its check fails.
+  /// tuning): every ISA's planar-input stem and the registered NHWC families of the stem's
+  /// operator (naive excluded), on each of `threads`. Then times those that pass and the
+  /// reorder round-robin with `sampler`. A planar stem is left out on every thread count, with
+  /// the reason in `note`, when its ISA is missing or one of its checks fails.
   public static func measure(stem: NetworkStage, threads: [Int], seed: UInt64, sampler: Sampler)
     -> InputStepTimings
   {
@@ -40,7 +51,7 @@ public struct InputStepTimings: Sendable {
     guard let problem = stem.problem, let op = stem.op, stem.kind == .convBlock else {
       return InputStepTimings(
         reorder: Self.medians(sampler.sampleRoundRobin([reorder]))[0], nhwcStem: [:],
-        planarStem: [:], note: "the first stage is not a convolution block")
+        planarStems: [], note: "the first stage is not a convolution block")
     }
     let reference = ReferenceCase(op: op, problem: problem, seed: seed)
     let output = { Tensor(shape: stem.outputShape, layout: .nhwc) }
@@ -61,27 +72,33 @@ public struct InputStepTimings: Sendable {
       nhwc.append((variant.threads, TimedKernel(kernel: kernel, src: nhwcInput, dst: output())))
     }
 
-    // The planar stem on every thread count, or none of them, with the reason.
-    var planar: [(threads: Int, kernel: TimedKernel)] = []
-    var note: String?
-    for t in threads {
-      let variant = PlanarInputStem(layout: .nhwc, threads: t)
-      if let reason = variant.unsupportedReason(problem) {
-        note = "\(variant.id) \(reason)"
-        break
+    // Each ISA's planar stem on every thread count, or on none of them, with the reason.
+    var planar: [(variant: any PlanarInputVariant, kernel: TimedKernel)] = []
+    var notes: [String] = []
+    for isa in ISA.allCases {
+      var mine: [(variant: any PlanarInputVariant, kernel: TimedKernel)] = []
+      for t in threads {
+        guard let variant = PlanarInputStems.variant(isa: isa, threads: t) else { break }
+        if let reason = variant.unsupportedReason(problem) {
+          notes.append("\(variant.id) \(reason)")
+          mine = []
+          break
+        }
+        let kernel = variant.prepare(problem, reference.parameters, pool: .with(threads: t))
+        let written = Tensor(shape: stem.outputShape, layout: .nhwc, value: .nan)
+        kernel.run(reference.input.pointer, written.pointer)
+        let check = reference.compare(written, errorGrowth: type(of: variant).errorGrowth)
+        guard check.passed else {
+          notes.append(
+            "\(variant.id) failed its check: max error \(check.maxAbsError), allowed \(check.tolerance), \(check.nonFiniteOutputs) outputs not finite"
+          )
+          mine = []
+          break
+        }
+        mine.append((variant, TimedKernel(kernel: kernel, src: reference.input, dst: written)))
       }
-      let kernel = variant.prepare(problem, reference.parameters, pool: .with(threads: t))
-      let written = Tensor(shape: stem.outputShape, layout: .nhwc, value: .nan)
-      kernel.run(reference.input.pointer, written.pointer)
-      let check = reference.compare(written, errorGrowth: PlanarInputStem.errorGrowth)
-      guard check.passed else {
-        note =
-          "\(variant.id) failed its check: max error \(check.maxAbsError), allowed \(check.tolerance), \(check.nonFiniteOutputs) outputs not finite"
-        break
-      }
-      planar.append((t, TimedKernel(kernel: kernel, src: reference.input, dst: written)))
+      planar += mine
     }
-    if note != nil { planar = [] }
 
     let medians = Self.medians(
       sampler.sampleRoundRobin([reorder] + nhwc.map(\.kernel) + planar.map(\.kernel)))
@@ -90,12 +107,12 @@ public struct InputStepTimings: Sendable {
       nhwcStem[candidate.threads] = min(
         nhwcStem[candidate.threads] ?? .infinity, medians[1 + index])
     }
-    var planarStem: [Int: Double] = [:]
-    for (index, candidate) in planar.enumerated() {
-      planarStem[candidate.threads] = medians[1 + nhwc.count + index]
+    let planarStems = planar.enumerated().map { index, candidate in
+      PlanarStem(candidate.variant, nanoseconds: medians[1 + nhwc.count + index])
     }
     return InputStepTimings(
-      reorder: medians[0], nhwcStem: nhwcStem, planarStem: planarStem, note: note)
+      reorder: medians[0], nhwcStem: nhwcStem, planarStems: planarStems,
+      note: notes.isEmpty ? nil : notes.joined(separator: "; "))
   }
 
   private static func medians(_ timings: [Timing]) -> [Double] {

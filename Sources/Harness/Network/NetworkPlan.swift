@@ -26,7 +26,7 @@ public struct NetworkPlan: Sendable {
   /// The thread count asked for; a stage may run on fewer (see `StageChoice.variant`).
   public let threads: Int
   /// The one layout of every activation. NHWC needs one reorder, of the NCHW input image,
-  /// unless the stem reads the image's planes itself (`PlanarInputStem`).
+  /// unless the stem reads the image's planes itself (`PlanarInputVariant`).
   public let layout: Layout
   /// The choice for every stage with an operator, by stage name.
   public let choices: [String: StageChoice]
@@ -46,7 +46,7 @@ public struct NetworkPlan: Sendable {
 
   /// Whether the stem reads the NCHW image itself, so an NHWC plan needs no reorder.
   public var stemReadsPlanarInput: Bool {
-    choices.values.contains { $0.variant is PlanarInputStem }
+    choices.values.contains { $0.variant is any PlanarInputVariant }
   }
 
   /// Layout conversions inside the forward pass: the input image's, when the network is NHWC
@@ -74,9 +74,10 @@ public enum NetworkPlanner {
   /// layout and computes with an algorithm the form admits);
   /// the layout whose chosen times sum lowest wins.
   ///
-  /// With `inputSteps`, an NHWC plan counts its input reorder, and its stem becomes
-  /// `PlanarInputStem` (reading the NCHW image, no reorder) where that alone is faster than the
-  /// reorder plus the stem's fastest NHWC kernel, both as timed side by side in `inputSteps`.
+  /// With `inputSteps`, an NHWC plan counts its input reorder, and its stem becomes the
+  /// fastest planar-input stem (reading the NCHW image, no reorder; of any ISA this CPU runs)
+  /// where that alone is faster than the reorder plus the stem's fastest NHWC kernel, both as
+  /// timed side by side in `inputSteps`.
   /// - Throws: `NetworkPlanError` naming a stage that no variant in any layout could run.
   public static func plan(
     _ form: NetworkForm, stages: [NetworkStage], threads: Int, timings: [LayerTiming],
@@ -115,15 +116,19 @@ public enum NetworkPlanner {
         let fastest = { (times: [Int: Double]) in
           times.filter { $0.key == 1 || $0.key == threads }.min { $0.value < $1.value }
         }
+        let planarStems = inputSteps.planarStems.filter {
+          ($0.variant.threads == 1 || $0.variant.threads == threads)
+            && type(of: $0.variant).isa.isSupported
+        }
         if let stem = stages.first, stem.kind == .convBlock,
-          let planar = fastest(inputSteps.planarStem),
+          let planar = planarStems.min(by: { $0.nanoseconds < $1.nanoseconds }),
           let nhwcStem = fastest(inputSteps.nhwcStem)?.value
             ?? choices[stem.name]?.aloneNanoseconds,
-          planar.value < inputSteps.reorder + nhwcStem
+          planar.nanoseconds < inputSteps.reorder + nhwcStem
         {
           choices[stem.name] = StageChoice(
-            stage: stem.name, variant: PlanarInputStem(layout: .nhwc, threads: planar.key),
-            aloneNanoseconds: planar.value, source: "tuned")
+            stage: stem.name, variant: planar.variant,
+            aloneNanoseconds: planar.nanoseconds, source: "tuned")
           reorder = nil
         }
       }

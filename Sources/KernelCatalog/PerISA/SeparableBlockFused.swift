@@ -8,9 +8,9 @@ import ConvKernels
 /// Stages: `DepthwiseRowsNHWC` with BN + ReLU in its epilogue writes the tile; `GEMM.multiply`
 /// with A = the tile (lda = C_in), B = the pointwise weights with the second BN folded in
 /// (packed in `prepare`), bias + ReLU in the epilogue, writes the output rows.
-/// Tile: as many output rows as fit in `tileBytes` (at least one), and no more than an even
-/// share of the image when several threads run, so both cores get work on 7x7 and 14x14.
-/// Threads: tasks own disjoint runs of tiles over (image, row) and a tile buffer each; every
+/// Tasks and tiles (`FusedTilePlan`): tasks own equal runs of output rows over (image, row), two
+/// per thread; each task cuts its run into tiles of equal height that fit in `tileBytes`.
+/// Threads: tasks own disjoint rows and a tile buffer each; every
 /// output is computed the same way whatever the tile or task split (the GEMM's K blocking
 /// does not depend on the rows), so any thread count gives bitwise the same output.
 struct SeparableBlockFused<Target: ISATarget>: KernelVariant {

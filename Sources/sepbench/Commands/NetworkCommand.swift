@@ -316,8 +316,10 @@ struct NetworkCommand: ParsableCommand {
     let byThreads = { (times: [Int: Double]) in
       times.keys.sorted().map { "\(ms(times[$0]!)) on \($0) thread(s)" }.joined(separator: ", ")
     }
+    let timed = steps.planarStems.map { "\($0.variant.id) \(ms($0.nanoseconds))" }
+    let planar = (timed + (steps.note.map { [$0] } ?? [])).joined(separator: ", ")
     return
-      "Input image: reorder \(ms(steps.reorder)), then the fastest NHWC stem \(byThreads(steps.nhwcStem)); or the stem reading NCHW (\(PlanarInputStem.family)) \(steps.note ?? byThreads(steps.planarStem))"
+      "Input image: reorder \(ms(steps.reorder)), then the fastest NHWC stem \(byThreads(steps.nhwcStem)); or a stem reading NCHW: \(planar)"
   }
 
   static func scientific(_ value: Double) -> String {

@@ -64,7 +64,10 @@ import Testing
   /// threads (not asked) is never taken.
   @Test func theStemReadsTheImageItselfWhereThatBeatsReorderPlusStem() throws {
     let faster = InputStepTimings(
-      reorder: 5, nhwcStem: [1: 1, 2: 1], planarStem: [1: 9, 2: 4, 4: 0.5])
+      reorder: 5, nhwcStem: [1: 1, 2: 1],
+      planarStems: [
+        planar(.avx2, threads: 1, 9), planar(.avx2, threads: 2, 4), planar(.avx2, threads: 4, 0.5),
+      ])
     let plan = try NetworkPlanner.plan(
       .separable, stages: stages, threads: 2, timings: bothLayouts, layouts: [.nhwc],
       inputSteps: faster)
@@ -75,7 +78,9 @@ import Testing
     #expect(plan.reorderNanoseconds == nil)
     #expect(plan.aloneTotal == 12 * 14 + 4)
 
-    let slower = InputStepTimings(reorder: 5, nhwcStem: [1: 1], planarStem: [1: 7, 2: 6.5])
+    let slower = InputStepTimings(
+      reorder: 5, nhwcStem: [1: 1],
+      planarStems: [planar(.avx2, threads: 1, 7), planar(.avx2, threads: 2, 6.5)])
     let kept = try NetworkPlanner.plan(
       .separable, stages: stages, threads: 2, timings: bothLayouts, layouts: [.nhwc],
       inputSteps: slower)
@@ -88,8 +93,33 @@ import Testing
     // a 1 ns planar stem makes NHWC 12 * 14 + 1 = 169, still slower than NCHW.
     let either = try NetworkPlanner.plan(
       .separable, stages: stages, threads: 1, timings: bothLayouts,
-      inputSteps: InputStepTimings(reorder: 5, nhwcStem: [1: 1], planarStem: [1: 1]))
+      inputSteps: InputStepTimings(
+        reorder: 5, nhwcStem: [1: 1], planarStems: [planar(.avx2, threads: 1, 1)]))
     #expect(either.layout == .nchw && either.reorders == 0 && !either.stemReadsPlanarInput)
+  }
+
+  /// Planar stems of two ISAs: the faster one that this CPU runs is taken, on its threads.
+  @Test(.enabled(if: ISA.avx512.isSupported, "needs AVX-512"))
+  func thePlanarStemOfAnyISAThisCPURunsCanWin() throws {
+    let steps = InputStepTimings(
+      reorder: 5, nhwcStem: [1: 1, 2: 1],
+      planarStems: [
+        planar(.avx2, threads: 2, 4), planar(.avx512, threads: 1, 3),
+        planar(.avx512, threads: 2, 3.5),
+      ])
+    let plan = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 2, timings: bothLayouts, layouts: [.nhwc],
+      inputSteps: steps)
+    #expect(plan.choices["conv1"]?.variant.id == "conv_block.planar-direct-avx512.nhwc")
+    #expect(plan.choices["conv1"]?.aloneNanoseconds == 3)
+    #expect(plan.stemReadsPlanarInput && plan.reorders == 0)
+  }
+
+  private func planar(_ isa: ISA, threads: Int, _ nanoseconds: Double)
+    -> InputStepTimings.PlanarStem
+  {
+    InputStepTimings.PlanarStem(
+      PlanarInputStems.variant(isa: isa, threads: threads)!, nanoseconds: nanoseconds)
   }
 
   @Test func eachStageTakesItsFastestKernelOnOneOrTheAskedThreads() throws {
