@@ -6,8 +6,8 @@
 /// 512-channel and 28x28 256-channel MobileNetV1 blocks, 2 threads) measured this 2-4 % faster
 /// than tiles of a fixed height handed out in runs (14 rows as 6, 3, 3 and 2), 4-9 % faster
 /// than four equal tasks and 3-5 % faster than two; eight per thread gained nothing more.
-/// A task cuts its run into tiles of at most `tileRows` rows and of equal height (within one
-/// row), never across an image. Each task has one tile buffer of `tileFloats` floats.
+/// A task cuts its run, per image, into tiles of at most `tileRows` rows and of equal height
+/// (within one row), never across an image. Each task has one tile buffer of `tileFloats` floats.
 ///
 /// No ISA code: every target's fused kernel walks the same plan.
 package struct FusedTilePlan: Sendable {

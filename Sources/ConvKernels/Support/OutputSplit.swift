@@ -1,16 +1,18 @@
 /// How a threaded kernel divides a `rows x columns` output among tasks: along one axis only,
-/// in whole quanta (register tiles), and never along the reduction, so every output element
-/// is computed the same way whatever the thread count (bitwise identical results).
+/// in whole quanta (the kernel's choice: tile rows, panel widths), and never along the
+/// reduction, so every output element is computed the same way whatever the thread count
+/// (bitwise identical results).
 ///
 /// The preferred axis is used unless it leaves some threads idle or over 10 % more work on the
 /// busiest one than the other axis would: with few pixels (7x7, 14x14) the channels are split
 /// instead, so both cores stay busy.
 ///
 /// With several threads a kernel may ask for up to `tasksPerThread` tasks per thread, which the
-/// pool hands out as threads come free: on a 2-vCPU guest, whose second vCPU the host often
-/// runs late or slowly, eight tasks beat a static split in two where tasks share nothing
-/// (the pointwise GEMM, the planar stem). Where every task pays a fixed cost (Winograd's and
-/// im2col's per-task transforms and workspaces) more tasks cost more: `sepbench ab` on the
+/// pool hands out as threads come free. On a 2-vCPU guest, whose second vCPU the host often
+/// runs late or slowly, 4 x threads tasks beat a static split where a task costs nothing
+/// beyond its outputs (the NHWC pointwise GEMM, the AVX-512 direct convolution, the AVX2
+/// `planar-im2col` stem, whose gathered rows are per block). Where a task pays a fixed cost (the Winograd and im2col convolutions
+/// transform or gather whole inputs per task) more tasks cost more: `sepbench ab` on the
 /// MobileNetV1 shapes on 2 threads measured those 10-80 % slower with four tasks per thread.
 package struct OutputSplit: Sendable {
   package enum Axis: Sendable { case rows, columns }

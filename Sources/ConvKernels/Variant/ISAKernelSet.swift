@@ -65,7 +65,4 @@ public protocol ISAKernelSet: Sendable {
   /// The note of `winogradConv` on `problem`: its tiles and workspace.
   static func winogradNote(_ problem: ConvProblem, transform: WinogradTransform, threads: Int)
     -> String
-
-  /// The note of `separableFused` on `problem`: its tile and task count.
-  static func fusedNote(_ problem: ConvProblem, threads: Int, tileBytes: Int) -> String
 }

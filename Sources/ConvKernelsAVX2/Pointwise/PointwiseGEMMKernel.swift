@@ -34,6 +34,9 @@ package final class PointwiseGEMMKernel: PreparedKernel {
   let workspace: AlignedBuffer?
   /// NHWC: tasks per thread.
   static let tasksPerThread = 4
+  /// NHWC: pixels per quantum of a split (the GEMM tiles any row count evenly, so the quantum
+  /// only bounds how unequal tasks can be).
+  static let pixelQuantum = 6
 
   /// - Parameters:
   ///   - problem: a pointwise problem.
@@ -57,7 +60,8 @@ package final class PointwiseGEMMKernel: PreparedKernel {
       weights = nil
       bias = nil
       split = OutputSplit(
-        rows: problem.batch * hw, rowQuantum: 6, columns: cout, columnQuantum: GEMM.nr,
+        rows: problem.batch * hw, rowQuantum: Self.pixelQuantum, columns: cout,
+        columnQuantum: GEMM.nr,
         threads: threads, tasksPerThread: Self.tasksPerThread)
       blockColumns = 0
       workspace = nil

@@ -89,10 +89,6 @@ public enum ISAKernels: ISAKernelSet {
       pool: pool)
   }
 
-  public static func fusedNote(_ problem: ConvProblem, threads: Int, tileBytes: Int) -> String {
-    FusedTilePlan(problem, threads: threads, tileBytes: tileBytes).note
-  }
-
   public static func winogradConv(
     _ problem: ConvProblem, transform: WinogradTransform, threads: Int, pool: WorkerPool,
     weights: [Float], bias: [Float]?, relu: Bool

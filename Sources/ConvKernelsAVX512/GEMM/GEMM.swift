@@ -30,7 +30,8 @@ import ConvKernels
 /// Threads: as in the AVX2 GEMM, callers split rows or columns (at multiples of 16), never
 /// K, so results are bitwise identical for any thread count.
 package enum GEMM {
-  /// Rows of the register tiles (also the row quantum of thread splits).
+  /// Rows of the register tiles (the row quantum of most thread splits; any row count runs as
+  /// balanced tiles, so a split may use a smaller one).
   static let mr = 12
   /// Width of a B panel.
   static let nr = 16

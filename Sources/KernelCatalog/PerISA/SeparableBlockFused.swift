@@ -8,8 +8,9 @@ import ConvKernels
 /// Stages: `DepthwiseRowsNHWC` with BN + ReLU in its epilogue writes the tile; `GEMM.multiply`
 /// with A = the tile (lda = C_in), B = the pointwise weights with the second BN folded in
 /// (packed in `prepare`), bias + ReLU in the epilogue, writes the output rows.
-/// Tasks and tiles (`FusedTilePlan`): tasks own equal runs of output rows over (image, row), two
-/// per thread; each task cuts its run into tiles of equal height that fit in `tileBytes`.
+/// Tasks and tiles (`FusedTilePlan`): tasks own equal runs of output rows over (image, row), four
+/// per thread; each task cuts its run, per image, into tiles of equal height that fit in
+/// `tileBytes` (at least one row each).
 /// Threads: tasks own disjoint rows and a tile buffer each; every
 /// output is computed the same way whatever the tile or task split (the GEMM's K blocking
 /// does not depend on the rows), so any thread count gives bitwise the same output.
@@ -32,7 +33,7 @@ struct SeparableBlockFused<Target: ISATarget>: KernelVariant {
   func unsupportedReason(_ problem: ConvProblem) -> String? { nil }
 
   func note(for problem: ConvProblem) -> String? {
-    Target.Kernels.fusedNote(problem, threads: threads, tileBytes: Self.tileBytes)
+    FusedTilePlan(problem, threads: threads, tileBytes: Self.tileBytes).note
   }
 
   func prepare(_ problem: ConvProblem, _ parameters: OpParameters, pool: WorkerPool)

@@ -18,6 +18,10 @@ import Testing
         let problem = try ConvProblem(
           descriptor: "n\(batch)c\(channels)h\(height)w\(height)o8k3s1p1")
         let plan = FusedTilePlan(problem, threads: threads, tileBytes: tileBytes)
+        let label = "n\(batch) h\(height) c\(channels) \(tileBytes) B, \(threads) threads"
+        // The buffer holds `tileRows` rows and fits the budget unless one row alone does not.
+        #expect(plan.tileFloats == plan.tileRows * height * channels, "\(label)")
+        #expect(4 * plan.tileFloats <= tileBytes || plan.tileRows == 1, "\(label)")
         var seen = Array(repeating: 0, count: batch * height)
         var taskRows: [Int] = []
         for task in 0..<plan.tasks {
@@ -28,8 +32,16 @@ import Testing
             #expect(rows.lowerBound >= 0 && rows.upperBound <= height)
             for row in rows { seen[image * height + row] += 1 }
           }
+          // Within one image, a task's tiles follow each other and differ by at most a row.
+          for image in Set(mine.map(\.image)) {
+            let segment = mine.filter { $0.image == image }.map(\.rows)
+            for (a, b) in zip(segment, segment.dropFirst()) {
+              #expect(a.upperBound == b.lowerBound, "\(label)")
+            }
+            let heights = segment.map(\.count)
+            #expect(heights.max()! - heights.min()! <= 1, "\(label) task \(task): \(heights)")
+          }
         }
-        let label = "n\(batch) h\(height) c\(channels) \(tileBytes) B, \(threads) threads"
         #expect(seen.allSatisfy { $0 == 1 }, "\(label)")
         #expect(taskRows.max()! - taskRows.min()! <= 1, "\(label): \(taskRows)")
         #expect(plan.tasks == (threads == 1 ? 1 : min(4 * threads, batch * height)), "\(label)")
