@@ -41,6 +41,9 @@ public struct NetworkMetadata: Codable, Sendable {
   /// The tolerance rule of the end-to-end check, in words.
   public var tolerance = NetworkMetadata.toleranceRule
   public var plans: [NetworkPlanSummary] = []
+  /// The layers whose two closest kernels were timed inside the network (`NetworkRefinement`),
+  /// and which was kept.
+  public var inNetworkChoices: [NetworkRefinement.Decision] = []
   /// Percent of the machine's CPU time that the hypervisor stole while the networks were
   /// timed (`CPUTimeSample`); nil where `/proc/stat` cannot be read, or nothing was timed.
   public var stealPercent: Double?

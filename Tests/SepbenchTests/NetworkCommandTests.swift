@@ -102,6 +102,14 @@ import Testing
     #expect((b03["source"] as? String)?.hasSuffix("/run") == true)
     let b04 = try #require(stages.first { $0["stage"] as? String == "b04" })
     #expect(b04["source"] as? String == "tuned")
+    // Layers timed with two kernels inside the network run the one kept.
+    let settled = try #require(meta["inNetworkChoices"] as? [[String: Any]])
+    for choice in settled {
+      let stage = try #require(
+        stages.first { $0["stage"] as? String == choice["stage"] as? String })
+      #expect(choice["kept"] as? String == stage["variant"] as? String, "\(choice)")
+      #expect(choice["kept"] as? String != choice["dropped"] as? String, "\(choice)")
+    }
     // The folder's shape was not tuned again.
     let tuning = try CSVTable(
       parsing: String(contentsOf: out.appendingPathComponent("net/tuning.csv"), encoding: .utf8))

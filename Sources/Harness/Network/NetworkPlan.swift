@@ -88,25 +88,13 @@ public enum NetworkPlanner {
     for layout in layouts.sorted() {
       var choices: [String: StageChoice] = [:]
       for stage in stages {
-        guard let op = stage.op, let problem = stage.problem else { continue }
-        let candidates = timings.filter { timing in
-          timing.shape == problem.descriptor && timing.op == op && timing.layout == layout
-            && (timing.threads == 1 || timing.threads == threads)
-            && VariantRegistry.family(op: op, named: timing.family).map {
-              // A folder from another machine may time families this CPU cannot run.
-              $0.isa.isSupported && $0.layouts.contains(layout)
-                && form.admits($0.algorithm, block: problem, isBlock: stage.isBlock)
-            } ?? false
-        }
-        guard let fastest = candidates.min(by: { $0.median < $1.median }),
-          let family = VariantRegistry.family(op: op, named: fastest.family)
-        else {
+        guard stage.op != nil else { continue }
+        let ranked = Self.ranked(stage, form: form, layout: layout, threads: threads, timings)
+        guard let fastest = ranked.first else {
           missing.append("\(stage.name) (\(layout.rawValue))")
           break
         }
-        choices[stage.name] = StageChoice(
-          stage: stage.name, variant: family.init(layout: layout, threads: fastest.threads),
-          aloneNanoseconds: fastest.median, source: fastest.source)
+        choices[stage.name] = fastest
       }
       guard choices.count == stages.filter({ $0.op != nil }).count else { continue }
       var reorder: Double?
@@ -144,6 +132,59 @@ public enum NetworkPlanner {
       )
     }
     return best
+  }
+
+  /// For each stage of `plan` whose fastest other candidate (another family or thread count,
+  /// in the plan's layout, as `plan` would choose) took at most `tolerance` more time alone
+  /// than the chosen kernel, that candidate: a kernel that may run faster inside the network
+  /// than alone suggests (`NetworkRefinement`). A stem that reads the planar image has none.
+  public static func alternatives(
+    to plan: NetworkPlan, stages: [NetworkStage], timings: [LayerTiming], tolerance: Double
+  ) -> [String: StageChoice] {
+    var alternatives: [String: StageChoice] = [:]
+    for stage in stages {
+      guard let chosen = plan.choices[stage.name],
+        !(chosen.variant is any PlanarInputVariant)
+      else { continue }
+      let other = ranked(
+        stage, form: plan.form, layout: plan.layout, threads: plan.threads, timings
+      )
+      .first { $0.variant.id != chosen.variant.id }
+      if let other, other.aloneNanoseconds <= chosen.aloneNanoseconds * (1 + tolerance) {
+        alternatives[stage.name] = other
+      }
+    }
+    return alternatives
+  }
+
+  /// The candidates of `stage` in `layout`, fastest alone first: timed variants on 1 or
+  /// `threads` threads of a family this CPU runs that has the layout and computes with an
+  /// algorithm `form` admits; one (the fastest) per variant.
+  static func ranked(
+    _ stage: NetworkStage, form: NetworkForm, layout: Layout, threads: Int,
+    _ timings: [LayerTiming]
+  ) -> [StageChoice] {
+    guard let op = stage.op, let problem = stage.problem else { return [] }
+    var fastest: [String: StageChoice] = [:]
+    for timing in timings
+    where timing.shape == problem.descriptor && timing.op == op && timing.layout == layout
+      && (timing.threads == 1 || timing.threads == threads)
+    {
+      // A folder from another machine may time families this CPU cannot run.
+      guard let family = VariantRegistry.family(op: op, named: timing.family),
+        family.isa.isSupported && family.layouts.contains(layout)
+          && form.admits(family.algorithm, block: problem, isBlock: stage.isBlock)
+      else { continue }
+      let choice = StageChoice(
+        stage: stage.name, variant: family.init(layout: layout, threads: timing.threads),
+        aloneNanoseconds: timing.median, source: timing.source)
+      if choice.aloneNanoseconds < fastest[choice.variant.id]?.aloneNanoseconds ?? .infinity {
+        fastest[choice.variant.id] = choice
+      }
+    }
+    return fastest.values.sorted {
+      ($0.aloneNanoseconds, $0.variant.id) < ($1.aloneNanoseconds, $1.variant.id)
+    }
   }
 }
 

@@ -186,8 +186,18 @@ struct NetworkCommand: ParsableCommand {
           stages, weights: weights, input: input.values)
       }
       for t in threads {
-        let plan = try NetworkPlanner.plan(
+        let planned = try NetworkPlanner.plan(
           form, stages: stages, threads: t, timings: timings, inputSteps: inputSteps)
+        let refinement = NetworkRefinement(
+          planned,
+          alternatives: NetworkPlanner.alternatives(
+            to: planned, stages: stages, timings: timings, tolerance: Self.closeAlone),
+          stages: stages, weights: weights, input: input, timer: Self.refinementTimer)
+        for decision in refinement.decisions {
+          StandardStreams.error(Self.describe(decision) + "\n")
+        }
+        metadata.inNetworkChoices += refinement.decisions
+        let plan = refinement.plan
         metadata.plans.append(NetworkPlanSummary(plan, order: stages))
         let network = CompiledNetwork(plan: plan, stages: stages, weights: weights, input: input)
         let check = NetworkValidation(network, reference: references[referenceForm]!)
@@ -306,6 +316,20 @@ struct NetworkCommand: ParsableCommand {
       )
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// Kernels within this fraction of a layer's fastest alone are timed inside the network too.
+  static let closeAlone = 0.10
+  /// The passes that settle close kernels inside the network (`NetworkRefinement`).
+  static let refinementTimer = NetworkTimer(warmUpNanoseconds: 50_000_000, repetitions: 30)
+
+  /// One line on a layer timed with two kernels inside its network.
+  static func describe(_ decision: NetworkRefinement.Decision) -> String {
+    let ms = { (ns: Double) in
+      String(format: "%.3f ms", locale: Locale(identifier: "en_US_POSIX"), ns / 1e6)
+    }
+    return
+      "In the \(decision.model) network on \(decision.threads) thread(s), \(decision.stage): \(decision.kept) \(ms(decision.keptNanoseconds)), kept over \(decision.dropped) \(ms(decision.droppedNanoseconds))"
   }
 
   /// One line on the input image's two paths into an NHWC network, timed alone side by side.

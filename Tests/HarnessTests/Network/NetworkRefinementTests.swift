@@ -1,0 +1,106 @@
+import ConvKernels
+import Harness
+import KernelCatalog
+import Testing
+
+@Suite struct NetworkRefinementTests {
+  let stages = try! MobileNetV1.model(width: 0.25, resolution: 32).stages(.separable)
+
+  func timing(_ stage: String, _ family: String, threads: Int = 1, _ ns: Double) -> LayerTiming {
+    let stage = stages.first { $0.name == stage }!
+    return LayerTiming(
+      shape: stage.problem!.descriptor, op: stage.op!, family: family, layout: .nchw,
+      threads: threads, median: ns, source: "test")
+  }
+
+  /// Every kernel stage at 10 ns in NCHW with its usual family; then b03's `unfused` at 10.5
+  /// (5 % slower alone: close), b04's at 12 (20 %: not close), b05's on 2 threads at 9 when
+  /// the plan is for 1 (not a candidate), and b06's naive at 10.9 on 1 and 9.5 on 2 threads.
+  var timings: [LayerTiming] {
+    stages.filter { $0.op != nil }.map {
+      timing($0.name, $0.op == .pw ? "packed-gemm" : "bn-folded", 10)
+    } + [
+      timing("b03", "unfused", 10.5), timing("b04", "unfused", 12),
+      timing("b05", "unfused", threads: 2, 9), timing("b06", "naive", 10.9),
+    ]
+  }
+
+  @Test func alternativesAreTheClosestOtherKernelWithinTheTolerance() throws {
+    let plan = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 1, timings: timings, layouts: [.nchw])
+    let alternatives = NetworkPlanner.alternatives(
+      to: plan, stages: stages, timings: timings, tolerance: 0.10)
+    #expect(alternatives.keys.sorted() == ["b03", "b06"])
+    #expect(alternatives["b03"]?.variant.id == "sep_block.unfused.nchw")
+    #expect(alternatives["b03"]?.aloneNanoseconds == 10.5)
+    #expect(alternatives["b06"]?.variant.id == "sep_block.naive.nchw")
+    // A wider tolerance takes b04 too; none for a stem that reads the planar image.
+    let wider = NetworkPlanner.alternatives(
+      to: plan, stages: stages, timings: timings, tolerance: 0.25)
+    #expect(wider.keys.sorted() == ["b03", "b04", "b06"])
+  }
+
+  @Test func aStemReadingThePlanarImageHasNoAlternative() throws {
+    let planned = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 1,
+      timings: timings + [timing("conv1", "bn-folded", 10.1)], layouts: [.nchw])
+    let planar = try #require(PlanarInputStems.variant(isa: .avx2, threads: 1))
+    let plan = planned.replacing([
+      "conv1": StageChoice(stage: "conv1", variant: planar, aloneNanoseconds: 9, source: "test")
+    ])
+    let alternatives = NetworkPlanner.alternatives(
+      to: plan, stages: stages, timings: timings, tolerance: 1)
+    #expect(alternatives["conv1"] == nil)
+    #expect(alternatives["b03"] != nil)
+  }
+
+  /// Naive against the fast kernel inside the network: the naive kernel is many times slower
+  /// on every machine, so the fast one is kept whichever side of the swap it is on.
+  @Test func theKernelFasterInsideTheNetworkIsKept() throws {
+    let (network, stages, weights) = try NetworkFixture.compile(
+      .separable, width: 0.25, resolution: 32, layout: .nchw)
+    let fast = try #require(network.plan.choices["b02"])
+    let slow = StageChoice(
+      stage: "b02",
+      variant: VariantRegistry.family(op: .sepBlock, named: "naive")!
+        .init(layout: .nchw, threads: 1),
+      aloneNanoseconds: 1, source: "test")
+    let timer = NetworkTimer(warmUpNanoseconds: 0, repetitions: 5)
+
+    let keep = NetworkRefinement(
+      network.plan, alternatives: ["b02": slow], stages: stages, weights: weights,
+      input: network.input, timer: timer)
+    #expect(keep.plan.choices["b02"]?.variant.id == fast.variant.id)
+    #expect(keep.plan.choices["b02"]?.source == fast.source)
+
+    let swap = NetworkRefinement(
+      network.plan.replacing(["b02": slow]), alternatives: ["b02": fast], stages: stages,
+      weights: weights, input: network.input, timer: timer)
+    #expect(swap.plan.choices["b02"]?.variant.id == fast.variant.id)
+    #expect(swap.plan.choices["b02"]?.source == fast.source)
+
+    for decision in [keep.decisions, swap.decisions].map({ $0.first }) {
+      let decision = try #require(decision)
+      #expect(decision.stage == "b02" && decision.model == "separable" && decision.threads == 1)
+      #expect(decision.kept == fast.variant.id && decision.dropped == slow.variant.id)
+      #expect(decision.keptNanoseconds < decision.droppedNanoseconds)
+    }
+    #expect(keep.decisions.count == 1 && swap.decisions.count == 1)
+    // Every other stage keeps the plan's kernel.
+    for (name, choice) in network.plan.choices where name != "b02" {
+      #expect(swap.plan.choices[name]?.variant.id == choice.variant.id)
+    }
+  }
+
+  @Test func noAlternativesLeaveThePlanUntimed() throws {
+    let (network, stages, weights) = try NetworkFixture.compile(
+      .separable, width: 0.25, resolution: 32, layout: .nchw)
+    let refinement = NetworkRefinement(
+      network.plan, alternatives: [:], stages: stages, weights: weights, input: network.input,
+      timer: NetworkTimer(warmUpNanoseconds: 0, repetitions: 1))
+    #expect(refinement.decisions.isEmpty)
+    #expect(
+      refinement.plan.choices.mapValues(\.variant.id)
+        == network.plan.choices.mapValues(\.variant.id))
+  }
+}
