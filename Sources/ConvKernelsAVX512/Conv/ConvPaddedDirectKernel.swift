@@ -104,25 +104,10 @@ package final class ConvPaddedDirectKernel: PreparedKernel {
     _ src: UnsafePointer<Float>, image: Int, row: Int, _ p: ConvProblem,
     into to: UnsafeMutablePointer<Float>
   ) {
-    let (channels, width) = (p.inChannels, p.width)
-    let planeFloats = p.height * width
-    let first = src + image * channels * planeFloats + row * width
-    if channels == 3 {
-      // An RGB image, the channel loop unrolled (a 3-trip inner loop costs several times the
-      // copy: see the network's `ReorderKernel`).
-      let (red, green, blue) = (first, first + planeFloats, first + 2 * planeFloats)
-      var out = to
-      for w in 0..<width {
-        out[0] = red[w]
-        out[1] = green[w]
-        out[2] = blue[w]
-        out += 3
-      }
-      return
-    }
-    for w in 0..<width {
-      for c in 0..<channels { to[w * channels + c] = first[c * planeFloats + w] }
-    }
+    let planeFloats = p.height * p.width
+    PlaneInterleave.copy(
+      src + image * p.inChannels * planeFloats + row * p.width, planeStride: planeFloats,
+      channels: p.inChannels, pixels: p.width, into: to)
   }
 
   /// Output rows `rows` (image-major: row `n * outHeight + oh`) and channels `columns`.
