@@ -22,6 +22,11 @@ package struct OutputSplit: Sendable {
   package let columns: Int
   package let rowQuantum: Int
   package let columnQuantum: Int
+  /// Tasks per thread where a kernel wants the pool to balance uneven threads (see above):
+  /// the pointwise GEMM, the direct convolution, the planar stem, the fused separable block and
+  /// the depthwise split.
+  package static let balancingTasksPerThread = 4
+
   /// Number of tasks (1...threads * tasksPerThread).
   package let tasks: Int
 

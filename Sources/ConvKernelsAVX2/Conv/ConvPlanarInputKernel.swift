@@ -14,8 +14,9 @@ import ConvKernels
 /// first.
 ///
 /// Threads split the output pixels (multiples of the GEMM's rows) or the channels
-/// (`OutputSplit`, its axis chosen for `threads`), into up to `tasksPerThread` tasks per
-/// thread, handed out as threads ask for them. As the first stage of
+/// (`OutputSplit`, its axis chosen for `threads`), into up to
+/// `OutputSplit.balancingTasksPerThread` tasks per thread, handed out as threads ask for
+/// them. As the first stage of
 /// a network the stem often starts while a worker is still waking (the pool slept through a
 /// one-thread pass); with smaller tasks a late worker still takes a share. One task per thread
 /// against four, six alternated runs of `sepbench network mobilenet-v1 --threads 1,2 --twin
@@ -33,8 +34,6 @@ package final class ConvPlanarInputKernel: PreparedKernel {
 
   /// Bytes of gathered rows per block.
   static let blockBudget = 24 * 1024
-  /// Tasks per thread when there is more than one thread.
-  static let tasksPerThread = 4
 
   /// - Parameters:
   ///   - problem: a convolution with `groups == 1`.
@@ -54,7 +53,7 @@ package final class ConvPlanarInputKernel: PreparedKernel {
     split = OutputSplit(
       rows: problem.batch * problem.outHeight * problem.outWidth, rowQuantum: GEMM.mr,
       columns: problem.outChannels, columnQuantum: GEMM.nr,
-      threads: threads, tasksPerThread: Self.tasksPerThread)
+      threads: threads, tasksPerThread: OutputSplit.balancingTasksPerThread)
     blockPixels = max(GEMM.mr, Self.blockBudget / (4 * depth) / GEMM.mr * GEMM.mr)
     workspace = AlignedBuffer(count: split.tasks * blockPixels * depth)
   }

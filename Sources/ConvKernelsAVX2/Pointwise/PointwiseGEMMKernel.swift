@@ -32,8 +32,6 @@ package final class PointwiseGEMMKernel: PreparedKernel {
   /// NCHW: pixels packed per block, and one workspace of that many columns per task.
   let blockColumns: Int
   let workspace: AlignedBuffer?
-  /// NHWC: tasks per thread.
-  static let tasksPerThread = 4
   /// NHWC: pixels per quantum of a split (the GEMM tiles any row count evenly, so the quantum
   /// only bounds how unequal tasks can be).
   static let pixelQuantum = 6
@@ -62,7 +60,7 @@ package final class PointwiseGEMMKernel: PreparedKernel {
       split = OutputSplit(
         rows: problem.batch * hw, rowQuantum: Self.pixelQuantum, columns: cout,
         columnQuantum: GEMM.nr,
-        threads: threads, tasksPerThread: Self.tasksPerThread)
+        threads: threads, tasksPerThread: OutputSplit.balancingTasksPerThread)
       blockColumns = 0
       workspace = nil
     case .nchw:

@@ -68,7 +68,8 @@ package final class ConvPaddedDirectKernel: PreparedKernel {
     padded = AlignedBuffer(count: p.batch * paddedHeight * paddedWidth * p.inChannels)
     split = OutputSplit(
       rows: p.batch * p.outHeight, rowQuantum: 1, columns: p.outChannels,
-      columnQuantum: 2 * GEMM.nr, threads: threads, tasksPerThread: 4)
+      columnQuantum: 2 * GEMM.nr, threads: threads,
+      tasksPerThread: OutputSplit.balancingTasksPerThread)
     let rowInput = p.stride * paddedWidth * p.inChannels
     blockRows = max(1, Self.blockInputFloats / rowInput)
     copyTasks = min(threads, p.batch * p.height)

@@ -73,32 +73,32 @@ public struct InputStepTimings: Sendable {
     }
 
     // Each ISA's planar stem on every thread count, or on none of them, with the reason.
-    var planar: [(variant: any PlanarInputVariant, kernel: TimedKernel)] = []
-    var notes: [String] = []
-    for isa in ISA.allCases {
-      var mine: [(variant: any PlanarInputVariant, kernel: TimedKernel)] = []
+    typealias Candidate = (variant: any PlanarInputVariant, kernel: TimedKernel)
+    func candidates(_ isa: ISA) -> (candidates: [Candidate], note: String?) {
+      var candidates: [Candidate] = []
       for t in threads {
         guard let variant = PlanarInputStems.variant(isa: isa, threads: t) else { break }
         if let reason = variant.unsupportedReason(problem) {
-          notes.append("\(variant.id) \(reason)")
-          mine = []
-          break
+          return ([], "\(variant.id) \(reason)")
         }
         let kernel = variant.prepare(problem, reference.parameters, pool: .with(threads: t))
         let written = Tensor(shape: stem.outputShape, layout: .nhwc, value: .nan)
         kernel.run(reference.input.pointer, written.pointer)
         let check = reference.compare(written, errorGrowth: type(of: variant).errorGrowth)
         guard check.passed else {
-          notes.append(
+          return (
+            [],
             "\(variant.id) failed its check: max error \(check.maxAbsError), allowed \(check.tolerance), \(check.nonFiniteOutputs) outputs not finite"
           )
-          mine = []
-          break
         }
-        mine.append((variant, TimedKernel(kernel: kernel, src: reference.input, dst: written)))
+        candidates.append(
+          (variant, TimedKernel(kernel: kernel, src: reference.input, dst: written)))
       }
-      planar += mine
+      return (candidates, nil)
     }
+    let byISA = ISA.allCases.map(candidates)
+    let planar = byISA.flatMap(\.candidates)
+    let notes = byISA.compactMap(\.note)
 
     let medians = Self.medians(
       sampler.sampleRoundRobin([reorder] + nhwc.map(\.kernel) + planar.map(\.kernel)))

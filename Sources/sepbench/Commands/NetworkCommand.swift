@@ -323,20 +323,21 @@ struct NetworkCommand: ParsableCommand {
   /// The passes that settle close kernels inside the network (`NetworkRefinement`).
   static let refinementTimer = NetworkTimer(warmUpNanoseconds: 50_000_000, repetitions: 30)
 
+  /// `ns` nanoseconds as milliseconds with three decimals, e.g. `0.123 ms`.
+  static func milliseconds(_ ns: Double) -> String {
+    String(format: "%.3f ms", locale: Locale(identifier: "en_US_POSIX"), ns / 1e6)
+  }
+
   /// One line on a layer timed with two kernels inside its network.
   static func describe(_ decision: NetworkRefinement.Decision) -> String {
-    let ms = { (ns: Double) in
-      String(format: "%.3f ms", locale: Locale(identifier: "en_US_POSIX"), ns / 1e6)
-    }
+    let ms = milliseconds
     return
       "In the \(decision.model) network on \(decision.threads) thread(s), \(decision.stage): \(decision.kept) \(ms(decision.keptNanoseconds)), kept over \(decision.dropped) \(ms(decision.droppedNanoseconds))"
   }
 
   /// One line on the input image's two paths into an NHWC network, timed alone side by side.
   static func describe(_ steps: InputStepTimings) -> String {
-    let ms = { (ns: Double) in
-      String(format: "%.3f ms", locale: Locale(identifier: "en_US_POSIX"), ns / 1e6)
-    }
+    let ms = milliseconds
     let byThreads = { (times: [Int: Double]) in
       times.keys.sorted().map { "\(ms(times[$0]!)) on \($0) thread(s)" }.joined(separator: ", ")
     }
