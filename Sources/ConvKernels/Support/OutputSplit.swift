@@ -11,9 +11,10 @@
 /// pool hands out as threads come free. On a 2-vCPU guest, whose second vCPU the host often
 /// runs late or slowly, 4 x threads tasks beat a static split where a task costs nothing
 /// beyond its outputs (the NHWC pointwise GEMM, the AVX-512 direct convolution, the AVX2
-/// `planar-im2col` stem, whose gathered rows are per block). Where a task pays a fixed cost (the Winograd and im2col convolutions
-/// transform or gather whole inputs per task) more tasks cost more: `sepbench ab` on the
-/// MobileNetV1 shapes on 2 threads measured those 10-80 % slower with four tasks per thread.
+/// planar stems, whose gathered rows are per block or per group of pixels). Where a task pays
+/// a fixed cost (the Winograd and im2col convolutions transform or gather whole inputs per
+/// task) more tasks cost more: `sepbench ab` on the MobileNetV1 shapes on 2 threads measured
+/// those 10-80 % slower with four tasks per thread.
 package struct OutputSplit: Sendable {
   package enum Axis: Sendable { case rows, columns }
 

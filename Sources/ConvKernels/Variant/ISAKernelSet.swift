@@ -35,10 +35,11 @@ public protocol ISAKernelSet: Sendable {
   ) -> any PreparedKernel
 
   /// A KxK convolution that reads an NCHW input and writes an NHWC output, with an optional
-  /// bias and ReLU: the stem of an NHWC network that takes its image planar.
+  /// bias and ReLU: the stem of an NHWC network that takes its image planar. `algorithm` is
+  /// one the target builds (the catalog lists them per target).
   static func planarInputConv(
-    _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights: [Float], bias: [Float]?,
-    relu: Bool
+    _ problem: ConvProblem, algorithm: PlanarStemAlgorithm, threads: Int, pool: WorkerPool,
+    weights: [Float], bias: [Float]?, relu: Bool
   ) -> any PreparedKernel
 
   /// A separable block with BN folded into both stages' epilogues and the full depthwise

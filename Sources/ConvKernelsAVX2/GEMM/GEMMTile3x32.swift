@@ -89,13 +89,14 @@ struct GEMMTile3x32 {
     }
   }
 
-  /// `kc` steps of the rank-1 update: `C[i][j] += a_i[k] * B[k][j]` for k in 0..<kc, where
-  /// columns 0..<16 are the panel at `b` and columns 16..<32 the one at `b + panelStride`
-  /// (each read as 16 floats every `bStride`).
+  /// `kc` steps of the rank-1 update: `C[i][j] += a_i[depth.offset(k)] * B[k][j]` for k in
+  /// 0..<kc, where columns 0..<16 are the panel at `b` and columns 16..<32 the one at
+  /// `b + panelStride` (each read as 16 floats every `bStride`).
   @inline(__always)
-  mutating func accumulate(
+  mutating func accumulate<Depth: GEMMDepthIndex>(
     _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
-    kc: Int, _ b: UnsafePointer<Float>, panelStride: Int, bStride: Int
+    depth: Depth = ContiguousDepth(), kc: Int, _ b: UnsafePointer<Float>, panelStride: Int,
+    bStride: Int
   ) {
     var acc00 = c00
     var acc01 = c01
@@ -111,9 +112,10 @@ struct GEMMTile3x32 {
     var acc23 = c23
     var bp = b
     for k in 0..<kc {
-      let va0 = SIMD8<Float>(repeating: a0[k])
-      let va1 = SIMD8<Float>(repeating: a1[k])
-      let va2 = SIMD8<Float>(repeating: a2[k])
+      let offset = depth.offset(k)
+      let va0 = SIMD8<Float>(repeating: a0[offset])
+      let va1 = SIMD8<Float>(repeating: a1[offset])
+      let va2 = SIMD8<Float>(repeating: a2[offset])
       var vb = SIMD8<Float>.load(bp)
       acc00.addProduct(va0, vb)
       acc10.addProduct(va1, vb)

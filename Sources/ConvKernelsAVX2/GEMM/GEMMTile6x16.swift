@@ -78,14 +78,14 @@ struct GEMMTile6x16 {
     c51 = .load(c + 5 * ldc + 8)
   }
 
-  /// `kc` steps of the rank-1 update: `C[i][j] += a_i[k] * b[k * bStride + j]` for k in
-  /// 0..<kc. Reads `a_i[0..<kc]` and 16 floats at each of `b + k * bStride` (bStride 16 for a
-  /// packed panel).
+  /// `kc` steps of the rank-1 update: `C[i][j] += a_i[depth.offset(k)] * b[k * bStride + j]`
+  /// for k in 0..<kc. Reads those elements of each `a_i` and 16 floats at each of
+  /// `b + k * bStride` (bStride 16 for a packed panel).
   @inline(__always)
-  mutating func accumulate(
+  mutating func accumulate<Depth: GEMMDepthIndex>(
     _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
     _ a3: UnsafePointer<Float>, _ a4: UnsafePointer<Float>, _ a5: UnsafePointer<Float>,
-    kc: Int, _ b: UnsafePointer<Float>, bStride: Int = 16
+    depth: Depth = ContiguousDepth(), kc: Int, _ b: UnsafePointer<Float>, bStride: Int = 16
   ) {
     var vacc00 = c00
     var vacc01 = c01
@@ -101,24 +101,25 @@ struct GEMMTile6x16 {
     var vacc51 = c51
     var bp = b
     for k in 0..<kc {
+      let offset = depth.offset(k)
       let vb0 = SIMD8<Float>.load(bp)
       let vb1 = SIMD8<Float>.load(bp + 8)
-      let va0 = SIMD8<Float>(repeating: a0[k])
+      let va0 = SIMD8<Float>(repeating: a0[offset])
       vacc00.addProduct(va0, vb0)
       vacc01.addProduct(va0, vb1)
-      let va1 = SIMD8<Float>(repeating: a1[k])
+      let va1 = SIMD8<Float>(repeating: a1[offset])
       vacc10.addProduct(va1, vb0)
       vacc11.addProduct(va1, vb1)
-      let va2 = SIMD8<Float>(repeating: a2[k])
+      let va2 = SIMD8<Float>(repeating: a2[offset])
       vacc20.addProduct(va2, vb0)
       vacc21.addProduct(va2, vb1)
-      let va3 = SIMD8<Float>(repeating: a3[k])
+      let va3 = SIMD8<Float>(repeating: a3[offset])
       vacc30.addProduct(va3, vb0)
       vacc31.addProduct(va3, vb1)
-      let va4 = SIMD8<Float>(repeating: a4[k])
+      let va4 = SIMD8<Float>(repeating: a4[offset])
       vacc40.addProduct(va4, vb0)
       vacc41.addProduct(va4, vb1)
-      let va5 = SIMD8<Float>(repeating: a5[k])
+      let va5 = SIMD8<Float>(repeating: a5[offset])
       vacc50.addProduct(va5, vb0)
       vacc51.addProduct(va5, vb1)
       bp += bStride

@@ -19,13 +19,19 @@ package enum BlockConvEngine {
     }
   }
 
-  /// The stem that reads an NCHW image and writes NHWC: im2col rows gathered from the planes,
-  /// then the GEMM.
+  /// The stem that reads an NCHW image and writes NHWC: the GEMM's tiles reading the planes in
+  /// place (`.direct`), or im2col rows gathered from the planes, then the GEMM (`.im2col`).
   package static func preparePlanarInput(
-    _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights: [Float], bias: [Float]?,
-    relu: Bool
+    _ problem: ConvProblem, algorithm: PlanarStemAlgorithm, threads: Int, pool: WorkerPool,
+    weights: [Float], bias: [Float]?, relu: Bool
   ) -> any PreparedKernel {
-    ConvPlanarInputKernel(
-      problem, threads: threads, pool: pool, weights: weights, bias: bias, relu: relu)
+    switch algorithm {
+    case .direct:
+      ConvPlanarDirectKernel(
+        problem, threads: threads, pool: pool, weights: weights, bias: bias, relu: relu)
+    case .im2col:
+      ConvPlanarInputKernel(
+        problem, threads: threads, pool: pool, weights: weights, bias: bias, relu: relu)
+    }
   }
 }

@@ -49,11 +49,12 @@ public enum ISAKernels: ISAKernelSet {
   }
 
   public static func planarInputConv(
-    _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights: [Float], bias: [Float]?,
-    relu: Bool
+    _ problem: ConvProblem, algorithm: PlanarStemAlgorithm, threads: Int, pool: WorkerPool,
+    weights: [Float], bias: [Float]?, relu: Bool
   ) -> any PreparedKernel {
     BlockConvEngine.preparePlanarInput(
-      problem, threads: threads, pool: pool, weights: weights, bias: bias, relu: relu)
+      problem, algorithm: algorithm, threads: threads, pool: pool, weights: weights, bias: bias,
+      relu: relu)
   }
 
   public static func separableChain(

@@ -20,12 +20,13 @@ package enum BlockConvEngine {
   }
 
   /// The stem that reads an NCHW image and writes NHWC: the padded direct convolution whose
-  /// copy gathers the planes.
+  /// copy gathers the planes. `.direct` is the only algorithm this target builds.
   package static func preparePlanarInput(
-    _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights: [Float], bias: [Float]?,
-    relu: Bool
+    _ problem: ConvProblem, algorithm: PlanarStemAlgorithm, threads: Int, pool: WorkerPool,
+    weights: [Float], bias: [Float]?, relu: Bool
   ) -> any PreparedKernel {
-    ConvPaddedDirectKernel(
+    precondition(algorithm == .direct, "the AVX-512 target builds no \(algorithm) planar stem")
+    return ConvPaddedDirectKernel(
       problem, threads: threads, pool: pool, weights: weights, bias: bias, relu: relu,
       planarInput: true)
   }

@@ -4,7 +4,7 @@ import KernelCatalog
 /// The two ways an NHWC network can take its NCHW image, timed alone on the stem's shape and
 /// round-robin, so that machine drift does not decide between them: the reorder followed by
 /// the stem's fastest NHWC kernel, and a stem kernel that reads the planes itself
-/// (`PlanarInputStems`, one per ISA target).
+/// (`PlanarInputStems`, one or more per ISA target).
 public struct InputStepTimings: Sendable {
   /// One planar-input stem and its median time alone.
   public struct PlanarStem: Sendable {
@@ -37,7 +37,7 @@ public struct InputStepTimings: Sendable {
   }
 
   /// Checks every candidate against the reference on `stem`'s problem (seeded like the
-  /// tuning): every ISA's planar-input stem and the registered NHWC families of the stem's
+  /// tuning): every planar-input stem of every ISA and the registered NHWC families of the stem's
   /// operator (naive excluded), on each of `threads`. Then times those that pass and the
   /// reorder round-robin with `sampler`. A planar stem is left out on every thread count, with
   /// the reason in `note`, when its ISA is missing or one of its checks fails.
@@ -72,12 +72,16 @@ public struct InputStepTimings: Sendable {
       nhwc.append((variant.threads, TimedKernel(kernel: kernel, src: nhwcInput, dst: output())))
     }
 
-    // Each ISA's planar stem on every thread count, or on none of them, with the reason.
+    // Each planar stem on every thread count, or on none of them, with the reason.
     typealias Candidate = (variant: any PlanarInputVariant, kernel: TimedKernel)
-    func candidates(_ isa: ISA) -> (candidates: [Candidate], note: String?) {
+    func candidates(_ family: String) -> (candidates: [Candidate], note: String?) {
       var candidates: [Candidate] = []
       for t in threads {
-        guard let variant = PlanarInputStems.variant(isa: isa, threads: t) else { break }
+        guard
+          let variant = PlanarInputStems.variants(threads: t).first(where: {
+            type(of: $0).family == family
+          })
+        else { break }
         if let reason = variant.unsupportedReason(problem) {
           return ([], "\(variant.id) \(reason)")
         }
@@ -96,9 +100,9 @@ public struct InputStepTimings: Sendable {
       }
       return (candidates, nil)
     }
-    let byISA = ISA.allCases.map(candidates)
-    let planar = byISA.flatMap(\.candidates)
-    let notes = byISA.compactMap(\.note)
+    let byStem = PlanarInputStems.variants(threads: 1).map { candidates(type(of: $0).family) }
+    let planar = byStem.flatMap(\.candidates)
+    let notes = byStem.compactMap(\.note)
 
     let medians = Self.medians(
       sampler.sampleRoundRobin([reorder] + nhwc.map(\.kernel) + planar.map(\.kernel)))

@@ -20,9 +20,10 @@ protocol ISATarget {
   static var depthwiseLanes: Int { get }
   /// Layouts of the depthwise family.
   static var depthwiseLayouts: Set<Layout> { get }
-  /// The family and summary of the target's planar-input stem (`PlanarInputStem`).
-  static var planarStemFamily: String { get }
-  static var planarStemSummary: String { get }
+  /// The planar-input stems the target builds (`PlanarInputStem`), fastest first where known.
+  static var planarStems: [PlanarStemAlgorithm] { get }
+  /// The summary of the target's planar-input stem by `algorithm`.
+  static func planarStemSummary(_ algorithm: PlanarStemAlgorithm) -> String
 }
 
 /// `ConvKernelsAVX2`: 3x32 + 6x16 tiles on 16 ymm, 8 channels per depthwise vector.
@@ -33,9 +34,14 @@ enum AVX2Target: ISATarget {
   static var tiles: String { "3x32 + 6x16" }
   static var depthwiseLanes: Int { 8 }
   static var depthwiseLayouts: Set<Layout> { [.nchw, .nhwc] }
-  static var planarStemFamily: String { "planar-im2col" }
-  static var planarStemSummary: String {
-    "NCHW image in, NHWC out: im2col rows gathered from the planes, 3x32 + 6x16 FMA GEMM with BN folded, ReLU in the epilogue"
+  static var planarStems: [PlanarStemAlgorithm] { [.direct, .im2col] }
+  static func planarStemSummary(_ algorithm: PlanarStemAlgorithm) -> String {
+    switch algorithm {
+    case .direct:
+      "NCHW image in, NHWC out: the 3x32 + 6x16 GEMM tiles read the planes in place through a table of field offsets, BN folded, ReLU in the epilogue"
+    case .im2col:
+      "NCHW image in, NHWC out: im2col rows gathered from the planes, 3x32 + 6x16 FMA GEMM with BN folded, ReLU in the epilogue"
+    }
   }
 }
 
@@ -48,8 +54,8 @@ enum AVX512Target: ISATarget {
   static var depthwiseLanes: Int { 16 }
   /// NHWC only: the NCHW depthwise kernel runs 8-wide along W whatever the target.
   static var depthwiseLayouts: Set<Layout> { [.nhwc] }
-  static var planarStemFamily: String { "planar-direct-avx512" }
-  static var planarStemSummary: String {
+  static var planarStems: [PlanarStemAlgorithm] { [.direct] }
+  static func planarStemSummary(_ algorithm: PlanarStemAlgorithm) -> String {
     "NCHW image in, NHWC out: the planes gathered into the zero-padded NHWC copy of direct-avx512, 12x32 register tiles over all taps, BN folded, ReLU in the epilogue"
   }
 }
