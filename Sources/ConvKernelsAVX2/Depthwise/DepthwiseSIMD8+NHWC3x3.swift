@@ -12,7 +12,9 @@ import ConvKernels
 /// accumulator that reads it (a sliding window): stride 1 loads 10 input vectors per kernel row
 /// for 24 FMAs (the generic tile loads 24), stride 2 loads 17. A 4-pixel block takes interiors
 /// narrower than 8; the last block of a row overlaps the previous one instead of shrinking (it
-/// recomputes, bitwise the same, the pixels it shares).
+/// recomputes, bitwise the same, the pixels it shares). Where a pixel's channels span a multiple
+/// of 512 bytes, 4-pixel blocks over two vectors of channels at a time replace the 8-pixel
+/// ones (`block4Pairs`; `rows3x3` says why).
 /// Borders: kernel rows outside the image are skipped (as in the generic path); columns outside
 /// the image go through a one-pixel path that skips those taps.
 /// Arithmetic: every output is `0`, then one FMA per in-image tap in (kh, kw) order: bitwise
@@ -50,6 +52,14 @@ extension DepthwiseRowsNHWC {
     // Pixels outside [blockStart, blockEnd) take the one-pixel path.
     let blockStart = hi - lo >= 4 ? lo : hi
     let blockEnd = hi
+    // Where a pixel's channels span a multiple of 512 bytes, the same channel of every input
+    // pixel falls in the same few L1 sets (2 of 64 at 512 channels), too few for the 30 input
+    // lines of an 8-pixel block: its loads missed to L2, each line twice (once per half).
+    // Blocks of 4 pixels that finish two vectors of channels together read each line once.
+    // `sepbench ab` against 8-pixel blocks, dw NHWC on the MobileNetV1 shapes, 1 thread, 8
+    // pairs, Zen 3: 128 channels (b03) -17 %, 256 to 1024 (b05-b13) -23 to -43 %; at 64
+    // channels (256 bytes) +7 %, inconclusive, so the rule stops at 512 bytes.
+    let pairs = (ch &* MemoryLayout<Float>.size) % 512 == 0
     for oh in rows {
       let out = dst + (oh &- rows.lowerBound) &* rowPitch
       let ih0 = oh &* s &- pad
@@ -68,7 +78,8 @@ extension DepthwiseRowsNHWC {
         // one and ends at `blockEnd`, unless it is a single pixel (the pixel path is cheaper).
         let left = blockEnd &- ow
         let n =
-          left >= 8 || (left > 4 && blockEnd &- blockStart >= 8) ? 8 : left >= 2 ? 4 : 1
+          !pairs && (left >= 8 || (left > 4 && blockEnd &- blockStart >= 8))
+          ? 8 : left >= 2 ? 4 : 1
         if n == 1 {
           pixel3x3(E.self, s, ow, g, out + ow &* q, cs, epi)
           ow &+= 1
@@ -78,6 +89,8 @@ extension DepthwiseRowsNHWC {
         let x = (ow &* s &- pad) &* ch
         if n == 8 {
           S.block8(E.self, g, input: x, pixelStep: ch, out + ow &* q, pixelPitch: q, cs, epi)
+        } else if pairs {
+          S.block4Pairs(E.self, g, input: x, pixelStep: ch, out + ow &* q, pixelPitch: q, cs, epi)
         } else {
           S.block4(E.self, g, input: x, pixelStep: ch, out + ow &* q, pixelPitch: q, cs, epi)
         }
@@ -259,6 +272,38 @@ extension NHWC3x3Stride {
       }
       a.store(E.self, to: dst + c, pixelPitch: q, channel: c, epi)
       c &+= ChannelVector.lanes
+    }
+  }
+}
+
+extension NHWC3x3Stride {
+  /// `block4` over two vectors of channels at a time: each kernel row of the first vector,
+  /// then of the second, whose input lines the first has just brought into L1. Each output
+  /// sees its taps in the same order as in `block4`.
+  @inline(__always)
+  static func block4Pairs<E: EpilogueKind>(
+    _: E.Type, _ g: Rows3x3, input: Int, pixelStep p: Int, _ dst: UnsafeMutablePointer<Float>,
+    pixelPitch q: Int, _ cs: Range<Int>, _ epi: DepthwiseEpilogue
+  ) {
+    let lanes = ChannelVector.lanes
+    var c = cs.lowerBound
+    while c &+ 2 &* lanes <= cs.upperBound {
+      var a = Accumulators4()
+      var b = Accumulators4()
+      var r = g.src + (input &+ c)
+      var w = g.wei + c
+      for _ in 0..<g.count {
+        Row4.row(&a, r, pixelStep: p, w, tapStep: g.tapStep)
+        Row4.row(&b, r + lanes, pixelStep: p, w + lanes, tapStep: g.tapStep)
+        r += g.srcStep
+        w += g.weiStep
+      }
+      a.store(E.self, to: dst + c, pixelPitch: q, channel: c, epi)
+      b.store(E.self, to: dst + (c &+ lanes), pixelPitch: q, channel: c &+ lanes, epi)
+      c &+= 2 &* lanes
+    }
+    if c < cs.upperBound {
+      block4(E.self, g, input: input, pixelStep: p, dst, pixelPitch: q, c..<cs.upperBound, epi)
     }
   }
 }

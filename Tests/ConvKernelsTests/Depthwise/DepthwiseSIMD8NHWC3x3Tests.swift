@@ -35,6 +35,44 @@ struct DepthwiseSIMD8NHWC3x3Tests {
     }
   }
 
+  /// 128 channels (512 bytes a pixel) take 4-pixel blocks over pairs of vectors of channels:
+  /// every width, stride and padding against the reference; then, at 256 channels, channel
+  /// ranges of an odd number of vectors (a pair and a single vector) bitwise equal to one call
+  /// over all channels.
+  @Test(arguments: [1, 2])
+  func pairsOfChannelVectorsMatchReferenceAndChannelSplits(stride: Int) throws {
+    for problem in Self.widthShapes(channels: 128) where problem.stride == stride {
+      let check = KernelTester(.dw, problem, seed: 19).run(
+        DepthwiseTestCases.variant("simd8", .nhwc))
+      #expect(check.nonFiniteOutputs == 0, "\(problem)")
+      #expect(check.maxAbsError <= check.tolerance, "\(problem) at \(check.worstIndex)")
+    }
+    let c = 256
+    let problem = try ConvProblem.depthwise(
+      channels: c, h: 9, w: 23, kernel: 3, stride: stride, pad: 1)
+    var rng = SplitMix(seed: 23)
+    let weights = (0..<problem.weightCount).map { _ in rng.nextSmall() }
+    let src = (0..<problem.inputCount).map { _ in rng.nextSmall() }
+    let rows = DepthwiseRowsNHWC(problem, weights: weights)
+    let (oh, ow) = (problem.outHeight, problem.outWidth)
+    var whole = [Float](repeating: .nan, count: oh * ow * c)
+    var split = whole
+    src.withUnsafeBufferPointer { s in
+      whole.withUnsafeMutableBufferPointer { d in
+        rows.compute(rows: 0..<oh, src: s.baseAddress!, dst: d.baseAddress!, rowPitch: ow * c)
+      }
+      split.withUnsafeMutableBufferPointer { d in
+        for range in [0..<24, 24..<40, 40..<c] {
+          rows.compute(
+            rows: 0..<oh, channels: range, src: s.baseAddress!, dst: d.baseAddress!,
+            rowPitch: ow * c, pixelPitch: c)
+        }
+      }
+    }
+    #expect(whole.allSatisfy { !$0.isNaN })
+    #expect(whole.map(\.bitPattern) == split.map(\.bitPattern))
+  }
+
   @Test func mobileNetShapesMatchReference() throws {
     for (c, h, s) in [
       (32, 112, 1), (64, 112, 2), (128, 56, 2), (256, 28, 2), (512, 14, 1), (1024, 7, 1),
