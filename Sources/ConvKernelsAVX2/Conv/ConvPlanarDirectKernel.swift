@@ -5,7 +5,7 @@ import ConvKernels
 /// `ConvPlanarInputKernel`.
 ///
 /// The GEMM's register tiles run with their A rows read straight from the image
-/// (`GatheredDepth`). A row is an output pixel, starting at the top-left input of its
+/// (`OffsetDepth`). A row is an output pixel, starting at the top-left input of its
 /// receptive field; element k = (c, y, x) of every row sits at the same offset from that
 /// start, `c · H · W + y · W + x`, kept in a table of C_in·KH·KW offsets. So a k step loads one
 /// offset and then, as in the GEMM, broadcasts one input per pixel and multiplies it with the
@@ -13,11 +13,12 @@ import ConvKernels
 /// element once more: for an RGB stem (K = 27, 32 channels) as many loads and stores again as
 /// the tile's own broadcasts and weight loads.
 ///
-/// Pixels go in groups of 6: two 3x32 tiles for each pair of whole 16-column panels, one 6x16
-/// tile for the columns after the pairs. A group with a pixel whose field crosses the padding
-/// is gathered into a small workspace first (`Im2col.rowsPlanar`, zeros for the padding) and
-/// read as contiguous rows; in a 224x224 stride-2 stem that is the first output row and the
-/// first output column, 2 % of the pixels. Every element starts at its bias and adds its
+/// Pixels go in groups of 6, in NHWC order across row ends: two 3x32 tiles for each pair of
+/// whole 16-column panels, one 6x16 tile for the columns after the pairs. A group with a pixel
+/// whose field crosses the padding is gathered whole into a small workspace first
+/// (`Im2col.rowsPlanar`, zeros for the padding) and read as contiguous rows (through the
+/// offsets 0, 1, 2, ...); in a 224x224 stride-2 stem, the groups that hold the first output
+/// row or a pixel of the first output column: 129 of 2091 groups, 6 % of the pixels. Every element starts at its bias and adds its
 /// products in k order in one pass (the GEMM's K blocks only store and reload the partial
 /// sums), so the output is bitwise equal to `ConvPlanarInputKernel`'s, on any thread count.
 ///
@@ -36,7 +37,8 @@ package final class ConvPlanarDirectKernel: PreparedKernel {
   /// Per task, one group of gathered rows.
   let workspace: AlignedBuffer
 
-  /// Output pixels per group: the rows of the 6x16 tile, two 3x32 tiles.
+  /// Output pixels per group: the rows of the 6x16 tile, two 3x32 tiles; `OutputSplit.planarStem`
+  /// splits pixels in whole groups.
   static let groupPixels = GEMM.mr
 
   /// - Parameters:
@@ -47,17 +49,12 @@ package final class ConvPlanarDirectKernel: PreparedKernel {
     _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights: [Float], bias: [Float]?,
     relu: Bool
   ) {
-    precondition(problem.groups == 1, "a planar-input convolution needs groups = 1")
     self.problem = problem
     self.pool = pool
     self.relu = relu
     let depth = problem.inChannels * problem.kernelH * problem.kernelW
-    packed = GEMMPackedWeights(
-      transposing: weights, depth: depth, columns: problem.outChannels, bias: bias)
-    split = OutputSplit(
-      rows: problem.batch * problem.outHeight * problem.outWidth, rowQuantum: Self.groupPixels,
-      columns: problem.outChannels, columnQuantum: GEMM.nr,
-      threads: threads, tasksPerThread: OutputSplit.balancingTasksPerThread)
+    packed = GEMMPackedWeights(planarStem: problem, weights: weights, bias: bias)
+    split = .planarStem(problem, threads: threads)
     let plane = problem.height * problem.width
     var offsets: [Int] = []
     offsets.reserveCapacity(depth)
@@ -86,33 +83,38 @@ package final class ConvPlanarDirectKernel: PreparedKernel {
       let gathered = workspace + task * Self.groupPixels * depth
       fieldOffsets.withUnsafeBufferPointer { field in
         rowOffsets.withUnsafeBufferPointer { row in
-          var cursor = PixelCursor(pixels.lowerBound, p)
+          var cursor = OutputPixelCursor(pixels.lowerBound, of: p)
           var q0 = pixels.lowerBound
           while q0 < pixels.upperBound {
             let rows = min(Self.groupPixels, pixels.upperBound - q0)
             // The fields of the group's pixels; a missing row repeats the last real one.
-            let f0 = cursor.next(p, src)
-            let f1 = rows > 1 ? cursor.next(p, src) : f0
-            let f2 = rows > 2 ? cursor.next(p, src) : f1
-            let f3 = rows > 3 ? cursor.next(p, src) : f2
-            let f4 = rows > 4 ? cursor.next(p, src) : f3
-            let f5 = rows > 5 ? cursor.next(p, src) : f4
-            let c = dst + q0 * p.outChannels
+            let f0 = Self.nextField(&cursor, p, src)
+            let f1 = rows > 1 ? Self.nextField(&cursor, p, src) : f0
+            let f2 = rows > 2 ? Self.nextField(&cursor, p, src) : f1
+            let f3 = rows > 3 ? Self.nextField(&cursor, p, src) : f2
+            let f4 = rows > 4 ? Self.nextField(&cursor, p, src) : f3
+            let f5 = rows > 5 ? Self.nextField(&cursor, p, src) : f4
+            // Read in place, or from the group's gathered rows where a field crosses the
+            // padding.
+            let starts: GroupStarts
+            let offsets: UnsafePointer<Int>
             if let f0, let f1, let f2, let f3, let f4, let f5 {
-              Self.multiplyGroup(
-                (f0, f1, f2, f3, f4, f5), rows: rows,
-                depth: GatheredDepth(offsets: field.baseAddress!), kc: depth, b: panels,
-                columns: columns, c: c, ldc: p.outChannels, epilogue: epilogue)
+              starts = (f0, f1, f2, f3, f4, f5)
+              offsets = field.baseAddress!
             } else {
               Im2col.rowsPlanar(p, src, pixels: q0..<q0 + rows, into: gathered)
               func rowStart(_ i: Int) -> UnsafePointer<Float> {
                 UnsafePointer(gathered + min(i, rows - 1) * depth)
               }
-              Self.multiplyGroup(
-                (rowStart(0), rowStart(1), rowStart(2), rowStart(3), rowStart(4), rowStart(5)),
-                rows: rows, depth: GatheredDepth(offsets: row.baseAddress!), kc: depth, b: panels,
-                columns: columns, c: c, ldc: p.outChannels, epilogue: epilogue)
+              starts = (
+                rowStart(0), rowStart(1), rowStart(2), rowStart(3), rowStart(4), rowStart(5)
+              )
+              offsets = row.baseAddress!
             }
+            Self.multiplyGroup(
+              starts, rows: rows, depth: OffsetDepth(offsets: offsets), kc: depth, b: panels,
+              columns: columns, c: dst + q0 * p.outChannels, ldc: p.outChannels,
+              epilogue: epilogue)
             q0 += rows
           }
         }
@@ -126,47 +128,25 @@ package final class ConvPlanarDirectKernel: PreparedKernel {
     UnsafePointer<Float>, UnsafePointer<Float>
   )
 
-  /// An output pixel (image, row, column), stepped along the output in NHWC pixel order.
-  struct PixelCursor {
-    var n: Int
-    var oh: Int
-    var ow: Int
-
-    /// The position of pixel `q` of `p`'s output.
-    init(_ q: Int, _ p: ConvProblem) {
-      let outPlane = p.outHeight * p.outWidth
-      n = q / outPlane
-      oh = (q - n * outPlane) / p.outWidth
-      ow = q - n * outPlane - oh * p.outWidth
-    }
-
-    /// The top-left input of this pixel's receptive field in `src` (NCHW), or nil when the
-    /// field crosses the padding; then steps to the next pixel.
-    @inline(__always)
-    mutating func next(_ p: ConvProblem, _ src: UnsafePointer<Float>) -> UnsafePointer<Float>? {
-      let ih0 = oh * p.stride - p.pad
-      let iw0 = ow * p.stride - p.pad
-      let inside =
-        ih0 >= 0 && ih0 + p.kernelH <= p.height && iw0 >= 0 && iw0 + p.kernelW <= p.width
-      let start = inside ? src + (n * p.inChannels * p.height + ih0) * p.width + iw0 : nil
-      ow += 1
-      if ow == p.outWidth {
-        ow = 0
-        oh += 1
-        if oh == p.outHeight {
-          oh = 0
-          n += 1
-        }
-      }
-      return start
-    }
+  /// The top-left input of `pixel`'s receptive field in `src` (NCHW), or nil when the field
+  /// crosses the padding; then steps `pixel` to the next one.
+  @inline(__always)
+  static func nextField(
+    _ pixel: inout OutputPixelCursor, _ p: ConvProblem, _ src: UnsafePointer<Float>
+  ) -> UnsafePointer<Float>? {
+    let (ih0, iw0) = pixel.fieldOrigin(p)
+    let start =
+      pixel.fieldIsInside(p)
+      ? src + (pixel.n * p.inChannels * p.height + ih0) * p.width + iw0 : nil
+    pixel.advance(in: p)
+    return start
   }
 
   /// C rows 0..<rows (1...6) at `c`, `columns` of B: two 3x32 tiles per pair of whole panels,
   /// one 6x16 tile (partial in rows or columns where it must) for the columns after the pairs.
   @inline(__always)
   static func multiplyGroup(
-    _ a: GroupStarts, rows: Int, depth: GatheredDepth, kc: Int, b: GEMMPanels,
+    _ a: GroupStarts, rows: Int, depth: OffsetDepth, kc: Int, b: GEMMPanels,
     columns: Range<Int>, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue
   ) {
     let pairEnd = columns.lowerBound + columns.count / (2 * GEMM.nr) * (2 * GEMM.nr)

@@ -43,17 +43,12 @@ package final class ConvPlanarInputKernel: PreparedKernel {
     _ problem: ConvProblem, threads: Int, pool: WorkerPool, weights: [Float], bias: [Float]?,
     relu: Bool
   ) {
-    precondition(problem.groups == 1, "a planar-input convolution needs groups = 1")
     self.problem = problem
     self.pool = pool
     self.relu = relu
     let depth = problem.inChannels * problem.kernelH * problem.kernelW
-    packed = GEMMPackedWeights(
-      transposing: weights, depth: depth, columns: problem.outChannels, bias: bias)
-    split = OutputSplit(
-      rows: problem.batch * problem.outHeight * problem.outWidth, rowQuantum: GEMM.mr,
-      columns: problem.outChannels, columnQuantum: GEMM.nr,
-      threads: threads, tasksPerThread: OutputSplit.balancingTasksPerThread)
+    packed = GEMMPackedWeights(planarStem: problem, weights: weights, bias: bias)
+    split = .planarStem(problem, threads: threads)
     blockPixels = max(GEMM.mr, Self.blockBudget / (4 * depth) / GEMM.mr * GEMM.mr)
     workspace = AlignedBuffer(count: split.tasks * blockPixels * depth)
   }

@@ -45,18 +45,14 @@ package enum Im2col {
     into dst: UnsafeMutablePointer<Float>
   ) {
     guard !pixels.isEmpty else { return }
-    let (kh, kw, s) = (p.kernelH, p.kernelW, p.stride)
+    let (kh, kw) = (p.kernelH, p.kernelW)
     let plane = p.height * p.width
-    let outPlane = p.outHeight * p.outWidth
-    var n = pixels.lowerBound / outPlane
-    var oh = (pixels.lowerBound - n * outPlane) / p.outWidth
-    var ow = pixels.lowerBound - n * outPlane - oh * p.outWidth
+    var pixel = OutputPixelCursor(pixels.lowerBound, of: p)
     var row = dst
     for _ in pixels {
-      let image = src + n * p.inChannels * plane
-      let ih0 = oh * s - p.pad
-      let iw0 = ow * s - p.pad
-      if ih0 >= 0 && ih0 + kh <= p.height && iw0 >= 0 && iw0 + kw <= p.width {
+      let image = src + pixel.n * p.inChannels * plane
+      let (ih0, iw0) = pixel.fieldOrigin(p)
+      if pixel.fieldIsInside(p) {
         var k = 0
         for c in 0..<p.inChannels {
           var run = image + c * plane + ih0 * p.width + iw0
@@ -96,15 +92,7 @@ package enum Im2col {
         }
       }
       row += kh * kw * p.inChannels
-      ow += 1
-      if ow == p.outWidth {
-        ow = 0
-        oh += 1
-        if oh == p.outHeight {
-          oh = 0
-          n += 1
-        }
-      }
+      pixel.advance(in: p)
     }
   }
 

@@ -4,7 +4,7 @@ import ConvKernels
 /// from each row's start, for every row of the tile.
 ///
 /// The tiles' `accumulate` is generic over it and inlined, so each index compiles to its own
-/// loop: `ContiguousDepth` to the plain `a[k]` broadcasts of the GEMM, `GatheredDepth` to one
+/// loop: `ContiguousDepth` to the plain `a[k]` broadcasts of the GEMM, `OffsetDepth` to one
 /// more load per k step, shared by the tile's rows.
 protocol GEMMDepthIndex {
   /// Floats from the start of a row to its element `k`.
@@ -20,7 +20,7 @@ struct ContiguousDepth: GEMMDepthIndex {
 /// A rows read in place from an image: element k of every row at `offsets[k]` from the row's
 /// start, e.g. the receptive field of an output pixel in NCHW planes, where each row starts at
 /// its pixel's top-left input and `offsets[k]` steps to input channel c, row y, column x.
-struct GatheredDepth: GEMMDepthIndex {
+struct OffsetDepth: GEMMDepthIndex {
   let offsets: UnsafePointer<Int>
 
   @inline(__always)

@@ -1,0 +1,1 @@
+../../ConvKernelsAVX2/Conv/OutputPixelCursor.swift
