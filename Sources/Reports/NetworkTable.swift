@@ -61,7 +61,7 @@ public struct NetworkTable: Sendable {
       var macs = 0
       var mults = 0
       var params = 0
-      let stageMedians = timing.stageTimes.map { SampleStatistics($0).median }
+      let stageMedians = timing.stageMedians
       let sumOfMedians = stageMedians.reduce(0, +)
       for (index, stage) in compiled.stages.enumerated() {
         let spec = stage.spec

@@ -108,7 +108,6 @@ import Testing
       let stage = try #require(
         stages.first { $0["stage"] as? String == choice["stage"] as? String })
       #expect(choice["kept"] as? String == stage["variant"] as? String, "\(choice)")
-      #expect(choice["kept"] as? String != choice["dropped"] as? String, "\(choice)")
     }
     // The folder's shape was not tuned again.
     let tuning = try CSVTable(

@@ -30,8 +30,7 @@ package struct FusedTilePlan: Sendable {
     self.problem = problem
     let rowFloats = problem.outWidth * problem.inChannels
     let totalRows = problem.batch * problem.outHeight
-    tasks = max(
-      1, min(totalRows, threads > 1 ? OutputSplit.balancingTasksPerThread * threads : 1))
+    tasks = max(1, min(totalRows, OutputSplit.balancingTaskCount(threads: threads)))
     let longestRun = (totalRows + tasks - 1) / tasks
     tileRows = min(max(1, tileBytes / (4 * rowFloats)), problem.outHeight, longestRun)
     tileFloats = tileRows * rowFloats

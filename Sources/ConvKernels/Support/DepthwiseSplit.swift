@@ -21,7 +21,7 @@ package struct DepthwiseSplit {
     channels = p.outChannels
     self.channelQuantum = channelQuantum
     let vectors = (p.outChannels + channelQuantum - 1) / channelQuantum
-    let target = threads <= 1 ? 1 : OutputSplit.balancingTasksPerThread * threads
+    let target = OutputSplit.balancingTaskCount(threads: threads)
     let perImage = max(1, (target + p.batch - 1) / p.batch)
     var rowBlocks: Int
     var channelBlocks: Int

@@ -28,6 +28,12 @@ package struct OutputSplit: Sendable {
   /// the depthwise split.
   package static let balancingTasksPerThread = 4
 
+  /// `balancingTasksPerThread` tasks per thread on several threads, one task on one thread:
+  /// the task count of a split that balances by handing tasks out as threads come free.
+  package static func balancingTaskCount(threads: Int) -> Int {
+    threads > 1 ? balancingTasksPerThread * threads : 1
+  }
+
   /// Number of tasks (1...threads * tasksPerThread).
   package let tasks: Int
 

@@ -18,9 +18,10 @@ import ConvKernels
 /// whose field crosses the padding is gathered whole into a small workspace first
 /// (`Im2col.rowsPlanar`, zeros for the padding) and read as contiguous rows (through the
 /// offsets 0, 1, 2, ...); in a 224x224 stride-2 stem, the groups that hold the first output
-/// row or a pixel of the first output column: 129 of 2091 groups, 6 % of the pixels. Every element starts at its bias and adds its
-/// products in k order in one pass (the GEMM's K blocks only store and reload the partial
-/// sums), so the output is bitwise equal to `ConvPlanarInputKernel`'s, on any thread count.
+/// row or a pixel of the first output column: 129 of 2091 groups, 6 % of the pixels. Every
+/// element starts at its bias and adds its products in k order in one pass (the GEMM's K
+/// blocks only store and reload the partial sums), so the output is bitwise equal to
+/// `ConvPlanarInputKernel`'s, on any thread count.
 ///
 /// Threads split the output pixels (in whole groups) or the channels (`OutputSplit`, its axis
 /// chosen for `threads`), into up to `OutputSplit.balancingTasksPerThread` tasks per thread.
@@ -30,10 +31,9 @@ package final class ConvPlanarDirectKernel: PreparedKernel {
   let packed: GEMMPackedWeights
   let relu: Bool
   let split: OutputSplit
-  /// Offset of element k of a receptive field from its top-left input, for k in 0..<depth.
-  let fieldOffsets: [Int]
-  /// 0, 1, ..., depth - 1: element k of a gathered row.
-  let rowOffsets: [Int]
+  /// `2 · depth` offsets: first, of element k of a receptive field from its top-left input;
+  /// then 0, 1, ..., depth - 1, element k of a gathered row.
+  let offsets: UnsafeMutablePointer<Int>
   /// Per task, one group of gathered rows.
   let workspace: AlignedBuffer
 
@@ -52,72 +52,68 @@ package final class ConvPlanarDirectKernel: PreparedKernel {
     self.problem = problem
     self.pool = pool
     self.relu = relu
-    let depth = problem.inChannels * problem.kernelH * problem.kernelW
     packed = GEMMPackedWeights(planarStem: problem, weights: weights, bias: bias)
     split = .planarStem(problem, threads: threads)
+    let depth = packed.depth
+    offsets = .allocate(capacity: 2 * depth)
     let plane = problem.height * problem.width
-    var offsets: [Int] = []
-    offsets.reserveCapacity(depth)
+    var k = 0
     for c in 0..<problem.inChannels {
       for y in 0..<problem.kernelH {
-        for x in 0..<problem.kernelW { offsets.append(c * plane + y * problem.width + x) }
+        for x in 0..<problem.kernelW {
+          offsets[k] = c * plane + y * problem.width + x
+          k += 1
+        }
       }
     }
-    fieldOffsets = offsets
-    rowOffsets = Array(0..<depth)
+    for k in 0..<depth { offsets[depth + k] = k }
     workspace = AlignedBuffer(count: split.tasks * Self.groupPixels * depth)
   }
 
+  deinit { offsets.deallocate() }
+
   package func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
     let p = problem
-    let depth = p.inChannels * p.kernelH * p.kernelW
+    let depth = packed.depth
     let split = self.split
     let workspace = self.workspace.pointer
     let panels = packed.panels
     let epilogue = GEMMEpilogue(bias: packed.bias.map { .perColumn($0) } ?? .none, relu: relu)
-    let fieldOffsets = self.fieldOffsets
-    let rowOffsets = self.rowOffsets
+    let fieldOffsets = UnsafePointer(offsets)
+    let rowOffsets = fieldOffsets + depth
     pool.run(tasks: split.tasks) { task in
       let pixels = split.rowRange(task)
       let columns = split.columnRange(task)
       let gathered = workspace + task * Self.groupPixels * depth
-      fieldOffsets.withUnsafeBufferPointer { field in
-        rowOffsets.withUnsafeBufferPointer { row in
-          var cursor = OutputPixelCursor(pixels.lowerBound, of: p)
-          var q0 = pixels.lowerBound
-          while q0 < pixels.upperBound {
-            let rows = min(Self.groupPixels, pixels.upperBound - q0)
-            // The fields of the group's pixels; a missing row repeats the last real one.
-            let f0 = Self.nextField(&cursor, p, src)
-            let f1 = rows > 1 ? Self.nextField(&cursor, p, src) : f0
-            let f2 = rows > 2 ? Self.nextField(&cursor, p, src) : f1
-            let f3 = rows > 3 ? Self.nextField(&cursor, p, src) : f2
-            let f4 = rows > 4 ? Self.nextField(&cursor, p, src) : f3
-            let f5 = rows > 5 ? Self.nextField(&cursor, p, src) : f4
-            // Read in place, or from the group's gathered rows where a field crosses the
-            // padding.
-            let starts: GroupStarts
-            let offsets: UnsafePointer<Int>
-            if let f0, let f1, let f2, let f3, let f4, let f5 {
-              starts = (f0, f1, f2, f3, f4, f5)
-              offsets = field.baseAddress!
-            } else {
-              Im2col.rowsPlanar(p, src, pixels: q0..<q0 + rows, into: gathered)
-              func rowStart(_ i: Int) -> UnsafePointer<Float> {
-                UnsafePointer(gathered + min(i, rows - 1) * depth)
-              }
-              starts = (
-                rowStart(0), rowStart(1), rowStart(2), rowStart(3), rowStart(4), rowStart(5)
-              )
-              offsets = row.baseAddress!
-            }
-            Self.multiplyGroup(
-              starts, rows: rows, depth: OffsetDepth(offsets: offsets), kc: depth, b: panels,
-              columns: columns, c: dst + q0 * p.outChannels, ldc: p.outChannels,
-              epilogue: epilogue)
-            q0 += rows
+      var cursor = OutputPixelCursor(pixels.lowerBound, of: p)
+      var q0 = pixels.lowerBound
+      while q0 < pixels.upperBound {
+        let rows = min(Self.groupPixels, pixels.upperBound - q0)
+        // The fields of the group's pixels; a missing row repeats the last real one.
+        let f0 = Self.nextField(&cursor, p, src)
+        let f1 = rows > 1 ? Self.nextField(&cursor, p, src) : f0
+        let f2 = rows > 2 ? Self.nextField(&cursor, p, src) : f1
+        let f3 = rows > 3 ? Self.nextField(&cursor, p, src) : f2
+        let f4 = rows > 4 ? Self.nextField(&cursor, p, src) : f3
+        let f5 = rows > 5 ? Self.nextField(&cursor, p, src) : f4
+        // Read in place, or from the group's gathered rows where a field crosses the padding.
+        let starts: GroupStarts
+        let offsets: UnsafePointer<Int>
+        if let f0, let f1, let f2, let f3, let f4, let f5 {
+          starts = (f0, f1, f2, f3, f4, f5)
+          offsets = fieldOffsets
+        } else {
+          Im2col.rowsPlanar(p, src, pixels: q0..<q0 + rows, into: gathered)
+          func rowStart(_ i: Int) -> UnsafePointer<Float> {
+            UnsafePointer(gathered + min(i, rows - 1) * depth)
           }
+          starts = (rowStart(0), rowStart(1), rowStart(2), rowStart(3), rowStart(4), rowStart(5))
+          offsets = rowOffsets
         }
+        Self.multiplyGroup(
+          starts, rows: rows, depth: OffsetDepth(offsets: offsets), kc: depth, b: panels,
+          columns: columns, c: dst + q0 * p.outChannels, ldc: p.outChannels, epilogue: epilogue)
+        q0 += rows
       }
     }
   }

@@ -46,16 +46,16 @@ package final class ConvPlanarInputKernel: PreparedKernel {
     self.problem = problem
     self.pool = pool
     self.relu = relu
-    let depth = problem.inChannels * problem.kernelH * problem.kernelW
     packed = GEMMPackedWeights(planarStem: problem, weights: weights, bias: bias)
     split = .planarStem(problem, threads: threads)
+    let depth = packed.depth
     blockPixels = max(GEMM.mr, Self.blockBudget / (4 * depth) / GEMM.mr * GEMM.mr)
     workspace = AlignedBuffer(count: split.tasks * blockPixels * depth)
   }
 
   package func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
     let p = problem
-    let depth = p.inChannels * p.kernelH * p.kernelW
+    let depth = packed.depth
     let cout = p.outChannels
     let split = self.split
     let blockPixels = self.blockPixels

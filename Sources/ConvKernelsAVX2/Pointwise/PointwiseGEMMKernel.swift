@@ -33,7 +33,8 @@ package final class PointwiseGEMMKernel: PreparedKernel {
   let blockColumns: Int
   let workspace: AlignedBuffer?
   /// NHWC: pixels per quantum of a split (the GEMM tiles any row count evenly, so the quantum
-  /// only bounds how unequal tasks can be).
+  /// only bounds how unequal tasks can be). 6 in both targets: not the AVX-512 GEMM's 12-row
+  /// tile, which would leave 14x14 and 7x7 outputs too few quanta for four tasks per thread.
   static let pixelQuantum = 6
 
   /// - Parameters:

@@ -25,9 +25,11 @@ import ConvKernels
 /// pair's `KH x KW x C_in x 32` weights are read from L2 for a whole block of rows.
 ///
 /// Threads: output rows (or, when rows are few, 32-channel column blocks: `OutputSplit`)
-/// split across four tasks per thread after the copy (`sepbench ab`, 30 pairs, 2 threads:
-/// conv_block 6 % faster on 28x28x256 and 14x14x512 than one task per thread, the stem within
-/// noise); every output sums the same products in the same order
+/// split across four tasks per thread after the copy (`sepbench ab --base <dc494fe build>
+/// --head <5a99f17 build> --suite mobilenet-v1 --ops conv_block --variants bn-folded-avx512
+/// --layouts nhwc --threads 2 --blocks 30` on the Sapphire Rapids-class Xeon: conv_block 6 %
+/// faster on 28x28x256 and 14x14x512 than one task per thread, the stem within noise); every
+/// output sums the same products in the same order
 /// whatever the split, so results are bitwise identical for any thread count.
 package final class ConvPaddedDirectKernel: PreparedKernel {
   let problem: ConvProblem
@@ -78,6 +80,7 @@ package final class ConvPaddedDirectKernel: PreparedKernel {
   package func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
     let p = problem
     let rowFloats = p.width * p.inChannels
+    let planeFloats = p.height * p.width
     let imageRows = p.batch * p.height
     let copy = RowPartition(total: imageRows, parts: copyTasks)
     let padded = padded.pointer
@@ -88,7 +91,9 @@ package final class ConvPaddedDirectKernel: PreparedKernel {
         let (n, h) = row.quotientAndRemainder(dividingBy: p.height)
         let to = padded + ((n * paddedHeight + h + pad) * paddedWidth + pad) * p.inChannels
         if planarInput {
-          Self.gatherPlanarRow(src, image: n, row: h, p, into: to)
+          PlaneInterleave.copy(
+            src + n * p.inChannels * planeFloats + h * p.width, planeStride: planeFloats,
+            channels: p.inChannels, pixels: p.width, into: to)
         } else {
           to.update(from: src + row * rowFloats, count: rowFloats)
         }
@@ -97,18 +102,6 @@ package final class ConvPaddedDirectKernel: PreparedKernel {
     pool.run(tasks: split.tasks) { task in
       compute(rows: split.rowRange(task), columns: split.columnRange(task), dst: dst)
     }
-  }
-
-  /// Row `row` of image `image` of the NCHW `src`, written as NHWC pixels (`W x C_in` floats)
-  /// at `to`.
-  static func gatherPlanarRow(
-    _ src: UnsafePointer<Float>, image: Int, row: Int, _ p: ConvProblem,
-    into to: UnsafeMutablePointer<Float>
-  ) {
-    let planeFloats = p.height * p.width
-    PlaneInterleave.copy(
-      src + image * p.inChannels * planeFloats + row * p.width, planeStride: planeFloats,
-      channels: p.inChannels, pixels: p.width, into: to)
   }
 
   /// Output rows `rows` (image-major: row `n * outHeight + oh`) and channels `columns`.

@@ -64,13 +64,14 @@ public struct NetworkRefinement: Sendable {
       else { continue }
       let swap = alternativeTime < plannedTime * (1 - Self.margin)
       if swap { kept[stage.name] = alternative }
+      let planTimed = (planned.variant.id, plannedTime)
+      let alternativeTimed = (alternative.variant.id, alternativeTime)
+      let (winner, loser) = swap ? (alternativeTimed, planTimed) : (planTimed, alternativeTimed)
       decisions.append(
         Decision(
           model: plan.form.rawValue, threads: plan.threads, stage: stage.name,
-          kept: swap ? alternative.variant.id : planned.variant.id,
-          keptNanoseconds: swap ? alternativeTime : plannedTime,
-          dropped: swap ? planned.variant.id : alternative.variant.id,
-          droppedNanoseconds: swap ? plannedTime : alternativeTime))
+          kept: winner.0, keptNanoseconds: winner.1, dropped: loser.0,
+          droppedNanoseconds: loser.1))
     }
     self.plan = plan.replacing(kept)
     self.decisions = decisions
@@ -80,8 +81,9 @@ public struct NetworkRefinement: Sendable {
   static func stageMedians(_ network: CompiledNetwork, _ timing: NetworkTiming) -> [String: Double]
   {
     var medians: [String: Double] = [:]
-    for (index, stage) in network.stages.enumerated() where stage.spec.kind != .reorder {
-      medians[stage.spec.name] = SampleStatistics(timing.stageTimes[index]).median
+    for (stage, median) in zip(network.stages, timing.stageMedians)
+    where stage.spec.kind != .reorder {
+      medians[stage.spec.name] = median
     }
     return medians
   }

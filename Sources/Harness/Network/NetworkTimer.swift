@@ -6,6 +6,9 @@ public struct NetworkTiming: Sendable {
   public let latencies: [Double]
   /// Nanoseconds of each stage in each pass: `stageTimes[stage][sample]`.
   public let stageTimes: [[Double]]
+
+  /// The median of each stage's passes, in stage order.
+  public var stageMedians: [Double] { stageTimes.map { SampleStatistics($0).median } }
 }
 
 /// Times networks like kernels (`Sampler`): each is warmed up, then the passes are taken

@@ -320,7 +320,9 @@ struct NetworkCommand: ParsableCommand {
 
   /// Kernels within this fraction of a layer's fastest alone are timed inside the network too.
   static let closeAlone = 0.10
-  /// The passes that settle close kernels inside the network (`NetworkRefinement`).
+  /// The passes that settle close kernels inside the network (`NetworkRefinement`): fixed at
+  /// 50 ms of warm-up and 30 passes of each twin, whatever `--warm-up` and `--repetitions`
+  /// ask of the timed passes, so that a short timed run still settles on enough passes.
   static let refinementTimer = NetworkTimer(warmUpNanoseconds: 50_000_000, repetitions: 30)
 
   /// `ns` nanoseconds as milliseconds with three decimals, e.g. `0.123 ms`.

@@ -106,9 +106,9 @@ import Testing
 extension NetworkPlan {
   /// This plan with `variant` on stage `name`.
   func replacing(_ name: String, with variant: any KernelVariant) -> NetworkPlan {
-    var choices = self.choices
-    choices[name] = StageChoice(stage: name, variant: variant, aloneNanoseconds: 1, source: "test")
-    return NetworkPlan(form: form, threads: threads, layout: layout, choices: choices)
+    replacing([
+      name: StageChoice(stage: name, variant: variant, aloneNanoseconds: 1, source: "test")
+    ])
   }
 }
 
