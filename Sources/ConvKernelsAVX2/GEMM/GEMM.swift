@@ -20,19 +20,22 @@ import ConvKernels
 ///   channel, or per row = NCHW output channel), then ReLU is applied before the last store.
 ///   That is BN folded into the weights: `w' = w * scale[oc]`, `bias = shift[oc]`.
 ///
-/// Blocking. Register tiles of 12 ymm accumulators. Every pair of whole 16-column panels goes
-/// to the 3x32 tile (`GEMMTile3x32`: 7 loads per 12 FMAs, against 8 for 6x16; its header says
-/// why that counts). The columns after the last pair (an odd panel, a partial one) go to the
-/// 6x16 tile (`GEMMTile6x16`), with 5x16 tiles (`GEMMTile5x16`) where 6 does not divide the
-/// rows (`rowTilePlan`: 49 rows, a 7x7 image, run as 4 x 6 + 5 x 5 instead of nine 6-row tiles
-/// of which one holds a single row). The pairs have no such plan: 49 rows run as 16 x 3 + 1,
-/// and a two-thread row split of 24 + 25 ends in a 1-row tile, which computes 3 rows for one.
-/// Moving the pairs from 6x16 to 3x32 changed the 13 MobileNetV1 shapes by these median ratios
-/// of time (`sepbench ab`, 8 pairs of blocks, Zen 3; below 1 is faster): pw NHWC 0.95
-/// (0.83-0.99) on 1 thread, 0.95 on 2; sep_block fused 0.93 (0.80-0.96) and 0.97; bn-folded
-/// 0.92 and 0.96; Winograd conv 0.92-0.94; im2col conv 0.94-0.98. On 2 threads the 7x7 pw and
-/// bn-folded blocks were 8-17 % slower (intervals of +-15 %), where the fused block was 20-23 %
-/// faster.
+/// Blocking. Register tiles of 12 ymm accumulators. Every pair of whole 16-column panels goes to
+/// the 3x32 tile (`GEMMTile3x32`: 7 loads per 12 FMAs, against 8 for 6x16; its header says why that
+/// counts). The columns after the last pair (an odd panel, a partial one) go to the 6x16 tile
+/// (`GEMMTile6x16`), with 5x16 tiles (`GEMMTile5x16`) where 6 does not divide the rows
+/// (`rowTilePlan`: 49 rows, a 7x7 image, run as 4 x 6 + 5 x 5 instead of nine 6-row tiles of which
+/// one holds a single row). For the pairs, a last single row goes to the one-row tile
+/// (`GEMMTile1x64`), so 49 rows run as 16 x 3 + 1 without computing 51, and a 7-pixel tile of the
+/// fused block on 2 threads as 2 x 3 + 1, not 9; a last pair of rows still takes a 3-row tile.
+/// Against the 3-row tile there, `sepbench ab` (8 pairs of blocks, Zen 3) measured the 2-thread
+/// fused blocks of the 7x7 layers 8-10 % faster, the 14x14 ones 2-3 % and the 7x7 pw 2-3 % on 1
+/// thread, and no shape slower. Moving the pairs from 6x16 to 3x32 changed the 13 MobileNetV1
+/// shapes by these median ratios of time (`sepbench ab`, 8 pairs of blocks, Zen 3; below 1 is
+/// faster): pw NHWC 0.95 (0.83-0.99) on 1 thread, 0.95 on 2; sep_block fused 0.93 (0.80-0.96) and
+/// 0.97; bn-folded 0.92 and 0.96; Winograd conv 0.92-0.94; im2col conv 0.94-0.98. On 2 threads the
+/// 7x7 pw and bn-folded blocks were 8-17 % slower (intervals of +-15 %), where the fused block was
+/// 20-23 % faster.
 ///
 /// K is split into `ceil(depth / 512)` nearly equal blocks (`kc <= 512`): one A tile (3 x kc
 /// floats for a pair, 6 x kc for the 6x16 tile; <= 12 KiB) stays in L1 while a B block streams
@@ -116,9 +119,11 @@ package enum GEMM {
         let first = k0 == 0
         let last = k0 + kLen == depth
         if pairEnd > n0 {
+          // A last single row goes to the one-row tile; a last pair of rows to a 3-row tile.
+          let threeRowEnd = rows % 3 == 1 ? rows - 1 : rows
           var i = 0
-          while i < rows {
-            let mLen = min(3, rows - i)
+          while i < threeRowEnd {
+            let mLen = min(3, threeRowEnd - i)
             let a0 = a + i * lda + k0
             let a1 = mLen > 1 ? a0 + lda : a0
             let a2 = mLen > 2 ? a0 + 2 * lda : a1
@@ -127,6 +132,12 @@ package enum GEMM {
               columns: n0..<pairEnd, c: c + i * ldc, ldc: ldc, epilogue: epilogue, first: first,
               last: last)
             i += 3
+          }
+          if threeRowEnd < rows {
+            multiplyRowTile1(
+              a + threeRowEnd * lda + k0, rowOffset: threeRowEnd, kc: kLen, kOffset: k0, b: b,
+              columns: n0..<pairEnd, c: c + threeRowEnd * ldc, epilogue: epilogue, first: first,
+              last: last)
           }
         }
         if pairEnd < n1 {
@@ -178,6 +189,31 @@ package enum GEMM {
       if last && epilogue.relu { tile.applyReLU() }
       tile.store(to: cp, ldc: ldc, rows: mLen)
       j += 2 * nr
+    }
+  }
+
+  /// The one-row tile across `columns`, whose length is a multiple of 32, for one K block:
+  /// 64 columns at a time, then a last 32.
+  @inline(__always)
+  static func multiplyRowTile1(
+    _ a: UnsafePointer<Float>, rowOffset: Int, kc: Int, kOffset: Int, b: GEMMPanels,
+    columns: Range<Int>, c: UnsafeMutablePointer<Float>, epilogue: GEMMEpilogue, first: Bool,
+    last: Bool
+  ) {
+    var j = columns.lowerBound
+    while j < columns.upperBound {
+      let pairs = columns.upperBound - j >= 4 * nr ? 2 : 1
+      let cp = c + j
+      var tile =
+        first
+        ? epilogue.initialTile1x64(row: rowOffset, column: j, pairs: pairs)
+        : GEMMTile1x64(loading: cp, pairs: pairs)
+      tile.accumulate(
+        a, kc: kc, pairs: pairs, b.base + (j / nr) * b.panelStride + kOffset * b.rowStride,
+        panelStride: b.panelStride, bStride: b.rowStride)
+      if last && epilogue.relu { tile.applyReLU() }
+      tile.store(to: cp, pairs: pairs)
+      j += 2 * pairs * nr
     }
   }
 

@@ -18,6 +18,29 @@ extension GEMMEpilogue {
     }
   }
 
+  /// The starting one-row tile for row `row` at B column `column`, over `32 * pairs` columns
+  /// (pairs 1 or 2, whole panels).
+  @inline(__always)
+  func initialTile1x64(row: Int, column: Int, pairs: Int) -> GEMMTile1x64 {
+    switch bias {
+    case .none:
+      return GEMMTile1x64(.zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero)
+    case .perColumn(let b):
+      let p = b + column
+      var tile = GEMMTile1x64(
+        .load(p), .load(p + 8), .load(p + 16), .load(p + 24), .zero, .zero, .zero, .zero)
+      if pairs == 2 {
+        (tile.c4, tile.c5, tile.c6, tile.c7) = (
+          .load(p + 32), .load(p + 40), .load(p + 48), .load(p + 56)
+        )
+      }
+      return tile
+    case .perRow(let b):
+      let v = SIMD8<Float>(repeating: b[row])
+      return GEMMTile1x64(v, v, v, v, v, v, v, v)
+    }
+  }
+
   /// The starting tile for rows `row ..< row + rows` (rows 1...6) at B column `column`.
   @inline(__always)
   func initialTile(row: Int, rows: Int, column: Int) -> GEMMTile6x16 {
