@@ -33,8 +33,9 @@ import Testing
   @Test(arguments: cases)
   func twoThreadsMatchOneThreadBitwise(family: String, layout: Layout) throws {
     let shapes = [
-      // Few pixels: the channels are split.
       try ConvProblem.pointwise(inChannels: 64, outChannels: 48, h: 14, w: 14),
+      // Fewer pixels than output channels: the NHWC kernel splits the channels.
+      try ConvProblem.pointwise(inChannels: 40, outChannels: 96, h: 5, w: 7),
       try ConvProblem.pointwise(batch: 2, inChannels: 19, outChannels: 21, h: 23, w: 17),
       try ConvProblem.pointwise(inChannels: 300, outChannels: 7, h: 3, w: 3),
     ]
