@@ -7,14 +7,14 @@ import ConvKernels
 /// 6: the GEMM cuts any row count into balanced tiles, so half a tile costs no idle lanes), or
 /// disjoint 16-channel column panels where there are fewer pixels than output channels or too
 /// few pixels for an even split; four tasks per thread, handed out as threads come free. A row
-/// task reads all of B and a column task all of A, so the split takes the axis whose tasks
-/// read the smaller operand: the weights of the 14x14 MobileNetV1 layers (512x512, 1 MiB) are
-/// 2.6 times their input, and by rows each of the 8 tasks read them whole. `sepbench ab` (8
-/// pairs of blocks, 2 threads, Zen 3) measured pw on b07 to b11 1-3 % faster by columns, the
-/// blocks alone unchanged; the gain is inside a network, whose weights come from memory. Against one task per thread in 12-row
-/// quanta, `sepbench ab` (30 pairs of blocks, 2 threads, AVX-512) measured pw 4-10 % faster
-/// on each of the MobileNetV1 shapes 7x7x1024, 14x14x512, 28x28x256, 56x56x128 and
-/// 112x112x32→64.
+/// task reads all of B and a column task all of A, so the split takes the axis whose tasks read
+/// the smaller operand: the weights of the 14x14 MobileNetV1 layers (512x512, 1 MiB) are 2.6
+/// times their input, and by rows each of the 8 tasks read them whole. `sepbench ab` (8 pairs
+/// of blocks, 2 threads, Zen 3, AVX2) measured pw on b07 to b11 1-3 % faster by columns, and
+/// the bn-folded blocks unchanged; the AVX-512 target shares the rule unmeasured. Against one
+/// task per thread in 12-row quanta, `sepbench ab` (30 pairs of blocks, 2 threads, AVX-512)
+/// measured pw 4-10 % faster on each of the MobileNetV1 shapes 7x7x1024, 14x14x512, 28x28x256,
+/// 56x56x128 and 112x112x32→64.
 ///
 /// NCHW: per image, dst[C_out x HW] = W[C_out x C_in] · src[C_in x HW]. A = W (row-major, as
 /// given), B = the image, packed by each task into its own workspace one column block at a

@@ -149,9 +149,11 @@ import Testing
 
   /// A range from an odd panel: pairs start at panel 1 (columns 16, 48, ...), cross into the
   /// second 128-column block, and end with a whole and a partial panel for the 6x16 tile;
-  /// with a per-row bias, two K blocks and a 2-row tail. Only the range is written.
-  @Test func columnRangeFromAnOddPanelMatchesTripleLoop() {
-    let (rows, depth, columns) = (5, 513, 200)
+  /// with a per-row bias, two K blocks, and a 1-row (the one-row tile) or a 2-row tail. Only
+  /// the range is written.
+  @Test(arguments: [4, 5])
+  func columnRangeFromAnOddPanelMatchesTripleLoop(rows: Int) {
+    let (depth, columns) = (513, 200)
     let range = 16..<197
     let a = (0..<(rows * depth)).map { Float(($0 * 7) % 11) - 5 }
     let b = (0..<(depth * columns)).map { Float(($0 * 5) % 13) - 6 }
@@ -190,9 +192,10 @@ import Testing
 
   /// B as a row-major matrix (the NCHW im2col block: rows padded to whole panels, padding
   /// holding anything) gives, bit for bit, what the same B packed gives: the 3x32 tile reads
-  /// its second panel 16 floats along the row, the 6x16 tile the partial last panel.
+  /// its second panel 16 floats along the row, the one-row tile (the 7th row) its four panels
+  /// of 64 columns and then two of 32, the 6x16 tile the partial last panel.
   @Test func rowMajorOperandMatchesPackedBitwise() {
-    let (rows, depth, columns, ldb) = (7, 40, 45, 48)
+    let (rows, depth, columns, ldb) = (7, 40, 109, 112)
     var random = SplitMix64(seed: 5)
     let a = (0..<(rows * depth)).map { _ in random.nextSignedUnitFloat() }
     var rowMajor = [Float](repeating: .nan, count: depth * ldb)
