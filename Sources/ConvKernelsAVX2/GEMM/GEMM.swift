@@ -20,22 +20,23 @@ import ConvKernels
 ///   channel, or per row = NCHW output channel), then ReLU is applied before the last store.
 ///   That is BN folded into the weights: `w' = w * scale[oc]`, `bias = shift[oc]`.
 ///
-/// Blocking. Register tiles of 12 ymm accumulators. Every pair of whole 16-column panels goes to
-/// the 3x32 tile (`GEMMTile3x32`: 7 loads per 12 FMAs, against 8 for 6x16; its header says why that
-/// counts). The columns after the last pair (an odd panel, a partial one) go to the 6x16 tile
-/// (`GEMMTile6x16`), with 5x16 tiles (`GEMMTile5x16`) where 6 does not divide the rows
-/// (`rowTilePlan`: 49 rows, a 7x7 image, run as 4 x 6 + 5 x 5 instead of nine 6-row tiles of which
-/// one holds a single row). For the pairs, a last single row goes to the one-row tile
-/// (`GEMMTile1x64`), so 49 rows run as 16 x 3 + 1 without computing 51, and a 7-pixel tile of the
-/// fused block on 2 threads as 2 x 3 + 1, not 9; a last pair of rows still takes a 3-row tile.
-/// Against the 3-row tile there, `sepbench ab` (8 pairs of blocks, Zen 3) measured the 2-thread
-/// fused blocks of the 7x7 layers 8-10 % faster, the 14x14 ones 2-3 % and the 7x7 pw 2-3 % on 1
-/// thread, and no shape slower. Moving the pairs from 6x16 to 3x32 changed the 13 MobileNetV1
-/// shapes by these median ratios of time (`sepbench ab`, 8 pairs of blocks, Zen 3; below 1 is
-/// faster): pw NHWC 0.95 (0.83-0.99) on 1 thread, 0.95 on 2; sep_block fused 0.93 (0.80-0.96) and
-/// 0.97; bn-folded 0.92 and 0.96; Winograd conv 0.92-0.94; im2col conv 0.94-0.98. On 2 threads the
-/// 7x7 pw and bn-folded blocks were 8-17 % slower (intervals of +-15 %), where the fused block was
-/// 20-23 % faster.
+/// Blocking. Register tiles of 12 ymm accumulators. Every pair of whole 16-column panels goes
+/// to the 3x32 tile (`GEMMTile3x32`: 7 loads per 12 FMAs, against 8 for 6x16; its header says
+/// why that counts). The columns after the last pair (an odd panel, a partial one) go to the
+/// 6x16 tile (`GEMMTile6x16`), with 5x16 tiles (`GEMMTile5x16`) where 6 does not divide the
+/// rows (`rowTilePlan`: 49 rows, a 7x7 image, run as 4 x 6 + 5 x 5 instead of nine 6-row tiles
+/// of which one holds a single row). For the pairs, a last single row goes to the one-row tile
+/// (`GEMMTile1x64`), so 49 rows run as 16 x 3 + 1 without computing 51, and a 7-pixel tile of
+/// the fused block on 2 threads as 2 x 3 + 1, not 9; a last pair of rows still takes a 3-row
+/// tile. Against the 3-row tile there, `sepbench ab --suite mobilenet-v1 --ops pw,sep_block
+/// --variants packed-gemm,fused,bn-folded,unfused --layouts nhwc --threads 1,2 --blocks 8` (Zen
+/// 3) measured the 2-thread fused blocks of the 7x7 layers 8-10 % faster, the 14x14 ones 2-3 %
+/// and the 7x7 pw 2-3 % on 1 thread, and none of the 104 cases slower. Moving the pairs from
+/// 6x16 to 3x32 changed the 13 MobileNetV1 shapes by these median ratios of time (`sepbench
+/// ab`, 8 pairs of blocks, Zen 3; below 1 is faster): pw NHWC 0.95 (0.83-0.99) on 1 thread,
+/// 0.95 on 2; sep_block fused 0.93 (0.80-0.96) and 0.97; bn-folded 0.92 and 0.96; Winograd conv
+/// 0.92-0.94; im2col conv 0.94-0.98. On 2 threads the 7x7 pw and bn-folded blocks were 8-17 %
+/// slower (intervals of +-15 %), where the fused block was 20-23 % faster.
 ///
 /// K is split into `ceil(depth / 512)` nearly equal blocks (`kc <= 512`): one A tile (3 x kc
 /// floats for a pair, 6 x kc for the 6x16 tile; <= 12 KiB) stays in L1 while a B block streams

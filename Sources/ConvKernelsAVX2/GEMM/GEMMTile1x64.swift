@@ -71,28 +71,33 @@ struct GEMMTile1x64 {
       var acc7 = c7
       for k in 0..<kc {
         let va = SIMD8<Float>(repeating: a[k])
-        acc0.addProduct(va, .load(bp))
-        acc1.addProduct(va, .load(bp + 8))
-        acc2.addProduct(va, .load(bp + panelStride))
-        acc3.addProduct(va, .load(bp + panelStride + 8))
-        acc4.addProduct(va, .load(bp + 2 * panelStride))
-        acc5.addProduct(va, .load(bp + 2 * panelStride + 8))
-        acc6.addProduct(va, .load(bp + 3 * panelStride))
-        acc7.addProduct(va, .load(bp + 3 * panelStride + 8))
+        Self.pairStep(&acc0, &acc1, &acc2, &acc3, va, bp, panelStride: panelStride)
+        Self.pairStep(
+          &acc4, &acc5, &acc6, &acc7, va, bp + 2 * panelStride, panelStride: panelStride)
         bp += bStride
       }
       (c4, c5, c6, c7) = (acc4, acc5, acc6, acc7)
     } else {
       for k in 0..<kc {
         let va = SIMD8<Float>(repeating: a[k])
-        acc0.addProduct(va, .load(bp))
-        acc1.addProduct(va, .load(bp + 8))
-        acc2.addProduct(va, .load(bp + panelStride))
-        acc3.addProduct(va, .load(bp + panelStride + 8))
+        Self.pairStep(&acc0, &acc1, &acc2, &acc3, va, bp, panelStride: panelStride)
         bp += bStride
       }
     }
     (c0, c1, c2, c3) = (acc0, acc1, acc2, acc3)
+  }
+
+  /// One k step over a pair of panels: the 16 floats at `b` (columns 0..<16) and at
+  /// `b + panelStride` (16..<32), each times `a`, added to `v0 ... v3`.
+  @inline(__always)
+  static func pairStep(
+    _ v0: inout SIMD8<Float>, _ v1: inout SIMD8<Float>, _ v2: inout SIMD8<Float>,
+    _ v3: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: UnsafePointer<Float>, panelStride: Int
+  ) {
+    v0.addProduct(a, .load(b))
+    v1.addProduct(a, .load(b + 8))
+    v2.addProduct(a, .load(b + panelStride))
+    v3.addProduct(a, .load(b + panelStride + 8))
   }
 
   /// `max(0, C)` elementwise.

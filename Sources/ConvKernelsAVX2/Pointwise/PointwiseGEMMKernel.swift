@@ -9,9 +9,10 @@ import ConvKernels
 /// few pixels for an even split; four tasks per thread, handed out as threads come free. A row
 /// task reads all of B and a column task all of A, so the split takes the axis whose tasks read
 /// the smaller operand: the weights of the 14x14 MobileNetV1 layers (512x512, 1 MiB) are 2.6
-/// times their input, and by rows each of the 8 tasks read them whole. `sepbench ab` (8 pairs
-/// of blocks, 2 threads, Zen 3, AVX2) measured pw on b07 to b11 1-3 % faster by columns, and
-/// the bn-folded blocks unchanged; the AVX-512 target shares the rule unmeasured. Against one
+/// times their input, and by rows each of the 8 tasks read them whole. `sepbench ab --suite
+/// mobilenet-v1 --ops pw,sep_block --variants packed-gemm,bn-folded,unfused --layouts nhwc
+/// --threads 2 --blocks 8` (Zen 3, AVX2) measured pw on b07 to b11 1-3 % faster by columns,
+/// and the blocks unchanged; the AVX-512 target shares the rule unmeasured. Against one
 /// task per thread in 12-row quanta, `sepbench ab` (30 pairs of blocks, 2 threads, AVX-512)
 /// measured pw 4-10 % faster on each of the MobileNetV1 shapes 7x7x1024, 14x14x512, 28x28x256,
 /// 56x56x128 and 112x112x32→64.

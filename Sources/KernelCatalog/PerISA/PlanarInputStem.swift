@@ -76,11 +76,6 @@ public enum PlanarInputStems {
     variants(threads: threads).filter { type(of: $0).isa == isa }
   }
 
-  /// The first stem of `isa` on `threads` threads (see `variants(isa:threads:)`), or nil.
-  public static func variant(isa: ISA, threads: Int) -> (any PlanarInputVariant)? {
-    variants(isa: isa, threads: threads).first
-  }
-
   private static func stems<Target: ISATarget>(_ target: Target.Type, threads: Int)
     -> [any PlanarInputVariant]
   {

@@ -60,8 +60,9 @@ import Testing
 
   /// NHWC stages at 12 ns (stem 1 ns, as `bothLayouts`), reorder 5 ns. A planar stem of 4 ns
   /// on 2 threads beats reorder + NHWC stem (5 + 1 timed side by side), and a second planar
-  /// stem of 3.5 ns (listed after it) beats both, so it replaces them; one of 6.5 ns does not, and the reorder then counts in the total. The planar time on 4
-  /// threads (not asked) is never taken.
+  /// stem of 3.5 ns (listed after it) beats both, so it replaces them; one of 6.5 ns does not,
+  /// and the reorder then counts in the total. The planar time on 4 threads (not asked) is
+  /// never taken.
   @Test(.enabled(if: ISA.avx2.isSupported, "the planner takes only stems this CPU runs"))
   func theStemReadsTheImageItselfWhereThatBeatsReorderPlusStem() throws {
     let faster = InputStepTimings(

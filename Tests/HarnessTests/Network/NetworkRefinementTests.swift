@@ -48,7 +48,7 @@ import Testing
     #expect(
       NetworkPlanner.alternatives(to: planned, stages: stages, timings: all, tolerance: 1)[
         "conv1"]?.variant.id == "conv_block.unfused.nchw")
-    let planar = try #require(PlanarInputStems.variant(isa: .avx2, threads: 1))
+    let planar = try #require(PlanarInputStems.variants(isa: .avx2, threads: 1).first)
     let plan = planned.replacing([
       "conv1": StageChoice(stage: "conv1", variant: planar, aloneNanoseconds: 9, source: "test")
     ])
