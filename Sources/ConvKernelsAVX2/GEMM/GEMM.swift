@@ -27,11 +27,18 @@ import ConvKernels
 /// rows (`rowTilePlan`: 49 rows, a 7x7 image, run as 4 x 6 + 5 x 5 instead of nine 6-row tiles
 /// of which one holds a single row). For the pairs, a last single row goes to the one-row tile
 /// (`GEMMTile1x64`), so 49 rows run as 16 x 3 + 1 without computing 51, and a 7-pixel tile of
-/// the fused block on 2 threads as 2 x 3 + 1, not 9; a last pair of rows still takes a 3-row
-/// tile. Against the 3-row tile there, `sepbench ab --suite mobilenet-v1 --ops pw,sep_block
-/// --variants packed-gemm,fused,bn-folded,unfused --layouts nhwc --threads 1,2 --blocks 8` (Zen
-/// 3) measured the 2-thread fused blocks of the 7x7 layers 8-10 % faster, the 14x14 ones 2-3 %
-/// and the 7x7 pw 2-3 % on 1 thread, and none of the 104 cases slower. Moving the pairs from
+/// the fused block on 2 threads as 2 x 3 + 1, not 9. A last pair of rows goes to the two-row
+/// tile (`GEMMTile2x32`), so a 56-pixel tile of the fused 14x14 blocks runs as 18 x 3 + 2, not
+/// 57; the 3-row tiles then always hold 3 rows, and their loop has no row tests. Against
+/// 3-row tiles for both tails, `sepbench ab --metric instructions --suite mobilenet-v1 --ops
+/// pw,sep_block --variants packed-gemm,fused,bn-folded --layouts nhwc` counted 0.2-4.8 % fewer
+/// instructions on every one of the 39 cases (most where K is small: b01 pw 4.8 %, b02 1.4 %;
+/// the 14x14 fused blocks 0.8 %), and a timed `sepbench ab` (1 and 2 threads, 8 pairs of
+/// blocks, a noisy Zen 3 host) found none slower. Against the 3-row tile for a single row,
+/// `sepbench ab --suite mobilenet-v1 --ops pw,sep_block --variants
+/// packed-gemm,fused,bn-folded,unfused --layouts nhwc --threads 1,2 --blocks 8` (Zen 3)
+/// measured the 2-thread fused blocks of the 7x7 layers 8-10 % faster, the 14x14 ones 2-3 % and
+/// the 7x7 pw 2-3 % on 1 thread, and none of the 104 cases slower. Moving the pairs from
 /// 6x16 to 3x32 changed the 13 MobileNetV1 shapes by these median ratios of time (`sepbench
 /// ab`, 8 pairs of blocks, Zen 3; below 1 is faster): pw NHWC 0.95 (0.83-0.99) on 1 thread,
 /// 0.95 on 2; sep_block fused 0.93 (0.80-0.96) and 0.97; bn-folded 0.92 and 0.96; Winograd conv
@@ -120,25 +127,28 @@ package enum GEMM {
         let first = k0 == 0
         let last = k0 + kLen == depth
         if pairEnd > n0 {
-          // A last single row goes to the one-row tile; a last pair of rows to a 3-row tile.
-          let threeRowEnd = rows % 3 == 1 ? rows - 1 : rows
+          // Whole 3-row tiles, then a last single row to the one-row tile or a last pair of
+          // rows to the two-row tile.
+          let threeRowEnd = rows - rows % 3
           var i = 0
           while i < threeRowEnd {
-            let mLen = min(3, threeRowEnd - i)
             let a0 = a + i * lda + k0
-            let a1 = mLen > 1 ? a0 + lda : a0
-            let a2 = mLen > 2 ? a0 + 2 * lda : a1
             multiplyRowTile3(
-              a0, a1, a2, rows: mLen, rowOffset: i, kc: kLen, kOffset: k0, b: b,
+              a0, a0 + lda, a0 + 2 * lda, rowOffset: i, kc: kLen, kOffset: k0, b: b,
               columns: n0..<pairEnd, c: c + i * ldc, ldc: ldc, epilogue: epilogue, first: first,
               last: last)
             i += 3
           }
-          if threeRowEnd < rows {
+          let tail = a + threeRowEnd * lda + k0
+          if rows - threeRowEnd == 1 {
             multiplyRowTile1(
-              a + threeRowEnd * lda + k0, rowOffset: threeRowEnd, kc: kLen, kOffset: k0, b: b,
-              columns: n0..<pairEnd, c: c + threeRowEnd * ldc, epilogue: epilogue, first: first,
-              last: last)
+              tail, rowOffset: threeRowEnd, kc: kLen, kOffset: k0, b: b, columns: n0..<pairEnd,
+              c: c + threeRowEnd * ldc, epilogue: epilogue, first: first, last: last)
+          } else if rows - threeRowEnd == 2 {
+            multiplyRowTile2(
+              tail, tail + lda, rowOffset: threeRowEnd, kc: kLen, kOffset: k0, b: b,
+              columns: n0..<pairEnd, c: c + threeRowEnd * ldc, ldc: ldc, epilogue: epilogue,
+              first: first, last: last)
           }
         }
         if pairEnd < n1 {
@@ -169,12 +179,12 @@ package enum GEMM {
     }
   }
 
-  /// One 3-row tile (`rows` 1...3 real rows; `a1`/`a2` alias the last real row) across
-  /// `columns`, whose length is a multiple of 32, for one K block.
+  /// One 3-row tile (three real rows) across `columns`, whose length is a multiple of 32, for
+  /// one K block.
   @inline(__always)
   static func multiplyRowTile3(
     _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
-    rows mLen: Int, rowOffset: Int, kc: Int, kOffset: Int, b: GEMMPanels, columns: Range<Int>,
+    rowOffset: Int, kc: Int, kOffset: Int, b: GEMMPanels, columns: Range<Int>,
     c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue, first: Bool, last: Bool
   ) {
     var j = columns.lowerBound
@@ -182,13 +192,36 @@ package enum GEMM {
       let cp = c + j
       var tile =
         first
-        ? epilogue.initialTile3x32(row: rowOffset, rows: mLen, column: j)
-        : GEMMTile3x32(loading: cp, ldc: ldc, rows: mLen)
+        ? epilogue.initialTile3x32(row: rowOffset, rows: 3, column: j)
+        : GEMMTile3x32(loading: cp, ldc: ldc, rows: 3)
       tile.accumulate(
         a0, a1, a2, kc: kc, b.base + (j / nr) * b.panelStride + kOffset * b.rowStride,
         panelStride: b.panelStride, bStride: b.rowStride)
       if last && epilogue.relu { tile.applyReLU() }
-      tile.store(to: cp, ldc: ldc, rows: mLen)
+      tile.store(to: cp, ldc: ldc, rows: 3)
+      j += 2 * nr
+    }
+  }
+
+  /// The two-row tile across `columns`, whose length is a multiple of 32, for one K block.
+  @inline(__always)
+  static func multiplyRowTile2(
+    _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, rowOffset: Int, kc: Int,
+    kOffset: Int, b: GEMMPanels, columns: Range<Int>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    epilogue: GEMMEpilogue, first: Bool, last: Bool
+  ) {
+    var j = columns.lowerBound
+    while j < columns.upperBound {
+      let cp = c + j
+      var tile =
+        first
+        ? epilogue.initialTile2x32(row: rowOffset, column: j)
+        : GEMMTile2x32(loading: cp, ldc: ldc)
+      tile.accumulate(
+        a0, a1, kc: kc, b.base + (j / nr) * b.panelStride + kOffset * b.rowStride,
+        panelStride: b.panelStride, bStride: b.rowStride)
+      if last && epilogue.relu { tile.applyReLU() }
+      tile.store(to: cp, ldc: ldc)
       j += 2 * nr
     }
   }

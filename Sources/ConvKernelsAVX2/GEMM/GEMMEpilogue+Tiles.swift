@@ -18,6 +18,21 @@ extension GEMMEpilogue {
     }
   }
 
+  /// The starting two-row tile for rows `row ..< row + 2` at B column `column` (two whole
+  /// panels).
+  @inline(__always)
+  func initialTile2x32(row: Int, column: Int) -> GEMMTile2x32 {
+    switch bias {
+    case .none:
+      return GEMMTile2x32(.zero, .zero, .zero, .zero)
+    case .perColumn(let b):
+      let p = b + column
+      return GEMMTile2x32(.load(p), .load(p + 8), .load(p + 16), .load(p + 24))
+    case .perRow(let b):
+      return GEMMTile2x32(rowBias: b[row], b[row + 1])
+    }
+  }
+
   /// The starting one-row tile for row `row` at B column `column`, over `32 * pairs` columns
   /// (pairs 1 or 2, whole panels).
   @inline(__always)

@@ -105,11 +105,12 @@ import Testing
   }
 
   /// The 3x32 tile (two whole panels), the one-row tile (the last row of a call whose rows
-  /// leave 1 after the 3-row tiles; 64 columns, then 32) and the 6x16 and 5x16 tiles (one
-  /// panel) sum every element in the same order: a call for 32, 64 or 96 columns equals, bit
-  /// for bit, one call per 16-column panel, on values that round, over two K blocks, with a
-  /// per-column or a per-row bias and ReLU, including 1- and 2-row tails of the 3-row tiles.
-  @Test(arguments: [1, 2, 4, 5, 7, 49], [false, true])
+  /// leave 1 after the 3-row tiles; 64 columns, then 32), the two-row tile (the last two rows
+  /// of a call whose rows leave 2) and the 6x16 and 5x16 tiles (one panel) sum every element
+  /// in the same order: a call for 32, 64 or 96 columns equals, bit for bit, one call per
+  /// 16-column panel, on values that round, over two K blocks, with a per-column or a per-row
+  /// bias and ReLU.
+  @Test(arguments: [1, 2, 4, 5, 7, 8, 49], [false, true])
   func pairTilesMatchSixBySixteenBitwise(rows: Int, perRow: Bool) {
     let depth = 700
     for width in [32, 64, 96] {
@@ -149,8 +150,8 @@ import Testing
 
   /// A range from an odd panel: pairs start at panel 1 (columns 16, 48, ...), cross into the
   /// second 128-column block, and end with a whole and a partial panel for the 6x16 tile;
-  /// with a per-row bias, two K blocks, and a 1-row (the one-row tile) or a 2-row tail. Only
-  /// the range is written.
+  /// with a per-row bias, two K blocks, and a 1-row (the one-row tile) or a 2-row (the two-row
+  /// tile) tail. Only the range is written.
   @Test(arguments: [4, 5])
   func columnRangeFromAnOddPanelMatchesTripleLoop(rows: Int) {
     let (depth, columns) = (513, 200)
@@ -192,10 +193,12 @@ import Testing
 
   /// B as a row-major matrix (the NCHW im2col block: rows padded to whole panels, padding
   /// holding anything) gives, bit for bit, what the same B packed gives: the 3x32 tile reads
-  /// its second panel 16 floats along the row, the one-row tile (the 7th row) its four panels
-  /// of 64 columns and then two of 32, the 6x16 tile the partial last panel.
-  @Test func rowMajorOperandMatchesPackedBitwise() {
-    let (rows, depth, columns, ldb) = (7, 40, 109, 112)
+  /// its second panel 16 floats along the row, the one-row tile (the 7th of 7 rows) its four
+  /// panels of 64 columns and then two of 32, the two-row tile (the last 2 of 8) its pairs,
+  /// the 6x16 tile the partial last panel.
+  @Test(arguments: [7, 8])
+  func rowMajorOperandMatchesPackedBitwise(rows: Int) {
+    let (depth, columns, ldb) = (40, 109, 112)
     var random = SplitMix64(seed: 5)
     let a = (0..<(rows * depth)).map { _ in random.nextSignedUnitFloat() }
     var rowMajor = [Float](repeating: .nan, count: depth * ldb)
