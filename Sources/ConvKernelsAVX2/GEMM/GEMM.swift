@@ -29,16 +29,17 @@ import ConvKernels
 /// (`GEMMTile1x64`), so 49 rows run as 16 x 3 + 1 without computing 51, and a 7-pixel tile of
 /// the fused block on 2 threads as 2 x 3 + 1, not 9. A last pair of rows goes to the two-row
 /// tile (`GEMMTile2x32`), so a 56-pixel tile of the fused 14x14 blocks runs as 18 x 3 + 2, not
-/// 57; the 3-row tiles then always hold 3 rows, and their loop has no row tests. Against
-/// 3-row tiles for both tails, `sepbench ab --metric instructions --suite mobilenet-v1 --ops
-/// pw,sep_block --variants packed-gemm,fused,bn-folded --layouts nhwc` counted 0.2-4.8 % fewer
-/// instructions on every one of the 39 cases (most where K is small: b01 pw 4.8 %, b02 1.4 %;
-/// the 14x14 fused blocks 0.8 %), and a timed `sepbench ab` (1 and 2 threads, 8 pairs of
-/// blocks, a noisy Zen 3 host) found none slower. Against the 3-row tile for a single row,
-/// `sepbench ab --suite mobilenet-v1 --ops pw,sep_block --variants
-/// packed-gemm,fused,bn-folded,unfused --layouts nhwc --threads 1,2 --blocks 8` (Zen 3)
-/// measured the 2-thread fused blocks of the 7x7 layers 8-10 % faster, the 14x14 ones 2-3 % and
-/// the 7x7 pw 2-3 % on 1 thread, and none of the 104 cases slower. Moving the pairs from
+/// 57; the 3-row tiles then always hold 3 rows, and their loop has no row tests. Against a
+/// 3-row tile for the pair, with its row tests in every 3-row tile, `sepbench ab --metric
+/// instructions --suite mobilenet-v1 --ops pw,sep_block --variants packed-gemm,fused,bn-folded
+/// --layouts nhwc` counted 0.2-4.8 % fewer instructions on every one of the 39 cases: the row
+/// tests' share falls with K (b01 pw, whose rows never leave a pair, 4.8 %; b02 1.4 %), and the
+/// 14x14 fused blocks, whose 56-pixel tiles take the two-row tile, 0.8 %. A timed `sepbench
+/// ab` (1 and 2 threads, 8 pairs of blocks, a noisy Zen 3 host) found none slower. Against
+/// the 3-row tile for a single row, `sepbench ab --suite mobilenet-v1 --ops pw,sep_block
+/// --variants packed-gemm,fused,bn-folded,unfused --layouts nhwc --threads 1,2 --blocks 8`
+/// (Zen 3) measured the 2-thread fused blocks of the 7x7 layers 8-10 % faster, the 14x14 ones
+/// 2-3 % and the 7x7 pw 2-3 % on 1 thread, and none of the 104 cases slower. Moving the pairs from
 /// 6x16 to 3x32 changed the 13 MobileNetV1 shapes by these median ratios of time (`sepbench
 /// ab`, 8 pairs of blocks, Zen 3; below 1 is faster): pw NHWC 0.95 (0.83-0.99) on 1 thread,
 /// 0.95 on 2; sep_block fused 0.93 (0.80-0.96) and 0.97; bn-folded 0.92 and 0.96; Winograd conv
@@ -53,15 +54,16 @@ import ConvKernels
 /// threads and 0.98-1.00 on 1, none above 1.05. A K block of 512 rather than 256 halves the
 /// passes over C for K = 512 and 1024 (the 14x14 and 7x7 layers): `sepbench ab` on Zen 3
 /// measured pw, sep_block and conv_block 3-9 % faster there and no shape slower (and again
-/// 1-6 % with the 3x32 tile). Loop order: column block, K block, row tile (3 rows; 6 or 5 for
-/// the columns after the pairs), panel pair or panel. Partial K sums are kept in C between K
-/// blocks.
+/// 1-6 % with the 3x32 tile). Loop order: column block, K block, row tile (3 rows, then 1 or
+/// 2; 6 or 5 for the columns after the pairs), panel pair or panel. Partial K sums are kept in
+/// C between K blocks.
 ///
-/// Tails. Rows: the last tile's missing rows alias the last real row; their results are
-/// never stored. Columns: B panels are zero-padded to 16; partial tiles are loaded and stored
-/// element by element. Nothing outside A[0..<rows][0..<depth], the B panels and the C
-/// elements named above is touched. Each element sums the same products in the same order
-/// whichever tile computes it, so the 3x32 and 6x16 tiles give bitwise equal results.
+/// Tails. Rows: the pairs take whole 3-row tiles, then the one- or two-row tile; in the 6x16
+/// tile, missing rows alias the last real row and their results are never stored. Columns: B
+/// panels are zero-padded to 16; partial tiles are loaded and stored element by element.
+/// Nothing outside A[0..<rows][0..<depth], the B panels and the C elements named above is
+/// touched. Each element sums the same products in the same order whichever tile computes it,
+/// so all five tiles give bitwise equal results.
 ///
 /// Threads. `multiply` never synchronises; callers split the output, never K: row blocks
 /// (`a + r0 * lda`, `c + r0 * ldc`, per-row bias `+ r0`) or column blocks (`columns` starting
