@@ -30,12 +30,13 @@ import ConvKernels
 /// the fused block on 2 threads as 2 x 3 + 1, not 9. A last pair of rows goes to the two-row
 /// tile (`GEMMTile2x32`), so a 56-pixel tile of the fused 14x14 blocks runs as 18 x 3 + 2, not
 /// 57; the 3-row tiles then always hold 3 rows, and their loop has no row tests. Against a
-/// 3-row tile for the pair, with its row tests in every 3-row tile, `sepbench ab --metric
-/// instructions --suite mobilenet-v1 --ops pw,sep_block --variants packed-gemm,fused,bn-folded
-/// --layouts nhwc` counted 0.2-4.8 % fewer instructions on every one of the 39 cases: the row
-/// tests' share falls with K (b01 pw, whose rows never leave a pair, 4.8 %; b02 1.4 %), and the
-/// 14x14 fused blocks, whose 56-pixel tiles take the two-row tile, 0.8 %. A timed `sepbench
-/// ab` (1 and 2 threads, 8 pairs of blocks, a noisy Zen 3 host) found none slower. Against
+/// 3-row tile for the pair, with its row tests in every 3-row tile (e67cb3a against b715032),
+/// `sepbench ab --base B --head H --suite mobilenet-v1 --ops pw,sep_block --variants
+/// packed-gemm,fused,bn-folded --layouts nhwc --threads 1 --metric instructions --blocks 2`
+/// counted 0.2-4.8 % fewer instructions on every one of the 39 cases: the row tests' share
+/// falls with K (b01 pw, whose rows never leave a pair, 4.8 %; b02 1.4 %), and the 14x14 fused
+/// blocks, whose 56-pixel tiles take the two-row tile, 0.8 %. The same command timed (`--threads
+/// 1,2 --blocks 8`, no `--metric`) on a noisy Zen 3 host found none of 78 cases slower. Against
 /// the 3-row tile for a single row, `sepbench ab --suite mobilenet-v1 --ops pw,sep_block
 /// --variants packed-gemm,fused,bn-folded,unfused --layouts nhwc --threads 1,2 --blocks 8`
 /// (Zen 3) measured the 2-thread fused blocks of the 7x7 layers 8-10 % faster, the 14x14 ones
