@@ -44,6 +44,10 @@ public struct NetworkMetadata: Codable, Sendable {
   /// The layers whose two closest kernels were timed inside the network (`NetworkRefinement`),
   /// and which was kept.
   public var inNetworkChoices: [NetworkRefinement.Decision] = []
+  /// The pairs of stages timed depth-first and layer by layer inside the network
+  /// (`DepthFirstRefinement`): `stage` names both (`b01+b02`), `kept` is `depth-first` or
+  /// `layer by layer`.
+  public var depthFirstChoices: [NetworkRefinement.Decision] = []
   /// Percent of the machine's CPU time that the hypervisor stole while the networks were
   /// timed (`CPUTimeSample`); nil where `/proc/stat` cannot be read, or nothing was timed.
   public var stealPercent: Double?

@@ -109,6 +109,17 @@ import Testing
         stages.first { $0["stage"] as? String == choice["stage"] as? String })
       #expect(choice["kept"] as? String == stage["variant"] as? String, "\(choice)")
     }
+    // A pair runs depth-first exactly when its timing kept it so.
+    let pairs = try #require(meta["depthFirstChoices"] as? [[String: Any]])
+    for pair in pairs {
+      let names = try #require(pair["stage"] as? String).split(separator: "+").map(String.init)
+      #expect(names.count == 2, "\(pair)")
+      let first = try #require(stages.first { $0["stage"] as? String == names[0] })
+      #expect(
+        (first["depthFirstWithNext"] as? Bool == true)
+          == (pair["kept"] as? String == "depth-first"),
+        "\(pair)")
+    }
     // The folder's shape was not tuned again.
     let tuning = try CSVTable(
       parsing: String(contentsOf: out.appendingPathComponent("net/tuning.csv"), encoding: .utf8))

@@ -57,6 +57,26 @@ package struct FusedTilePlan: Sendable {
     }
   }
 
+  /// Tasks for a band of `rows` output rows of one image: as many as `tasks`, but no more than
+  /// the band has rows.
+  package func tasks(forBand rows: Int) -> Int { max(1, min(tasks, rows)) }
+
+  /// Calls `body(rows)` for each tile of `task` (of `tasks(forBand: band.count)`) in a band
+  /// of one image's output rows: the band is split into equal runs (within one row), one per
+  /// task, and each run into tiles of at most `tileRows` rows and of equal height.
+  @inline(__always)
+  package func forEachTile(
+    of task: Int, inBand band: Range<Int>, _ body: (_ rows: Range<Int>) -> Void
+  ) {
+    let run = RowPartition(total: band.count, parts: tasks(forBand: band.count)).range(task)
+    let pieces = RowPartition(total: run.count, parts: (run.count + tileRows - 1) / tileRows)
+    let first = band.lowerBound + run.lowerBound
+    for piece in 0..<pieces.parts {
+      let rows = pieces.range(piece)
+      body((first + rows.lowerBound)..<(first + rows.upperBound))
+    }
+  }
+
   /// The plan in a variant's note: tile height and buffer, tasks.
   package var note: String {
     "tile ≤ \(tileRows) rows = \(ByteCount(4 * tileFloats)), \(tasks) tasks"

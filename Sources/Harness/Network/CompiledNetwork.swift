@@ -2,7 +2,8 @@ import ConvKernels
 
 /// A network ready to run: every stage's kernel prepared with the network's weights, and the
 /// activations in two buffers that the stages write in turn (each stage reads the buffer the
-/// one before it wrote). Nothing is allocated in `forward`.
+/// one before it wrote). Nothing is allocated in `forward`. The pairs of stages that
+/// `NetworkPlan.depthFirst` names run depth-first (`DepthFirstPair`).
 public final class CompiledNetwork {
   /// One prepared stage.
   public struct Stage {
@@ -20,6 +21,8 @@ public final class CompiledNetwork {
   private let buffers: (AlignedBuffer, AlignedBuffer)
   /// The pools of the stages that run on more than one thread, woken at the start of a pass.
   private let pools: [WorkerPool]
+  /// The depth-first pairs, by the index of their first stage.
+  private let pairs: [Int: DepthFirstPair]
 
   /// Prepares `stages` (without reorder; see `NetworkModel.stages`) with `weights` as `plan`
   /// says, for the NCHW `input`.
@@ -67,6 +70,46 @@ public final class CompiledNetwork {
     self.pools = pools.keys.sorted().map { pools[$0]! }
     let largest = stages.map(\.spec.outputShape.count).max() ?? 1
     buffers = (AlignedBuffer(count: largest), AlignedBuffer(count: largest))
+    var pairs: [Int: DepthFirstPair] = [:]
+    for name in plan.depthFirst {
+      let index = stages.firstIndex { $0.spec.name == name }!
+      precondition(
+        Self.pairsDepthFirst(stages, at: index), "\(name) cannot run depth-first with the next")
+      let (first, second) = (stages[index], stages[index + 1])
+      let overwrite =
+        index > 0
+        ? (
+          inputRowFloats: first.spec.inputShape.count / first.spec.inputShape.h,
+          outputRowFloats: second.spec.outputShape.count / second.spec.outputShape.h
+        ) : nil
+      pairs[index] = DepthFirstPair(
+        first: first.kernel as! any RowBandKernel, second: second.kernel as! any RowBandKernel,
+        overwrite: overwrite)
+    }
+    self.pairs = pairs
+  }
+
+  /// Whether stage `index` and the next can run depth-first: both compute bands of rows of one
+  /// image, and the second reads the first's output.
+  private static func pairsDepthFirst(_ stages: [Stage], at index: Int) -> Bool {
+    index + 1 < stages.count && stages[index].kernel is any RowBandKernel
+      && stages[index + 1].kernel is any RowBandKernel && stages[index].spec.inputShape.n == 1
+  }
+
+  /// The stages that could run depth-first with the next (`NetworkPlan.depthFirst`), in order;
+  /// no two overlap.
+  public var depthFirstCandidates: [String] {
+    var names: [String] = []
+    var index = 0
+    while index < stages.count {
+      if Self.pairsDepthFirst(stages, at: index) {
+        names.append(stages[index].spec.name)
+        index += 2
+      } else {
+        index += 1
+      }
+    }
+    return names
   }
 
   /// The buffer stage `index` reads.
@@ -80,7 +123,8 @@ public final class CompiledNetwork {
   }
 
   /// One forward pass. With `stamps` (room for `stages.count + 1` values), the monotonic
-  /// clock is read before the first stage and after each.
+  /// clock is read before the first stage and after each. A depth-first pair's first stage is
+  /// stamped with the time its bands took, the second with the rest of the pair's time.
   ///
   /// The pass starts by waking the workers of its multi-threaded stages (`WorkerPool.wake`),
   /// inside the timed span: after a pause longer than the workers' spin (another network's
@@ -90,21 +134,44 @@ public final class CompiledNetwork {
   public func forward(stamps: UnsafeMutablePointer<UInt64>? = nil) {
     stamps?[0] = MonotonicClock.now()
     for pool in pools { pool.wake() }
-    for index in stages.indices {
-      stages[index].kernel.run(source(index), destination(index))
-      stamps?[index + 1] = MonotonicClock.now()
+    var index = 0
+    while index < stages.count {
+      if let pair = pairs[index] {
+        let first = pair.run(source(index), destination(index), destination(index + 1))
+        if let stamps {
+          stamps[index + 1] = stamps[index] + first
+          stamps[index + 2] = MonotonicClock.now()
+        }
+        index += 2
+      } else {
+        stages[index].kernel.run(source(index), destination(index))
+        stamps?[index + 1] = MonotonicClock.now()
+        index += 1
+      }
     }
   }
 
   /// One forward pass that hands every stage's output (in the plan's layout) to `observe`.
+  /// Each stage, or depth-first pair, writes into outputs filled with NaN, so an output it
+  /// never writes is seen.
   public func forward(observing observe: (Int, Tensor) -> Void) {
     for pool in pools { pool.wake() }
-    for index in stages.indices {
-      let shape = stages[index].spec.outputShape
-      let output = Tensor(shape: shape, layout: plan.layout, value: .nan)
-      stages[index].kernel.run(source(index), output.pointer)
-      destination(index).update(from: output.pointer, count: shape.count)
-      observe(index, output)
+    var index = 0
+    while index < stages.count {
+      let count = pairs[index] == nil ? 1 : 2
+      let outputs = (index..<(index + count)).map {
+        Tensor(shape: stages[$0].spec.outputShape, layout: plan.layout, value: .nan)
+      }
+      if let pair = pairs[index] {
+        pair.run(source(index), outputs[0].pointer, outputs[1].pointer)
+      } else {
+        stages[index].kernel.run(source(index), outputs[0].pointer)
+      }
+      for (offset, output) in outputs.enumerated() {
+        destination(index + offset).update(from: output.pointer, count: output.shape.count)
+        observe(index + offset, output)
+      }
+      index += count
     }
   }
 

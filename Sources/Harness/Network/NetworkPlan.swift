@@ -32,16 +32,37 @@ public struct NetworkPlan: Sendable {
   public let choices: [String: StageChoice]
   /// The input reorder's time alone, where the plan has one and it was timed.
   public let reorderNanoseconds: Double?
+  /// The stages that run depth-first with the next stage (`DepthFirstPair`), by name.
+  public let depthFirst: Set<String>
 
   public init(
     form: NetworkForm, threads: Int, layout: Layout, choices: [String: StageChoice],
-    reorderNanoseconds: Double? = nil
+    reorderNanoseconds: Double? = nil, depthFirst: Set<String> = []
   ) {
     self.form = form
     self.threads = threads
     self.layout = layout
     self.choices = choices
     self.reorderNanoseconds = reorderNanoseconds
+    self.depthFirst = depthFirst
+  }
+
+  /// The stages of the depth-first pairs: each named first stage and the stage after it in
+  /// `stages`.
+  public func depthFirstStages(in stages: [NetworkStage]) -> Set<String> {
+    var names: Set<String> = []
+    for (index, stage) in stages.enumerated() where depthFirst.contains(stage.name) {
+      names.insert(stage.name)
+      if index + 1 < stages.count { names.insert(stages[index + 1].name) }
+    }
+    return names
+  }
+
+  /// The plan with `depthFirst` as its depth-first pairs.
+  public func runningDepthFirst(_ depthFirst: Set<String>) -> NetworkPlan {
+    NetworkPlan(
+      form: form, threads: threads, layout: layout, choices: choices,
+      reorderNanoseconds: reorderNanoseconds, depthFirst: depthFirst)
   }
 
   /// Whether the stem reads the NCHW image itself, so an NHWC plan needs no reorder.
@@ -199,6 +220,9 @@ public struct NetworkPlanSummary: Codable, Sendable, Equatable {
     public var threads: Int
     public var aloneTimeNs: Double
     public var source: String
+    /// `true` when the stage runs depth-first with the next one (`NetworkPlan.depthFirst`);
+    /// absent otherwise.
+    public var depthFirstWithNext: Bool?
   }
 
   public var model: String
@@ -219,7 +243,8 @@ public struct NetworkPlanSummary: Codable, Sendable, Equatable {
         return Stage(
           stage: stage.name, variant: choice.variant.id, isa: family.isa.rawValue,
           algorithm: family.algorithm.rawValue, threads: choice.variant.threads,
-          aloneTimeNs: choice.aloneNanoseconds, source: choice.source)
+          aloneTimeNs: choice.aloneNanoseconds, source: choice.source,
+          depthFirstWithNext: plan.depthFirst.contains(stage.name) ? true : nil)
       }
     }
   }

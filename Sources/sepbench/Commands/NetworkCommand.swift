@@ -188,14 +188,21 @@ struct NetworkCommand: ParsableCommand {
       for t in threads {
         let planned = try NetworkPlanner.plan(
           form, stages: stages, threads: t, timings: timings, inputSteps: inputSteps)
+        // Pairs first, with the kernels fastest alone; then the close kernels of the other
+        // stages inside the network around them.
+        let depthFirst = DepthFirstRefinement(
+          planned, stages: stages, weights: weights, input: input, timer: Self.refinementTimer)
+        let paired = depthFirst.plan.depthFirstStages(in: stages)
         let refinement = NetworkRefinement(
-          planned,
+          depthFirst.plan,
           alternatives: NetworkPlanner.alternatives(
-            to: planned, stages: stages, timings: timings, tolerance: Self.closeAlone),
+            to: planned, stages: stages, timings: timings, tolerance: Self.closeAlone
+          ).filter { !paired.contains($0.key) },
           stages: stages, weights: weights, input: input, timer: Self.refinementTimer)
-        for decision in refinement.decisions {
+        for decision in depthFirst.decisions + refinement.decisions {
           StandardStreams.error(Self.describe(decision) + "\n")
         }
+        metadata.depthFirstChoices += depthFirst.decisions
         metadata.inNetworkChoices += refinement.decisions
         let plan = refinement.plan
         metadata.plans.append(NetworkPlanSummary(plan, order: stages))
@@ -310,7 +317,9 @@ struct NetworkCommand: ParsableCommand {
       "\(plan.form.rawValue) network, \(plan.threads) thread(s), \(plan.layout.rawValue), \(plan.reorders) reorder(s); logits max error \(Self.scientific(check.logits.maxAbsError)) (allowed \(Self.scientific(check.logits.tolerance)))"
     ]
     for stage in network.stages {
-      let source = plan.choices[stage.spec.name].map { " [\($0.source)]" } ?? ""
+      let source =
+        (plan.choices[stage.spec.name].map { " [\($0.source)]" } ?? "")
+        + (plan.depthFirst.contains(stage.spec.name) ? ", depth-first with the next" : "")
       lines.append(
         "  \(stage.spec.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(stage.variantID)\(source)"
       )

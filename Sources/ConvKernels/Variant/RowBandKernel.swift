@@ -1,0 +1,27 @@
+/// A prepared kernel of one image that can compute any run of its output rows on its own, so a
+/// network can run two layers depth-first: a band of the second layer's rows as soon as the
+/// first has written the input rows they read, while those rows are still in cache
+/// (`CompiledNetwork`).
+///
+/// Running the bands of `0..<outputHeight` in order, from the same `src` into the same `dst`,
+/// writes bitwise what `run` writes.
+package protocol RowBandKernel: PreparedKernel {
+  /// Output rows of the image.
+  var outputHeight: Int { get }
+  /// The input rows that output rows `rows` read (clipped to the image; padding reads none).
+  func inputRows(for rows: Range<Int>) -> Range<Int>
+  /// Computes output rows `rows` only. `src` and `dst` point at the whole input and output
+  /// image, as for `run`; nothing outside `rows` is written.
+  func run(rows: Range<Int>, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>)
+}
+
+extension ConvProblem {
+  /// The input rows that output rows `rows` read: `[r * stride - pad, (r_last) * stride - pad
+  /// + kernelH)` clipped to `0..<height`.
+  package func inputRows(forOutputRows rows: Range<Int>) -> Range<Int> {
+    guard !rows.isEmpty else { return 0..<0 }
+    let first = max(0, rows.lowerBound * stride - pad)
+    let end = min(height, (rows.upperBound - 1) * stride - pad + kernelH)
+    return first..<max(first, end)
+  }
+}

@@ -1,0 +1,114 @@
+import ConvKernels
+import Foundation
+import Harness
+import KernelCatalog
+import Testing
+
+/// Pairs of stages run depth-first (`DepthFirstPair`, `NetworkPlan.depthFirst`).
+@Suite struct DepthFirstTests {
+  /// A kernel of the given geometry that records the rows it is asked for and computes
+  /// nothing: the seam for the pair's schedule.
+  final class RecordingKernel: RowBandKernel {
+    let name: String
+    let problem: ConvProblem
+    let log: Log
+    init(_ name: String, _ descriptor: String, log: Log) throws {
+      self.name = name
+      problem = try ConvProblem(descriptor: descriptor)
+      self.log = log
+    }
+    var outputHeight: Int { problem.outHeight }
+    func inputRows(for rows: Range<Int>) -> Range<Int> {
+      problem.inputRows(forOutputRows: rows)
+    }
+    func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+      run(rows: 0..<outputHeight, src, dst)
+    }
+    func run(rows: Range<Int>, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+      log.calls.append("\(name) \(rows.lowerBound)..<\(rows.upperBound)")
+    }
+  }
+
+  final class Log { var calls: [String] = [] }
+
+  /// MobileNetV1's b01 (stride 1) then b02 (stride 2), 112 rows to 56: the rows of b01 a band
+  /// of b02 needs, by hand. A band of b02 rows 0..<4 reads b01 rows 0..<8 (row 3 reads 5, 6,
+  /// 7). Writing it over b01's input (a b02 row holds 7168 floats, a b01 input row 3584)
+  /// overwrites input rows 0...7, and b01 row 8 still reads row 7: so 9. Rows 4..<8 read up to
+  /// row 15 and overwrite up to 15, which b01 row 16 reads: 17.
+  @Test func theFirstStageRunsAheadOfTheRowsTheSecondOverwrites() throws {
+    let log = Log()
+    let first = try RecordingKernel("b01", "n1c32h112w112o64k3s1p1", log: log)
+    let second = try RecordingKernel("b02", "n1c64h112w112o128k3s2p1", log: log)
+    let overwriting = DepthFirstPair(
+      first: first, second: second, overwrite: (inputRowFloats: 3584, outputRowFloats: 7168))
+    #expect(overwriting.firstRowsNeeded(before: 0..<4) == 9)
+    #expect(overwriting.firstRowsNeeded(before: 4..<8) == 17)
+    #expect(overwriting.firstRowsNeeded(before: 52..<56) == 112)
+    let separate = DepthFirstPair(first: first, second: second, overwrite: nil)
+    #expect(separate.firstRowsNeeded(before: 0..<4) == 8)
+    #expect(separate.firstRowsNeeded(before: 4..<8) == 16)
+  }
+
+  /// The whole schedule of a small pair: each band of the second stage right after the rows
+  /// of the first it reads, every row of both computed once, in order.
+  @Test func aPairRunsItsBandsInOrder() throws {
+    let log = Log()
+    let first = try RecordingKernel("a", "n1c4h10w4o4k3s1p1", log: log)
+    let second = try RecordingKernel("b", "n1c4h10w4o4k3s2p1", log: log)
+    let pair = DepthFirstPair(first: first, second: second, overwrite: nil, bandRows: 2)
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    defer { buffer.deallocate() }
+    pair.run(buffer, buffer, buffer)
+    // b rows 0..<2 read a rows 0..<4; b 2..<4 read up to row 8; b 4..<5 up to row 10.
+    #expect(log.calls == ["a 0..<4", "b 0..<2", "a 4..<8", "b 2..<4", "a 8..<10", "b 4..<5"])
+  }
+
+  @Test func aPairIsKeptOnlyWhenItGainsMoreThanTheMargin() {
+    #expect(DepthFirstRefinement.keepsDepthFirst(0.97, 1.0))
+    #expect(!DepthFirstRefinement.keepsDepthFirst(0.99, 1.0))
+    #expect(!DepthFirstRefinement.keepsDepthFirst(1.05, 1.0))
+  }
+
+  /// Every fused pair of a small MobileNetV1 depth-first gives bitwise the logits of the same
+  /// network layer by layer, passes the end-to-end check, and stamps its stages in order.
+  @Test(
+    .enabled(if: ISA.avx2.isSupported, "the fused block runs in row bands on AVX2"),
+    arguments: [1, 2])
+  func depthFirstPairsGiveTheLogitsOfLayerByLayer(threads: Int) throws {
+    let stages = try MobileNetV1.model(width: 0.25, resolution: 64).stages(.separable)
+    let timings = NetworkFixture.timings(
+      for: stages,
+      families: [.convBlock: ["bn-folded"], .sepBlock: ["fused"], .pw: ["packed-gemm"]],
+      threads: threads)
+    let plan = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: threads, timings: timings, layouts: [.nhwc])
+    let weights = stages.map { StageWeights(for: $0, seed: 3) }
+    let input = Tensor.random(
+      shape: TensorShape(n: 1, c: 3, h: 64, w: 64), layout: .nchw, seed: 3)
+    let layered = CompiledNetwork(plan: plan, stages: stages, weights: weights, input: input)
+    #expect(layered.depthFirstCandidates == ["b01", "b03", "b05", "b07", "b09", "b11"])
+    let paired = CompiledNetwork(
+      plan: plan.runningDepthFirst(Set(layered.depthFirstCandidates)), stages: stages,
+      weights: weights, input: input)
+    layered.forward()
+    let stamps = UnsafeMutablePointer<UInt64>.allocate(capacity: paired.stages.count + 1)
+    defer { stamps.deallocate() }
+    paired.forward(stamps: stamps)
+    #expect(paired.output.map(\.bitPattern) == layered.output.map(\.bitPattern))
+    #expect(paired.output.contains { $0 != 0 })
+    for index in 0..<paired.stages.count { #expect(stamps[index] <= stamps[index + 1]) }
+    let reference = NetworkReference.forward(stages, weights: weights, input: input.values)
+    let check = NetworkValidation(paired, reference: reference)
+    #expect(check.passed, "\(check.failureText ?? "")")
+    #expect(check.stages.count == stages.count)
+
+    let summary = NetworkPlanSummary(paired.plan, order: stages)
+    let marked = summary.stages.filter { $0.depthFirstWithNext == true }.map(\.stage)
+    #expect(marked == ["b01", "b03", "b05", "b07", "b09", "b11"])
+    let json = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+    #expect(json.components(separatedBy: "depthFirstWithNext").count - 1 == 6)
+    let decoded = try JSONDecoder().decode(NetworkPlanSummary.self, from: Data(json.utf8))
+    #expect(decoded == summary)
+  }
+}
