@@ -3,8 +3,9 @@
 /// first has written the input rows they read, while those rows are still in cache
 /// (`CompiledNetwork`).
 ///
-/// Running the bands of `0..<outputHeight` in order, from the same `src` into the same `dst`,
-/// writes bitwise what `run` writes.
+/// Input and output are one NHWC image, so output row r is the floats `[r * W * C, (r + 1) *
+/// W * C)` of `dst`, and input rows likewise. Running the bands of `0..<outputHeight` in order,
+/// from the same `src` into the same `dst`, writes bitwise what `run` writes.
 package protocol RowBandKernel: PreparedKernel {
   /// Output rows of the image.
   var outputHeight: Int { get }

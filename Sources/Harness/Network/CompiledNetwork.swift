@@ -21,8 +21,8 @@ public final class CompiledNetwork {
   private let buffers: (AlignedBuffer, AlignedBuffer)
   /// The pools of the stages that run on more than one thread, woken at the start of a pass.
   private let pools: [WorkerPool]
-  /// The depth-first pairs, by the index of their first stage.
-  private let pairs: [Int: DepthFirstPair]
+  /// The depth-first pair that starts at each stage, if any.
+  private let pairs: [DepthFirstPair?]
 
   /// Prepares `stages` (without reorder; see `NetworkModel.stages`) with `weights` as `plan`
   /// says, for the NCHW `input`.
@@ -70,7 +70,7 @@ public final class CompiledNetwork {
     self.pools = pools.keys.sorted().map { pools[$0]! }
     let largest = stages.map(\.spec.outputShape.count).max() ?? 1
     buffers = (AlignedBuffer(count: largest), AlignedBuffer(count: largest))
-    var pairs: [Int: DepthFirstPair] = [:]
+    var pairs = [DepthFirstPair?](repeating: nil, count: stages.count)
     for name in plan.depthFirst {
       let index = stages.firstIndex { $0.spec.name == name }!
       precondition(

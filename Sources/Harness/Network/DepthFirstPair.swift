@@ -6,10 +6,12 @@ import ConvKernels
 /// they would come back from L3 or memory.
 ///
 /// Why: on a Zen 3 (512 KiB L2), MobileNetV1's b02 (stride 2) reading b01's 3.2 MB output took
-/// 0.77-0.81 ms inside the network against 0.68-0.70 alone; depth-first, the two took 0.08-0.11
-/// ms less together than layer by layer (b02 -0.11, b01 +0.01 to +0.02). Bands of 2, 4 and 8
-/// rows of b02 were within noise of each other. Whether a pair runs this way is measured inside
-/// the network on each machine (`DepthFirstRefinement`).
+/// 0.77-0.81 ms inside the network against 0.68-0.70 alone. Timed both ways inside the network
+/// on 1 thread (`DepthFirstRefinement`'s passes, `sepbench network mobilenet-v1`), b01 and b02
+/// together took 9.0-13.3 % less depth-first with bands of 2 rows of b02 (four runs), 7.1-9.9 %
+/// less with 4, 7 % with 8 and 4.7 % with 16. On 2 threads, where each band is split between
+/// the threads, every pair was slower depth-first. Whether a pair runs this way is measured
+/// inside the network on each machine and thread count.
 ///
 /// The two stages still write their whole outputs to the network's buffers, so every stage
 /// after them reads what it reads layer by layer. The second stage's output buffer is the one
@@ -24,8 +26,8 @@ package struct DepthFirstPair {
   /// Output rows of the second stage per band.
   let bandRows: Int
 
-  /// The bands of the network's pairs: 4 rows of the second stage.
-  package static let defaultBandRows = 4
+  /// The bands of the network's pairs: 2 rows of the second stage.
+  package static let defaultBandRows = 2
 
   package init(
     first: any RowBandKernel, second: any RowBandKernel,
