@@ -109,11 +109,15 @@ import Testing
         stages.first { $0["stage"] as? String == choice["stage"] as? String })
       #expect(choice["kept"] as? String == stage["variant"] as? String, "\(choice)")
     }
-    // A pair runs depth-first exactly when its timing kept it so.
+    // A pair runs depth-first exactly when its timing kept it so, and its stages are not
+    // settled again.
     let pairs = try #require(meta["depthFirstChoices"] as? [[String: Any]])
     for pair in pairs {
       let names = try #require(pair["stage"] as? String).split(separator: "+").map(String.init)
       #expect(names.count == 2, "\(pair)")
+      if pair["kept"] as? String == "depth-first" {
+        #expect(!settled.contains { names.contains($0["stage"] as? String ?? "") }, "\(pair)")
+      }
       let first = try #require(stages.first { $0["stage"] as? String == names[0] })
       #expect(
         (first["depthFirstWithNext"] as? Bool == true)

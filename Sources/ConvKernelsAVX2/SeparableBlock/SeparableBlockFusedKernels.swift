@@ -1,14 +1,17 @@
 import ConvKernels
 
 /// Runs the fused block: for each tile, depthwise rows into the task's buffer, then the GEMM.
-/// A band of rows (`RowBandKernel`) is cut into tasks and tiles the same way, so it writes
-/// bitwise what a whole run writes.
+/// A band of rows (`RowBandKernel`) is split into its own tasks and tiles, but every output
+/// row is computed the same way whatever tile it falls in (the depthwise rows are independent
+/// and the GEMM's K blocking does not depend on the rows), so bands in order write bitwise what
+/// a whole run writes.
 package final class FusedSeparableNHWCKernel: RowBandKernel {
   let plan: FusedTilePlan
   let depthwise: DepthwiseRowsNHWC
   let pointwise: GEMMPackedWeights
   let tiles: AlignedBuffer
   let pool: WorkerPool
+  private let work: FusedTileWork
 
   package init(
     plan: FusedTilePlan, depthwise: DepthwiseRowsNHWC, pointwise: GEMMPackedWeights,
@@ -19,6 +22,10 @@ package final class FusedSeparableNHWCKernel: RowBandKernel {
     self.pointwise = pointwise
     self.pool = pool
     tiles = AlignedBuffer(count: plan.tasks * plan.tileFloats)
+    work = FusedTileWork(
+      problem: plan.problem, depthwise: depthwise, panels: pointwise.panels,
+      epilogue: GEMMEpilogue(bias: .perColumn(pointwise.bias!), relu: true),
+      tileBase: tiles.pointer)
   }
 
   package var outputHeight: Int { plan.problem.outHeight }
@@ -28,13 +35,12 @@ package final class FusedSeparableNHWCKernel: RowBandKernel {
   }
 
   package func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
-    let plan = self.plan
-    let stage = TileStage(self)
-    let (inImage, outImage) = (stage.inputImageFloats, stage.outputImageFloats)
+    let (plan, work) = (self.plan, self.work)
+    let (inImage, outImage) = (work.inputImageFloats, work.outputImageFloats)
     pool.run(tasks: plan.tasks) { task in
-      let tile = stage.tileBase + task * plan.tileFloats
+      let tile = work.tileBase + task * plan.tileFloats
       plan.forEachTile(of: task) { image, rows in
-        stage.compute(rows, tile: tile, src: src + image * inImage, dst: dst + image * outImage)
+        work.compute(rows, tile: tile, src: src + image * inImage, dst: dst + image * outImage)
       }
     }
   }
@@ -44,33 +50,25 @@ package final class FusedSeparableNHWCKernel: RowBandKernel {
   ) {
     precondition(plan.problem.batch == 1 && band.clamped(to: 0..<outputHeight) == band, "rows")
     guard !band.isEmpty else { return }
-    let plan = self.plan
-    let stage = TileStage(self)
+    let (plan, work) = (self.plan, self.work)
     pool.run(tasks: plan.tasks(forBand: band.count)) { task in
-      let tile = stage.tileBase + task * plan.tileFloats
+      let tile = work.tileBase + task * plan.tileFloats
       plan.forEachTile(of: task, inBand: band) { rows in
-        stage.compute(rows, tile: tile, src: src, dst: dst)
+        work.compute(rows, tile: tile, src: src, dst: dst)
       }
     }
   }
 }
 
-/// One tile of the fused block: depthwise rows into the tile buffer, then the GEMM into the
-/// output rows.
-private struct TileStage {
+/// The work of one tile of the fused block: depthwise rows into the tile buffer, then the
+/// GEMM into the output rows.
+private struct FusedTileWork {
   let problem: ConvProblem
   let depthwise: DepthwiseRowsNHWC
   let panels: GEMMPanels
   let epilogue: GEMMEpilogue
+  /// The first task's tile buffer; task t's is `tileBase + t * tileFloats`.
   let tileBase: UnsafeMutablePointer<Float>
-
-  init(_ kernel: FusedSeparableNHWCKernel) {
-    problem = kernel.plan.problem
-    depthwise = kernel.depthwise
-    panels = kernel.pointwise.panels
-    epilogue = GEMMEpilogue(bias: .perColumn(kernel.pointwise.bias!), relu: true)
-    tileBase = kernel.tiles.pointer
-  }
 
   var inputImageFloats: Int { problem.height * problem.width * problem.inChannels }
   var outputImageFloats: Int { problem.outHeight * problem.outWidth * problem.outChannels }

@@ -72,37 +72,50 @@ public final class CompiledNetwork {
     buffers = (AlignedBuffer(count: largest), AlignedBuffer(count: largest))
     var pairs = [DepthFirstPair?](repeating: nil, count: stages.count)
     for name in plan.depthFirst {
-      let index = stages.firstIndex { $0.spec.name == name }!
+      guard let index = stages.firstIndex(where: { $0.spec.name == name }) else {
+        preconditionFailure("depth-first pair at \(name): no such stage")
+      }
+      guard let (first, second) = Self.rowBandKernels(stages, at: index) else {
+        preconditionFailure("\(name) cannot run depth-first with the next stage")
+      }
       precondition(
-        Self.pairsDepthFirst(stages, at: index), "\(name) cannot run depth-first with the next")
-      let (first, second) = (stages[index], stages[index + 1])
-      let overwrite =
-        index > 0
-        ? (
-          inputRowFloats: first.spec.inputShape.count / first.spec.inputShape.h,
-          outputRowFloats: second.spec.outputShape.count / second.spec.outputShape.h
-        ) : nil
+        pairs[index] == nil && (index == 0 || pairs[index - 1] == nil)
+          && !plan.depthFirst.contains(stages[index + 1].spec.name),
+        "depth-first pair at \(name) overlaps another")
+      // Stage i + 1 writes the buffer stage i reads, unless stage i reads the input image.
+      let (inputShape, outputShape) = (
+        stages[index].spec.inputShape, stages[index + 1].spec.outputShape
+      )
       pairs[index] = DepthFirstPair(
-        first: first.kernel as! any RowBandKernel, second: second.kernel as! any RowBandKernel,
-        overwrite: overwrite)
+        first: first, second: second,
+        overwrite: index > 0
+          ? (
+            inputRowFloats: inputShape.count / inputShape.h,
+            outputRowFloats: outputShape.count / outputShape.h
+          ) : nil)
     }
     self.pairs = pairs
   }
 
-  /// Whether stage `index` and the next can run depth-first: both compute bands of rows of one
-  /// image, and the second reads the first's output.
-  private static func pairsDepthFirst(_ stages: [Stage], at index: Int) -> Bool {
-    index + 1 < stages.count && stages[index].kernel is any RowBandKernel
-      && stages[index + 1].kernel is any RowBandKernel && stages[index].spec.inputShape.n == 1
+  /// The kernels of stage `index` and the next when they can run depth-first: both compute
+  /// bands of rows of one image (the second reads the first's output).
+  private static func rowBandKernels(_ stages: [Stage], at index: Int) -> (
+    any RowBandKernel, any RowBandKernel
+  )? {
+    guard index + 1 < stages.count, stages[index].spec.inputShape.n == 1,
+      let first = stages[index].kernel as? any RowBandKernel,
+      let second = stages[index + 1].kernel as? any RowBandKernel
+    else { return nil }
+    return (first, second)
   }
 
-  /// The stages that could run depth-first with the next (`NetworkPlan.depthFirst`), in order;
-  /// no two overlap.
+  /// The stages that could run depth-first with the next (`NetworkPlan.depthFirst`), paired in
+  /// order from the first (b01+b02, b03+b04, ...), so no two overlap.
   public var depthFirstCandidates: [String] {
     var names: [String] = []
     var index = 0
     while index < stages.count {
-      if Self.pairsDepthFirst(stages, at: index) {
+      if Self.rowBandKernels(stages, at: index) != nil {
         names.append(stages[index].spec.name)
         index += 2
       } else {
@@ -137,9 +150,10 @@ public final class CompiledNetwork {
     var index = 0
     while index < stages.count {
       if let pair = pairs[index] {
-        let first = pair.run(source(index), destination(index), destination(index + 1))
+        let firstNanoseconds = pair.run(
+          source(index), destination(index), destination(index + 1))
         if let stamps {
-          stamps[index + 1] = stamps[index] + first
+          stamps[index + 1] = stamps[index] + firstNanoseconds
           stamps[index + 2] = MonotonicClock.now()
         }
         index += 2
@@ -152,26 +166,34 @@ public final class CompiledNetwork {
   }
 
   /// One forward pass that hands every stage's output (in the plan's layout) to `observe`.
-  /// Each stage, or depth-first pair, writes into outputs filled with NaN, so an output it
-  /// never writes is seen.
+  /// Each stage writes into an output filled with NaN, so an output it never writes is seen.
+  /// A depth-first pair runs as in `forward`, on the network's buffers (the second stage
+  /// writing over the first's input, so a first stage that fell behind reads wrong rows); its
+  /// middle output is filled with NaN first, and so is its last unless that buffer holds the
+  /// first stage's input.
   public func forward(observing observe: (Int, Tensor) -> Void) {
     for pool in pools { pool.wake() }
     var index = 0
     while index < stages.count {
-      let count = pairs[index] == nil ? 1 : 2
-      let outputs = (index..<(index + count)).map {
-        Tensor(shape: stages[$0].spec.outputShape, layout: plan.layout, value: .nan)
+      guard let pair = pairs[index] else {
+        let output = Tensor(shape: stages[index].spec.outputShape, layout: plan.layout, value: .nan)
+        stages[index].kernel.run(source(index), output.pointer)
+        destination(index).update(from: output.pointer, count: output.shape.count)
+        observe(index, output)
+        index += 1
+        continue
       }
-      if let pair = pairs[index] {
-        pair.run(source(index), outputs[0].pointer, outputs[1].pointer)
-      } else {
-        stages[index].kernel.run(source(index), outputs[0].pointer)
-      }
-      for (offset, output) in outputs.enumerated() {
-        destination(index + offset).update(from: output.pointer, count: output.shape.count)
+      let (middle, last) = (destination(index), destination(index + 1))
+      middle.update(repeating: .nan, count: stages[index].spec.outputShape.count)
+      if index == 0 { last.update(repeating: .nan, count: stages[1].spec.outputShape.count) }
+      pair.run(source(index), middle, last)
+      for (offset, buffer) in [middle, last].enumerated() {
+        let shape = stages[index + offset].spec.outputShape
+        let output = Tensor(shape: shape, layout: plan.layout, value: 0)
+        output.pointer.update(from: buffer, count: shape.count)
         observe(index + offset, output)
       }
-      index += count
+      index += 2
     }
   }
 

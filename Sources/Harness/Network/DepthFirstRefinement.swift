@@ -1,10 +1,10 @@
 import ConvKernels
 
 /// Decides which pairs of stages run depth-first (`DepthFirstPair`) by timing the plan both
-/// ways inside the network, round-robin (`NetworkTimer`): a pair runs depth-first when its two
-/// stages' median time together falls below `1 - NetworkRefinement.margin` times their time
-/// layer by layer. Where cache sizes and prefetchers differ, so does the answer: it is measured
-/// on each machine and thread count, not assumed.
+/// ways inside the network, round-robin (`NetworkTimer`): a pair runs depth-first when the
+/// median span of its two stages falls below `1 - NetworkRefinement.margin` times their
+/// median span layer by layer. Where cache sizes and prefetchers differ, so does the answer:
+/// it is measured on each machine and thread count, not assumed.
 public struct DepthFirstRefinement: Sendable {
   /// The plan with its depth-first pairs.
   public let plan: NetworkPlan
@@ -29,14 +29,17 @@ public struct DepthFirstRefinement: Sendable {
       plan: plan.runningDepthFirst(Set(candidates)), stages: stages, weights: weights,
       input: input)
     let timings = timer.time([layered, paired])
-    let medians = zip([layered, paired], timings).map(NetworkRefinement.stageMedians)
     var kept: Set<String> = []
     var decisions: [NetworkRefinement.Decision] = []
     for first in candidates {
+      // Both networks have the same stages; a pair's time is the median over passes of its
+      // two stages' span.
       let index = layered.stages.firstIndex { $0.spec.name == first }!
       let second = layered.stages[index + 1].spec.name
-      let both = { (times: [String: Double]) in times[first]! + times[second]! }
-      let (layeredTime, pairedTime) = (both(medians[0]), both(medians[1]))
+      let (layeredTime, pairedTime) = (
+        timings[0].medianSpan(of: index...(index + 1)),
+        timings[1].medianSpan(of: index...(index + 1))
+      )
       let depthFirst = Self.keepsDepthFirst(pairedTime, layeredTime)
       if depthFirst { kept.insert(first) }
       let timed = [("depth-first", pairedTime), ("layer by layer", layeredTime)]

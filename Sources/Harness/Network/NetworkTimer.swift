@@ -7,8 +7,22 @@ public struct NetworkTiming: Sendable {
   /// Nanoseconds of each stage in each pass: `stageTimes[stage][sample]`.
   public let stageTimes: [[Double]]
 
+  public init(latencies: [Double], stageTimes: [[Double]]) {
+    precondition(stageTimes.allSatisfy { $0.count == latencies.count }, "one time per pass")
+    self.latencies = latencies
+    self.stageTimes = stageTimes
+  }
+
   /// The median of each stage's passes, in stage order.
   public var stageMedians: [Double] { stageTimes.map { SampleStatistics($0).median } }
+
+  /// The median over passes of the time stages `stages` took together.
+  public func medianSpan(of stages: ClosedRange<Int>) -> Double {
+    let spans = latencies.indices.map { sample in
+      stages.reduce(0) { $0 + stageTimes[$1][sample] }
+    }
+    return SampleStatistics(spans).median
+  }
 }
 
 /// Times networks like kernels (`Sampler`): each is warmed up, then the passes are taken

@@ -317,11 +317,10 @@ struct NetworkCommand: ParsableCommand {
       "\(plan.form.rawValue) network, \(plan.threads) thread(s), \(plan.layout.rawValue), \(plan.reorders) reorder(s); logits max error \(Self.scientific(check.logits.maxAbsError)) (allowed \(Self.scientific(check.logits.tolerance)))"
     ]
     for stage in network.stages {
-      let source =
-        (plan.choices[stage.spec.name].map { " [\($0.source)]" } ?? "")
-        + (plan.depthFirst.contains(stage.spec.name) ? ", depth-first with the next" : "")
+      let source = plan.choices[stage.spec.name].map { " [\($0.source)]" } ?? ""
+      let pairing = plan.depthFirst.contains(stage.spec.name) ? ", depth-first with the next" : ""
       lines.append(
-        "  \(stage.spec.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(stage.variantID)\(source)"
+        "  \(stage.spec.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(stage.variantID)\(source)\(pairing)"
       )
     }
     return lines.joined(separator: "\n")
