@@ -48,11 +48,7 @@ package struct FusedTilePlan: Sendable {
       let image = next / height
       let end = min(run.upperBound, (image + 1) * height)
       let first = next - image * height
-      let pieces = RowPartition(total: end - next, parts: (end - next + tileRows - 1) / tileRows)
-      for piece in 0..<pieces.parts {
-        let rows = pieces.range(piece)
-        body(image, (first + rows.lowerBound)..<(first + rows.upperBound))
-      }
+      forEachTile(in: first..<(first + end - next)) { body(image, $0) }
       next = end
     }
   }
@@ -69,11 +65,17 @@ package struct FusedTilePlan: Sendable {
     of task: Int, inBand band: Range<Int>, _ body: (_ rows: Range<Int>) -> Void
   ) {
     let run = RowPartition(total: band.count, parts: tasks(forBand: band.count)).range(task)
-    let pieces = RowPartition(total: run.count, parts: (run.count + tileRows - 1) / tileRows)
-    let first = band.lowerBound + run.lowerBound
+    forEachTile(in: (band.lowerBound + run.lowerBound)..<(band.lowerBound + run.upperBound), body)
+  }
+
+  /// Cuts `rows` (of one image) into tiles of at most `tileRows` rows and of equal height
+  /// (within one row), and calls `body` for each in order.
+  @inline(__always)
+  private func forEachTile(in rows: Range<Int>, _ body: (_ rows: Range<Int>) -> Void) {
+    let pieces = RowPartition(total: rows.count, parts: (rows.count + tileRows - 1) / tileRows)
     for piece in 0..<pieces.parts {
-      let rows = pieces.range(piece)
-      body((first + rows.lowerBound)..<(first + rows.upperBound))
+      let tile = pieces.range(piece)
+      body((rows.lowerBound + tile.lowerBound)..<(rows.lowerBound + tile.upperBound))
     }
   }
 

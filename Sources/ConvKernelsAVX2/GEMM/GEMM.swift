@@ -196,7 +196,7 @@ package enum GEMM {
       var tile =
         first
         ? epilogue.initialTile3x32(row: rowOffset, rows: 3, column: j)
-        : GEMMTile3x32(loading: cp, ldc: ldc, rows: 3)
+        : GEMMTile3x32(loading: cp, ldc: ldc)
       tile.accumulate(
         a0, a1, a2, kc: kc, b.base + (j / nr) * b.panelStride + kOffset * b.rowStride,
         panelStride: b.panelStride, bStride: b.rowStride)

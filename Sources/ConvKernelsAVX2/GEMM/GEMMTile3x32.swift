@@ -63,30 +63,14 @@ struct GEMMTile3x32 {
     c23 = c20
   }
 
-  /// Loads rows 0..<rows (1...3) of `c` (row stride `ldc`), 32 columns each; missing rows are
-  /// zero and never read.
+  /// Loads the three rows of `c` (row stride `ldc`), 32 columns each.
   @inline(__always)
-  init(loading c: UnsafePointer<Float>, ldc: Int, rows: Int) {
-    c00 = .load(c)
-    c01 = .load(c + 8)
-    c02 = .load(c + 16)
-    c03 = .load(c + 24)
-    if rows > 1 {
-      c10 = .load(c + ldc)
-      c11 = .load(c + ldc + 8)
-      c12 = .load(c + ldc + 16)
-      c13 = .load(c + ldc + 24)
-    } else {
-      (c10, c11, c12, c13) = (.zero, .zero, .zero, .zero)
-    }
-    if rows > 2 {
-      c20 = .load(c + 2 * ldc)
-      c21 = .load(c + 2 * ldc + 8)
-      c22 = .load(c + 2 * ldc + 16)
-      c23 = .load(c + 2 * ldc + 24)
-    } else {
-      (c20, c21, c22, c23) = (.zero, .zero, .zero, .zero)
-    }
+  init(loading c: UnsafePointer<Float>, ldc: Int) {
+    (c00, c01, c02, c03) = (.load(c), .load(c + 8), .load(c + 16), .load(c + 24))
+    let d = c + ldc
+    (c10, c11, c12, c13) = (.load(d), .load(d + 8), .load(d + 16), .load(d + 24))
+    let e = c + 2 * ldc
+    (c20, c21, c22, c23) = (.load(e), .load(e + 8), .load(e + 16), .load(e + 24))
   }
 
   /// `kc` steps of the rank-1 update: `C[i][j] += a_i[depth.offset(k)] * B[k][j]` for k in

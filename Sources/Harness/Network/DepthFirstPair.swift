@@ -25,6 +25,10 @@ package struct DepthFirstPair {
   let overwrite: (inputRowFloats: Int, outputRowFloats: Int)?
   /// Output rows of the second stage per band.
   let bandRows: Int
+  /// The pass, worked out once: per band of the second stage, the rows of the first stage to
+  /// compute before it (possibly none); then the first stage's rows no band reads.
+  private let steps: [(first: Range<Int>, band: Range<Int>)]
+  private let firstTail: Range<Int>
 
   /// The bands of the network's pairs: 2 rows of the second stage.
   package static let defaultBandRows = 2
@@ -38,11 +42,28 @@ package struct DepthFirstPair {
     self.second = second
     self.overwrite = overwrite
     self.bandRows = bandRows
+    var steps: [(first: Range<Int>, band: Range<Int>)] = []
+    var firstDone = 0
+    for start in stride(from: 0, to: second.outputHeight, by: bandRows) {
+      let band = start..<min(start + bandRows, second.outputHeight)
+      let needed = max(firstDone, Self.firstRowsNeeded(first, second, overwrite, before: band))
+      steps.append((firstDone..<needed, band))
+      firstDone = needed
+    }
+    self.steps = steps
+    firstTail = firstDone..<first.outputHeight
   }
 
   /// Output rows of the first stage that must be done before the second computes `band`: the
   /// rows the band reads, and every row that reads an input row the band overwrites.
   package func firstRowsNeeded(before band: Range<Int>) -> Int {
+    Self.firstRowsNeeded(first, second, overwrite, before: band)
+  }
+
+  private static func firstRowsNeeded(
+    _ first: any RowBandKernel, _ second: any RowBandKernel,
+    _ overwrite: (inputRowFloats: Int, outputRowFloats: Int)?, before band: Range<Int>
+  ) -> Int {
     var needed = second.inputRows(for: band).upperBound
     if let overwrite {
       let lastOverwritten =
@@ -62,25 +83,19 @@ package struct DepthFirstPair {
     _ src: UnsafePointer<Float>, _ middle: UnsafeMutablePointer<Float>,
     _ dst: UnsafeMutablePointer<Float>
   ) -> UInt64 {
-    var firstDone = 0
     var firstNanoseconds: UInt64 = 0
-    var start = 0
-    while start < second.outputHeight {
-      let band = start..<min(start + bandRows, second.outputHeight)
-      let needed = firstRowsNeeded(before: band)
-      if needed > firstDone {
+    for (firstRows, band) in steps {
+      if !firstRows.isEmpty {
         let clock = MonotonicClock.now()
-        first.run(rows: firstDone..<needed, src, middle)
+        first.run(rows: firstRows, src, middle)
         firstNanoseconds += MonotonicClock.now() - clock
-        firstDone = needed
       }
       second.run(rows: band, UnsafePointer(middle), dst)
-      start = band.upperBound
     }
-    if firstDone < first.outputHeight {
+    if !firstTail.isEmpty {
       // Rows no band of the second stage reads (its stride skips the bottom rows).
       let clock = MonotonicClock.now()
-      first.run(rows: firstDone..<first.outputHeight, src, middle)
+      first.run(rows: firstTail, src, middle)
       firstNanoseconds += MonotonicClock.now() - clock
     }
     return firstNanoseconds

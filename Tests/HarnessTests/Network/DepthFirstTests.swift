@@ -31,13 +31,6 @@ import Testing
 
   final class Log { var calls: [String] = [] }
 
-  /// Runs `pair` of recording kernels, which touch no memory, on a one-float buffer.
-  static func runOnScratch(_ pair: DepthFirstPair) {
-    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    defer { scratch.deallocate() }
-    pair.run(scratch, scratch, scratch)
-  }
-
   /// MobileNetV1's b01 (stride 1) then b02 (stride 2), 112 rows to 56: the rows of b01 a band
   /// of b02 needs, by hand. A band of b02 rows 0..<4 reads b01 rows 0..<8 (row 3 reads 5, 6,
   /// 7). Writing it over b01's input (a b02 row holds 7168 floats, a b01 input row 3584)
@@ -57,42 +50,47 @@ import Testing
     #expect(separate.firstRowsNeeded(before: 4..<8) == 16)
   }
 
-  /// The whole schedule of a small pair: each band of the second stage right after the rows
-  /// of the first it reads, every row of both computed once, in order.
-  @Test func aPairRunsItsBandsInOrder() throws {
-    let log = Log()
-    let first = try RecordingKernel("a", "n1c4h10w4o4k3s1p1", log: log)
-    let second = try RecordingKernel("b", "n1c4h10w4o4k3s2p1", log: log)
-    let pair = DepthFirstPair(first: first, second: second, overwrite: nil, bandRows: 2)
-    Self.runOnScratch(pair)
-    // b rows 0..<2 read a rows 0..<4; b 2..<4 read up to row 8; b 4..<5 up to row 10.
-    #expect(log.calls == ["a 0..<4", "b 0..<2", "a 4..<8", "b 2..<4", "a 8..<10", "b 4..<5"])
+  /// A small pair's whole schedule: first stage `a`, 10 rows of 4 pixels x 4 channels,
+  /// stride 1; second stage `b`, stride 2, in bands of 2 rows.
+  struct Schedule: Sendable, CustomTestStringConvertible {
+    let second: String
+    let overwrite: (inputRowFloats: Int, outputRowFloats: Int)?
+    let calls: [String]
+    let testDescription: String
   }
 
-  /// With the overwrite rule: a b row (1 pixel x 48 channels) holds three input rows of a (4
-  /// pixels x 4 channels), so b rows 0..<2 overwrite input rows 0...5, which a rows up to 6
-  /// read: the first stage runs to row 7, where the band itself reads rows 0..<5 of a.
-  @Test func theFirstStageRunsAheadOfWhatABandOverwrites() throws {
+  static let schedules = [
+    // Each band right after the rows of a it reads (b 0..<2 reads a 0..<4, b 2..<4 up to row
+    // 8, b 4..<5 up to 10), every row of both once, in order.
+    Schedule(
+      second: "n1c4h10w4o4k3s2p1", overwrite: nil,
+      calls: ["a 0..<4", "b 0..<2", "a 4..<8", "b 2..<4", "a 8..<10", "b 4..<5"],
+      testDescription: "bands in order"),
+    // The overwrite rule: a b row (1 pixel x 48 channels) holds three input rows of a, so b
+    // rows 0..<2 overwrite input rows 0...5, which a rows up to 6 read: a runs to row 7 where
+    // the band itself reads rows 0..<5.
+    Schedule(
+      second: "n1c4h10w4o48k3s2p0", overwrite: (inputRowFloats: 16, outputRowFloats: 48),
+      calls: ["a 0..<7", "b 0..<2", "a 7..<10", "b 2..<4"],
+      testDescription: "ahead of what a band overwrites"),
+    // Without padding, b reads rows 0..<9 of a: row 9 runs after the last band.
+    Schedule(
+      second: "n1c4h10w4o4k3s2p0", overwrite: nil,
+      calls: ["a 0..<5", "b 0..<2", "a 5..<9", "b 2..<4", "a 9..<10"],
+      testDescription: "a row no band reads runs last"),
+  ]
+
+  @Test(arguments: schedules)
+  func aPairRunsItsSchedule(_ schedule: Schedule) throws {
     let log = Log()
     let first = try RecordingKernel("a", "n1c4h10w4o4k3s1p1", log: log)
-    let second = try RecordingKernel("b", "n1c4h10w4o48k3s2p0", log: log)
-    #expect(second.outputHeight == 4 && second.problem.outWidth == 1)
+    let second = try RecordingKernel("b", schedule.second, log: log)
     let pair = DepthFirstPair(
-      first: first, second: second, overwrite: (inputRowFloats: 16, outputRowFloats: 48),
-      bandRows: 2)
-    Self.runOnScratch(pair)
-    #expect(log.calls == ["a 0..<7", "b 0..<2", "a 7..<10", "b 2..<4"])
-  }
-
-  /// A stride-2 second stage without padding on 10 rows reads rows 0..<9 of the first: no band
-  /// reads its last row, which runs after the last band.
-  @Test func aRowNoBandReadsRunsLast() throws {
-    let log = Log()
-    let first = try RecordingKernel("a", "n1c4h10w4o4k3s1p1", log: log)
-    let second = try RecordingKernel("b", "n1c4h10w4o4k3s2p0", log: log)
-    let pair = DepthFirstPair(first: first, second: second, overwrite: nil, bandRows: 2)
-    Self.runOnScratch(pair)
-    #expect(log.calls == ["a 0..<5", "b 0..<2", "a 5..<9", "b 2..<4", "a 9..<10"])
+      first: first, second: second, overwrite: schedule.overwrite, bandRows: 2)
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    defer { scratch.deallocate() }
+    pair.run(scratch, scratch, scratch)  // the recording kernels touch no memory
+    #expect(log.calls == schedule.calls)
   }
 
   /// The margin is 2 %: kept at 2.1 % faster, not at 1.9 %.
