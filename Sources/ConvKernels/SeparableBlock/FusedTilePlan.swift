@@ -48,7 +48,7 @@ package struct FusedTilePlan: Sendable {
       let image = next / height
       let end = min(run.upperBound, (image + 1) * height)
       let first = next - image * height
-      forEachTile(in: first..<(first + end - next)) { body(image, $0) }
+      forEachTile(inRows: first..<(first + end - next)) { body(image, $0) }
       next = end
     }
   }
@@ -65,13 +65,15 @@ package struct FusedTilePlan: Sendable {
     of task: Int, inBand band: Range<Int>, _ body: (_ rows: Range<Int>) -> Void
   ) {
     let run = RowPartition(total: band.count, parts: tasks(forBand: band.count)).range(task)
-    forEachTile(in: (band.lowerBound + run.lowerBound)..<(band.lowerBound + run.upperBound), body)
+    forEachTile(
+      inRows: (band.lowerBound + run.lowerBound)..<(band.lowerBound + run.upperBound), body)
   }
 
   /// Cuts `rows` (of one image) into tiles of at most `tileRows` rows and of equal height
-  /// (within one row), and calls `body` for each in order.
+  /// (within one row), and calls `body` for each in order: also for a caller that splits the
+  /// rows between threads itself.
   @inline(__always)
-  private func forEachTile(in rows: Range<Int>, _ body: (_ rows: Range<Int>) -> Void) {
+  package func forEachTile(inRows rows: Range<Int>, _ body: (_ rows: Range<Int>) -> Void) {
     let pieces = RowPartition(total: rows.count, parts: (rows.count + tileRows - 1) / tileRows)
     for piece in 0..<pieces.parts {
       let tile = pieces.range(piece)

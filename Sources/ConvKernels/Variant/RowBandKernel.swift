@@ -14,6 +14,16 @@ package protocol RowBandKernel: PreparedKernel {
   /// Computes output rows `rows` only. `src` and `dst` point at the whole input and output
   /// image, as for `run`; nothing outside `rows` is written.
   func run(rows: Range<Int>, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>)
+  /// Threads that `run` and `run(rows:_:_:)` spread their work over.
+  var threads: Int { get }
+  /// Lanes of `run(rows:_:_:lane:)`: how many calls may run at once.
+  var lanes: Int { get }
+  /// Computes output rows `rows` only, on the calling thread, with the scratch memory of
+  /// `lane` (in `0..<lanes`). Calls with different lanes may run at once on different threads,
+  /// for rows that do not overlap; they write bitwise what `run(rows:_:_:)` writes.
+  func run(
+    rows: Range<Int>, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+    lane: Int)
 }
 
 extension ConvProblem {

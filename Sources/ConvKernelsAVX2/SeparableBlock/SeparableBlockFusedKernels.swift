@@ -58,6 +58,23 @@ package final class FusedSeparableNHWCKernel: RowBandKernel {
       }
     }
   }
+
+  package var threads: Int { pool.threadCount }
+
+  /// One per task: each task has its own tile buffer.
+  package var lanes: Int { plan.tasks }
+
+  package func run(
+    rows band: Range<Int>, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+    lane: Int
+  ) {
+    precondition(plan.problem.batch == 1 && band.clamped(to: 0..<outputHeight) == band, "rows")
+    precondition((0..<plan.tasks).contains(lane), "lane \(lane) of \(plan.tasks)")
+    let tile = work.tileBase + lane * plan.tileFloats
+    plan.forEachTile(inRows: band) { rows in
+      work.compute(rows, tile: tile, src: src, dst: dst)
+    }
+  }
 }
 
 /// The work of one tile of the fused block: depthwise rows into the tile buffer, then the

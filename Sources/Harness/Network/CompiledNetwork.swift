@@ -109,6 +109,20 @@ public final class CompiledNetwork {
     return (first, second)
   }
 
+  /// Whether stage `index`'s kernel computes bands of rows of one image, so that it can take
+  /// part in a depth-first pair.
+  public func runsInRowBands(_ index: Int) -> Bool {
+    stages[index].spec.inputShape.n == 1 && stages[index].kernel is any RowBandKernel
+  }
+
+  /// Threads that run the depth-first pair starting at stage `name` in lanes, each its own
+  /// part of the image (`DepthFirstLanes`); 1 when the pair runs band after band, nil when
+  /// no pair starts there.
+  public func depthFirstLanes(at name: String) -> Int? {
+    guard let index = stages.firstIndex(where: { $0.spec.name == name }) else { return nil }
+    return pairs[index]?.laneCount
+  }
+
   /// The stages that could run depth-first with the next (`NetworkPlan.depthFirst`), paired in
   /// order from the first (b01+b02, b03+b04, ...), so no two overlap.
   public var depthFirstCandidates: [String] {

@@ -9,9 +9,12 @@ import ConvKernels
 /// 0.77-0.81 ms inside the network against 0.68-0.70 alone. Timed both ways inside the network
 /// on 1 thread (`DepthFirstRefinement`'s passes, `sepbench network mobilenet-v1`), b01 and b02
 /// together took 9.0-13.3 % less depth-first with bands of 2 rows of b02 (four runs), 7.1-9.9 %
-/// less with 4, 7 % with 8 and 4.7 % with 16. On 2 threads, where each band is split between
-/// the threads, every pair was slower depth-first. Whether a pair runs this way is measured
-/// inside the network on each machine and thread count.
+/// less with 4, 7 % with 8 and 4.7 % with 16. Whether a pair runs this way is measured inside
+/// the network on each machine and thread count.
+///
+/// On several threads the pair runs in lanes, each thread its own part of the image
+/// (`DepthFirstLanes`), where their schedule allows; otherwise each band is split between the
+/// threads, with a join after each, which made every pair slower depth-first on 2 threads.
 ///
 /// The two stages still write their whole outputs to the network's buffers, so every stage
 /// after them reads what it reads layer by layer. The second stage's output buffer is the one
@@ -27,8 +30,12 @@ package struct DepthFirstPair {
   let bandRows: Int
   /// The pass, worked out once: per band of the second stage, the rows of the first stage to
   /// compute before it (possibly none); then the first stage's rows no band reads.
-  private let steps: [(first: Range<Int>, band: Range<Int>)]
+  private let steps: [DepthFirstStep]
   private let firstTail: Range<Int>
+  /// The schedule on several threads, when the pair's kernels have them and it is safe, and
+  /// the pool that runs it.
+  let lanes: DepthFirstLanes?
+  private let lanePool: WorkerPool?
 
   /// The bands of the network's pairs: 2 rows of the second stage.
   package static let defaultBandRows = 2
@@ -42,17 +49,26 @@ package struct DepthFirstPair {
     self.second = second
     self.overwrite = overwrite
     self.bandRows = bandRows
-    var steps: [(first: Range<Int>, band: Range<Int>)] = []
+    var steps: [DepthFirstStep] = []
     var firstDone = 0
     for start in stride(from: 0, to: second.outputHeight, by: bandRows) {
       let band = start..<min(start + bandRows, second.outputHeight)
       let needed = max(firstDone, Self.firstRowsNeeded(first, second, overwrite, before: band))
-      steps.append((firstDone..<needed, band))
+      steps.append(DepthFirstStep(first: firstDone..<needed, band: band))
       firstDone = needed
     }
     self.steps = steps
     firstTail = firstDone..<first.outputHeight
+    let threads = min(first.threads, second.threads)
+    lanes = DepthFirstLanes(
+      first: first, second: second, overwrite: overwrite,
+      laneCount: min(threads, first.lanes, second.lanes), bandRows: bandRows)
+    lanePool = lanes == nil ? nil : .with(threads: threads)
   }
+
+  /// Threads that run the pair in lanes, each its own part of the image; 1 when the pair runs
+  /// band after band.
+  package var laneCount: Int { lanes?.lanes.count ?? 1 }
 
   /// Output rows of the first stage that must be done before the second computes `band`: the
   /// rows the band reads, and every row that reads an input row the band overwrites.
@@ -60,7 +76,7 @@ package struct DepthFirstPair {
     Self.firstRowsNeeded(first, second, overwrite, before: band)
   }
 
-  private static func firstRowsNeeded(
+  static func firstRowsNeeded(
     _ first: any RowBandKernel, _ second: any RowBandKernel,
     _ overwrite: (inputRowFloats: Int, outputRowFloats: Int)?, before band: Range<Int>
   ) -> Int {
@@ -83,8 +99,12 @@ package struct DepthFirstPair {
     _ src: UnsafePointer<Float>, _ middle: UnsafeMutablePointer<Float>,
     _ dst: UnsafeMutablePointer<Float>
   ) -> UInt64 {
+    if let lanes, let lanePool {
+      return lanes.run(first, second, pool: lanePool, src, middle, dst)
+    }
     var firstNanoseconds: UInt64 = 0
-    for (firstRows, band) in steps {
+    for step in steps {
+      let (firstRows, band) = (step.first, step.band)
       if !firstRows.isEmpty {
         let clock = MonotonicClock.now()
         first.run(rows: firstRows, src, middle)
@@ -100,4 +120,11 @@ package struct DepthFirstPair {
     }
     return firstNanoseconds
   }
+}
+
+/// One step of a depth-first schedule: the first stage's rows to compute, then a band of the
+/// second stage's.
+struct DepthFirstStep: Equatable {
+  let first: Range<Int>
+  let band: Range<Int>
 }

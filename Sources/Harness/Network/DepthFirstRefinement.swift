@@ -12,22 +12,60 @@ public struct DepthFirstRefinement: Sendable {
   /// (`b01+b02`), `kept` and `dropped` are `depth-first` and `layer by layer`.
   public let decisions: [NetworkRefinement.Decision]
 
+  /// Kernels of the plan replaced so that a kept pair can run depth-first: a stage whose
+  /// planned kernel cannot compute bands of rows takes its close alternative that can.
+  public let replaced: [String: StageChoice]
+
   /// Times `plan` layer by layer and with every candidate pair depth-first with `timer`.
+  ///
+  /// A stage whose planned kernel cannot run in row bands may pair with its kernel from
+  /// `alternatives` (close to the fastest alone, `NetworkPlanner.alternatives`) where that one
+  /// can: on 2 threads the fused block and the BN-folded one often time within a few per cent
+  /// of each other alone, and only the fused one runs depth-first. The pair is then timed
+  /// with the alternatives against the plan's own kernels layer by layer.
   public init(
     _ plan: NetworkPlan, stages: [NetworkStage], weights: [StageWeights], input: Tensor,
-    timer: NetworkTimer
+    alternatives: [String: StageChoice] = [:], timer: NetworkTimer
   ) {
     let layered = CompiledNetwork(
       plan: plan.runningDepthFirst([]), stages: stages, weights: weights, input: input)
-    let candidates = layered.depthFirstCandidates
+    let swapped =
+      alternatives.isEmpty
+      ? layered
+      : CompiledNetwork(
+        plan: plan.replacing(alternatives).runningDepthFirst([]), stages: stages,
+        weights: weights, input: input)
+    // Per stage: nil when neither kernel runs in row bands, else whether it needs the
+    // alternative.
+    let needsAlternative: [Bool?] = layered.stages.indices.map { index in
+      if layered.runsInRowBands(index) { return false }
+      return swapped.runsInRowBands(index) ? true : nil
+    }
+    var candidates: [String] = []
+    var replacing: [String: StageChoice] = [:]
+    var index = 0
+    while index + 1 < layered.stages.count {
+      guard let firstSwap = needsAlternative[index], let secondSwap = needsAlternative[index + 1]
+      else {
+        index += 1
+        continue
+      }
+      candidates.append(layered.stages[index].spec.name)
+      for (offset, swap) in [firstSwap, secondSwap].enumerated() where swap {
+        let name = layered.stages[index + offset].spec.name
+        replacing[name] = alternatives[name]
+      }
+      index += 2
+    }
     guard !candidates.isEmpty else {
       self.plan = plan.runningDepthFirst([])
       decisions = []
+      replaced = [:]
       return
     }
     let paired = CompiledNetwork(
-      plan: plan.runningDepthFirst(Set(candidates)), stages: stages, weights: weights,
-      input: input)
+      plan: plan.replacing(replacing).runningDepthFirst(Set(candidates)), stages: stages,
+      weights: weights, input: input)
     let timings = timer.time([layered, paired])
     var kept: Set<String> = []
     var decisions: [NetworkRefinement.Decision] = []
@@ -50,7 +88,9 @@ public struct DepthFirstRefinement: Sendable {
           kept: winner.0, keptNanoseconds: winner.1, dropped: loser.0,
           droppedNanoseconds: loser.1))
     }
-    self.plan = plan.runningDepthFirst(kept)
+    let keptStages = plan.runningDepthFirst(kept).depthFirstStages(in: stages)
+    replaced = replacing.filter { keptStages.contains($0.key) }
+    self.plan = plan.replacing(replaced).runningDepthFirst(kept)
     self.decisions = decisions
   }
 

@@ -188,18 +188,27 @@ struct NetworkCommand: ParsableCommand {
       for t in threads {
         let planned = try NetworkPlanner.plan(
           form, stages: stages, threads: t, timings: timings, inputSteps: inputSteps)
-        // Pairs first, with the kernels fastest alone; then the close kernels of the other
-        // stages inside the network around them.
+        // Pairs first, with the kernels fastest alone or close ones that run in row bands;
+        // then the close kernels of the other stages inside the network around them.
+        let alternatives = NetworkPlanner.alternatives(
+          to: planned, stages: stages, timings: timings, tolerance: Self.closeAlone)
         let depthFirst = DepthFirstRefinement(
-          planned, stages: stages, weights: weights, input: input, timer: Self.refinementTimer)
+          planned, stages: stages, weights: weights, input: input, alternatives: alternatives,
+          timer: Self.refinementTimer)
         let paired = depthFirst.plan.depthFirstStages(in: stages)
         let refinement = NetworkRefinement(
-          depthFirst.plan,
-          alternatives: NetworkPlanner.alternatives(
-            to: planned, stages: stages, timings: timings, tolerance: Self.closeAlone
-          ).filter { !paired.contains($0.key) },
+          depthFirst.plan, alternatives: alternatives.filter { !paired.contains($0.key) },
           stages: stages, weights: weights, input: input, timer: Self.refinementTimer)
-        for decision in depthFirst.decisions + refinement.decisions {
+        for decision in depthFirst.decisions {
+          StandardStreams.error(Self.describe(decision) + "\n")
+        }
+        for stage in stages where depthFirst.replaced[stage.name] != nil {
+          StandardStreams.error(
+            "In the \(form.rawValue) network on \(t) thread(s), \(stage.name): "
+              + "\(depthFirst.replaced[stage.name]!.variant.id) in place of "
+              + "\(planned.choices[stage.name]!.variant.id), to run depth-first\n")
+        }
+        for decision in refinement.decisions {
           StandardStreams.error(Self.describe(decision) + "\n")
         }
         metadata.depthFirstChoices += depthFirst.decisions
@@ -318,7 +327,10 @@ struct NetworkCommand: ParsableCommand {
     ]
     for stage in network.stages {
       let source = plan.choices[stage.spec.name].map { " [\($0.source)]" } ?? ""
-      let pairing = plan.depthFirst.contains(stage.spec.name) ? ", depth-first with the next" : ""
+      let lanes = network.depthFirstLanes(at: stage.spec.name)
+      let pairing =
+        lanes == nil
+        ? "" : ", depth-first with the next" + (lanes! > 1 ? " in \(lanes!) lanes" : "")
       lines.append(
         "  \(stage.spec.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(stage.variantID)\(source)\(pairing)"
       )

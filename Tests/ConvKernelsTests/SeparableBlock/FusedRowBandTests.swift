@@ -34,6 +34,28 @@ struct FusedRowBandTests {
     #expect(reference.compare(banded).passed)
   }
 
+  /// Bands run in lanes, two threads at once and each with its own lane, write bitwise what
+  /// one whole run writes.
+  @Test(arguments: problems)
+  func bandsInLanesWriteWhatOneRunWrites(descriptor: String) throws {
+    let problem = try ConvProblem(descriptor: descriptor)
+    let (kernel, reference) = try Self.prepare(problem, threads: 2)
+    #expect(kernel.threads == 2)
+    #expect(kernel.lanes == min(8, problem.outHeight))
+    let input = reference.input.converted(to: .nhwc)
+    let whole = Tensor(shape: problem.outputShape(for: .sepBlock), layout: .nhwc, value: .nan)
+    kernel.run(input.pointer, whole.pointer)
+    let laned = Tensor(shape: whole.shape, layout: .nhwc, value: .nan)
+    let (src, dst) = (UnsafePointer(input.pointer), laned.pointer)
+    // Lane t takes every other band of 2 rows, starting at band t.
+    WorkerPool.with(threads: 2).run(tasks: 2) { lane in
+      for start in stride(from: 2 * lane, to: kernel.outputHeight, by: 4) {
+        kernel.run(rows: start..<min(start + 2, kernel.outputHeight), src, dst, lane: lane)
+      }
+    }
+    #expect(laned.values.map(\.bitPattern) == whole.values.map(\.bitPattern))
+  }
+
   /// A band writes its own rows and nothing else.
   @Test(arguments: [1, 2])
   func aBandWritesOnlyItsRows(threads: Int) throws {

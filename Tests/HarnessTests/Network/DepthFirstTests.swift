@@ -2,6 +2,7 @@ import ConvKernels
 import Foundation
 import Harness
 import KernelCatalog
+import Synchronization
 import Testing
 
 /// Pairs of stages run depth-first (`DepthFirstPair`, `NetworkPlan.depthFirst`).
@@ -12,10 +13,14 @@ import Testing
     let name: String
     let problem: ConvProblem
     let log: Log
-    init(_ name: String, _ descriptor: String, log: Log) throws {
+    let threads: Int
+    let lanes: Int
+    init(_ name: String, _ descriptor: String, threads: Int = 1, log: Log) throws {
       self.name = name
       problem = try ConvProblem(descriptor: descriptor)
       self.log = log
+      self.threads = threads
+      lanes = 4 * threads
     }
     var outputHeight: Int { problem.outHeight }
     func inputRows(for rows: Range<Int>) -> Range<Int> {
@@ -25,11 +30,27 @@ import Testing
       run(rows: 0..<outputHeight, src, dst)
     }
     func run(rows: Range<Int>, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
-      log.calls.append("\(name) \(rows.lowerBound)..<\(rows.upperBound)")
+      log.record("\(name) \(rows.lowerBound)..<\(rows.upperBound)", lane: nil)
+    }
+    func run(
+      rows: Range<Int>, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+      lane: Int
+    ) {
+      log.record("\(name) \(rows.lowerBound)..<\(rows.upperBound)", lane: lane)
     }
   }
 
-  final class Log { var calls: [String] = [] }
+  /// The calls of the recording kernels, in the order they were made (from any thread).
+  final class Log: Sendable {
+    private let entries = Mutex<[(call: String, lane: Int?)]>([])
+    func record(_ call: String, lane: Int?) { entries.withLock { $0.append((call, lane)) } }
+    /// Every call, in order.
+    var calls: [String] { entries.withLock { $0.map(\.call) } }
+    /// The calls made in lane `lane`, in order.
+    func calls(inLane lane: Int) -> [String] {
+      entries.withLock { $0.filter { $0.lane == lane }.map(\.call) }
+    }
+  }
 
   /// MobileNetV1's b01 (stride 1) then b02 (stride 2), 112 rows to 56: the rows of b01 a band
   /// of b02 needs, by hand. A band of b02 rows 0..<4 reads b01 rows 0..<8 (row 3 reads 5, 6,
@@ -93,6 +114,61 @@ import Testing
     #expect(log.calls == schedule.calls)
   }
 
+  /// On 2 threads a pair runs in two lanes, by hand. First stage `a`: 24 rows, stride 1;
+  /// second `b`: stride 2, 12 rows, in bands of 2. Lane 0 takes b rows 0..<6 and owns the
+  /// a rows they read, 0..<12; lane 1 takes b rows 6..<12 and owns a rows 12..<24. Before the
+  /// join each lane runs its bands away from the seam, each right after the a rows it reads,
+  /// then the rest of its a rows; after the join, the bands at the seam (b 6..<8 reads a rows
+  /// 11..<16, one of them lane 0's).
+  @Test func twoThreadsRunAPairInTwoLanes() throws {
+    let log = Log()
+    let first = try RecordingKernel("a", "n1c4h24w4o4k3s1p1", threads: 2, log: log)
+    let second = try RecordingKernel("b", "n1c4h24w4o4k3s2p1", threads: 2, log: log)
+    let pair = DepthFirstPair(first: first, second: second, overwrite: nil, bandRows: 2)
+    #expect(pair.laneCount == 2)
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    defer { scratch.deallocate() }
+    pair.run(scratch, scratch, scratch)
+    #expect(
+      log.calls(inLane: 0) == [
+        "a 0..<4", "b 0..<2", "a 4..<8", "b 2..<4", "a 8..<12", "b 4..<6",
+      ])
+    #expect(log.calls(inLane: 1) == ["a 12..<20", "b 8..<10", "a 20..<24", "b 10..<12", "b 6..<8"])
+    #expect(log.calls.count == 11)
+    #expect(Set(log.calls.suffix(2)) == ["b 4..<6", "b 6..<8"])
+  }
+
+  /// Lanes with the overwrite rule, on MobileNetV1's b01+b02 (a b02 row lies over two b01
+  /// input rows): lane 1's first band, b02 rows 30..<32, reads b01 rows 59..<64 and overwrites
+  /// input rows 60...63, which b01 row 64 reads, so lane 1 computes b01 rows 56..<65 first.
+  /// Lane 0's last band before the join, 24..<26, needs b01 up to row 52 (it overwrites input
+  /// rows up to 51); then lane 0 finishes its rows, 53..<56. On b03+b04 a b04 row lies over one
+  /// b03 input row: lane 1's bands from row 16 overwrite input rows 16...27, which lane 0's b03
+  /// rows (0..<28) still read, so that pair runs band after band.
+  @Test func lanesKeepToTheOverwriteRule() throws {
+    let log = Log()
+    let b01 = try RecordingKernel("b01", "n1c32h112w112o64k3s1p1", threads: 2, log: log)
+    let b02 = try RecordingKernel("b02", "n1c64h112w112o128k3s2p1", threads: 2, log: log)
+    let pair = DepthFirstPair(
+      first: b01, second: b02, overwrite: (inputRowFloats: 3584, outputRowFloats: 7168))
+    #expect(pair.laneCount == 2)
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    defer { scratch.deallocate() }
+    pair.run(scratch, scratch, scratch)
+    let lane0 = log.calls(inLane: 0)
+    let lane1 = log.calls(inLane: 1)
+    #expect(lane0.prefix(2) == ["b01 0..<5", "b02 0..<2"])
+    #expect(lane0.suffix(4) == ["b01 49..<53", "b02 24..<26", "b01 53..<56", "b02 26..<28"])
+    #expect(lane1.prefix(2) == ["b01 56..<65", "b02 30..<32"])
+    #expect(lane1.suffix(2) == ["b02 54..<56", "b02 28..<30"])
+
+    let b03 = try RecordingKernel("b03", "n1c128h56w56o128k3s1p1", threads: 2, log: log)
+    let b04 = try RecordingKernel("b04", "n1c128h56w56o256k3s2p1", threads: 2, log: log)
+    let crossing = DepthFirstPair(
+      first: b03, second: b04, overwrite: (inputRowFloats: 7168, outputRowFloats: 7168))
+    #expect(crossing.laneCount == 1)
+  }
+
   /// The margin is 2 %: kept at 2.1 % faster, not at 1.9 %.
   @Test func aPairIsKeptOnlyWhenItGainsMoreThanTheMargin() {
     #expect(DepthFirstRefinement.keepsDepthFirst(0.979, 1.0))
@@ -130,6 +206,11 @@ import Testing
     let paired = CompiledNetwork(
       plan: plan.runningDepthFirst(Set(layered.depthFirstCandidates)), stages: stages,
       weights: weights, input: input)
+    // b01+b02 runs in one lane per thread; the later pairs' parts would be too small for a
+    // band away from the seam, so they split each band between the threads.
+    #expect(paired.depthFirstLanes(at: "b01") == threads)
+    #expect(paired.depthFirstLanes(at: "b03") == 1)
+    #expect(layered.depthFirstLanes(at: "b01") == nil)
     layered.forward()
     let stamps = UnsafeMutablePointer<UInt64>.allocate(capacity: paired.stages.count + 1)
     defer { stamps.deallocate() }
@@ -149,5 +230,39 @@ import Testing
     #expect(json.components(separatedBy: "depthFirstWithNext").count - 1 == 6)
     let decoded = try JSONDecoder().decode(NetworkPlanSummary.self, from: Data(json.utf8))
     #expect(decoded == summary)
+  }
+
+  /// A stage whose planned kernel cannot run in row bands pairs through its close alternative
+  /// that can, and the plan takes the alternative exactly when the pair is kept.
+  @Test(.enabled(if: ISA.avx2.isSupported, "the fused block runs in row bands on AVX2"))
+  func aPairMayTakeACloseAlternative() throws {
+    let stages = try MobileNetV1.model(width: 0.25, resolution: 64).stages(.separable)
+    let plan = { (sepBlock: String) in
+      try NetworkPlanner.plan(
+        .separable, stages: stages, threads: 1,
+        timings: NetworkFixture.timings(
+          for: stages,
+          families: [.convBlock: ["bn-folded"], .sepBlock: [sepBlock], .pw: ["packed-gemm"]]),
+        layouts: [.nhwc])
+    }
+    let (folded, fused) = (try plan("bn-folded"), try plan("fused"))
+    // b01 BN-folded with a fused alternative, b02 fused, the rest BN-folded.
+    let planned = folded.replacing(["b02": fused.choices["b02"]!])
+    let weights = stages.map { StageWeights(for: $0, seed: 5) }
+    let input = Tensor.random(
+      shape: TensorShape(n: 1, c: 3, h: 64, w: 64), layout: .nchw, seed: 5)
+    let refinement = DepthFirstRefinement(
+      planned, stages: stages, weights: weights, input: input,
+      alternatives: ["b01": fused.choices["b01"]!, "b03": fused.choices["b03"]!],
+      timer: NetworkTimer(warmUpNanoseconds: 0, repetitions: 3))
+    // b03 could pair through its alternative, but b04 cannot run in row bands.
+    #expect(refinement.decisions.map(\.stage) == ["b01+b02"])
+    let kept = refinement.decisions[0].kept == "depth-first"
+    #expect(refinement.plan.depthFirst == (kept ? ["b01"] : []))
+    #expect(Set(refinement.replaced.keys) == (kept ? ["b01"] : []))
+    #expect(
+      refinement.plan.choices["b01"]?.variant.id
+        == (kept ? fused : folded).choices["b01"]?.variant.id)
+    #expect(refinement.plan.choices["b03"]?.variant.id == folded.choices["b03"]?.variant.id)
   }
 }

@@ -5,7 +5,8 @@ import KernelCatalog
 /// Builds networks with fixed kernel choices (no tuning), for tests.
 enum NetworkFixture {
   /// Timings that make `families` (by operator) the only candidates, each at `median`, in every
-  /// layout the family has, on 1 thread and `threads`.
+  /// layout the family has, on `threads` threads only (so that a plan for several threads runs
+  /// every kernel on all of them).
   static func timings(
     for stages: [NetworkStage], families: [Op: [String]], threads: Int = 1, median: Double = 1
   ) -> [LayerTiming] {
@@ -13,12 +14,10 @@ enum NetworkFixture {
       guard let op = stage.op, let problem = stage.problem else { return [] }
       return (families[op] ?? []).flatMap { name -> [LayerTiming] in
         let family = VariantRegistry.family(op: op, named: name)!
-        return family.layouts.flatMap { layout in
-          Set([1, threads]).map {
-            LayerTiming(
-              shape: problem.descriptor, op: op, family: name, layout: layout, threads: $0,
-              median: median, source: "fixture")
-          }
+        return family.layouts.map { layout in
+          LayerTiming(
+            shape: problem.descriptor, op: op, family: name, layout: layout, threads: threads,
+            median: median, source: "fixture")
         }
       }
     }

@@ -1,0 +1,151 @@
+import ConvKernels
+
+/// A depth-first pair on several threads, split by rows: each thread (lane) takes its own part
+/// of the second stage's output rows and runs it depth-first on its own, computing the first
+/// stage's rows it owns as its bands need them. One join, then the bands at the seams between
+/// parts.
+///
+/// Why: splitting each band between the threads instead (`DepthFirstPair` on one lane) puts a
+/// join after every band of the pair, 2 per band; on a 2-vCPU Zen 3 guest that made b01+b02 of
+/// MobileNetV1 slower depth-first than layer by layer on 2 threads (1.31 against 1.08 ms
+/// with bands of 8 rows, `DepthFirstRefinement`'s passes). A lane's bands follow each other
+/// with no join.
+///
+/// The schedule, worked out once:
+/// - The second stage's output rows are cut into one equal part per lane. Lane `t` owns the
+///   first stage's rows from those the parts before it read up to those its own part reads
+///   (the last lane also owns the rows no band reads).
+/// - Before the join (phase 1), each lane runs the bands of its part except the one at each
+///   seam, first-stage rows just ahead of them as in `DepthFirstPair`, then the rest of the
+///   first-stage rows it owns.
+/// - After the join (phase 2), each lane runs the bands it left at its seams. Every first-stage
+///   row is done by then, so they may read rows another lane computed and overwrite input
+///   rows any lane read.
+///
+/// Phase 1 must not depend on how the lanes interleave (a worker the host delays leaves both
+/// lanes to the caller, one after the other), so `init` returns nil unless, in phase 1, every
+/// band reads only first-stage rows its own lane computes, and no band overwrites an input row
+/// that a first-stage row of another lane reads. MobileNetV1's b01+b02 passes (a b02 row lies
+/// over two b01 input rows); b03+b04 does not (a b04 row lies over one b03 input row, so the
+/// lower lane's first band overwrites rows the upper lane's first stage still reads).
+final class DepthFirstLanes {
+  /// One lane's phase 1: per band, the first-stage rows to compute before it; then the rest of
+  /// its first-stage rows; and its seam bands for phase 2.
+  struct Lane: Equatable {
+    var steps: [DepthFirstStep]
+    var firstTail: Range<Int>
+    var seams: [Range<Int>]
+  }
+
+  let lanes: [Lane]
+  /// Per lane, written by its task: nanoseconds in the first stage, then in both.
+  private let spent: UnsafeMutablePointer<UInt64>
+
+  /// The split of `second`'s rows into `laneCount` parts in bands of `bandRows`, or nil when
+  /// phase 1 of some lane would depend on another (see the type's discussion) or a part is
+  /// too small to have a band away from its seams.
+  init?(
+    first: any RowBandKernel, second: any RowBandKernel,
+    overwrite: (inputRowFloats: Int, outputRowFloats: Int)?, laneCount: Int, bandRows: Int
+  ) {
+    guard laneCount > 1 else { return nil }
+    let parts = RowPartition(total: second.outputHeight, parts: laneCount)
+    guard parts.parts == laneCount,
+      (0..<laneCount).allSatisfy({ parts.range($0).count >= 3 * bandRows })
+    else { return nil }
+    // First-stage rows owned by each lane: up to what the parts so far read.
+    var owned: [Range<Int>] = []
+    var start = 0
+    for lane in 0..<laneCount {
+      let end =
+        lane == laneCount - 1
+        ? first.outputHeight
+        : max(start, second.inputRows(for: 0..<parts.range(lane).upperBound).upperBound)
+      owned.append(start..<end)
+      start = end
+    }
+    var lanes: [Lane] = []
+    for lane in 0..<laneCount {
+      let part = parts.range(lane)
+      let top = lane > 0 ? part.lowerBound..<(part.lowerBound + bandRows) : nil
+      let bottom = lane < laneCount - 1 ? (part.upperBound - bandRows)..<part.upperBound : nil
+      let inner = (top?.upperBound ?? part.lowerBound)..<(bottom?.lowerBound ?? part.upperBound)
+      var steps: [DepthFirstStep] = []
+      var done = owned[lane].lowerBound
+      for bandStart in stride(from: inner.lowerBound, to: inner.upperBound, by: bandRows) {
+        let band = bandStart..<min(bandStart + bandRows, inner.upperBound)
+        let reads = second.inputRows(for: band)
+        let needed = max(
+          done, DepthFirstPair.firstRowsNeeded(first, second, overwrite, before: band))
+        guard owned[lane].lowerBound <= reads.lowerBound, needed <= owned[lane].upperBound
+        else { return nil }
+        steps.append(DepthFirstStep(first: done..<needed, band: band))
+        done = needed
+      }
+      if let overwrite, !inner.isEmpty {
+        // Input rows this lane's phase-1 bands overwrite, against those the other lanes'
+        // first-stage rows read.
+        let overwritten =
+          inner.lowerBound * overwrite.outputRowFloats
+          / overwrite.inputRowFloats..<((inner.upperBound * overwrite.outputRowFloats - 1)
+          / overwrite.inputRowFloats + 1)
+        for other in 0..<laneCount where other != lane && !owned[other].isEmpty {
+          if first.inputRows(for: owned[other]).overlaps(overwritten) { return nil }
+        }
+      }
+      lanes.append(
+        Lane(
+          steps: steps, firstTail: done..<owned[lane].upperBound,
+          seams: [top, bottom].compactMap { $0 }))
+    }
+    self.lanes = lanes
+    spent = .allocate(capacity: 2 * laneCount)
+  }
+
+  deinit { spent.deallocate() }
+
+  /// Runs the pair on `pool` (one task per lane in each phase); returns the nanoseconds of
+  /// the first stage: phase 1's wall time times the first stage's share of the lanes' work in
+  /// it, which holds whether the lanes ran at once or one after the other.
+  func run(
+    _ first: any RowBandKernel, _ second: any RowBandKernel, pool: WorkerPool,
+    _ src: UnsafePointer<Float>, _ middle: UnsafeMutablePointer<Float>,
+    _ dst: UnsafeMutablePointer<Float>
+  ) -> UInt64 {
+    let (lanes, spent) = (self.lanes, self.spent)
+    let start = MonotonicClock.now()
+    pool.run(tasks: lanes.count) { lane in
+      let laneStart = MonotonicClock.now()
+      var firstNanoseconds: UInt64 = 0
+      for step in lanes[lane].steps {
+        if !step.first.isEmpty {
+          let clock = MonotonicClock.now()
+          first.run(rows: step.first, src, middle, lane: lane)
+          firstNanoseconds += MonotonicClock.now() - clock
+        }
+        second.run(rows: step.band, UnsafePointer(middle), dst, lane: lane)
+      }
+      let tail = lanes[lane].firstTail
+      if !tail.isEmpty {
+        let clock = MonotonicClock.now()
+        first.run(rows: tail, src, middle, lane: lane)
+        firstNanoseconds += MonotonicClock.now() - clock
+      }
+      spent[2 * lane] = firstNanoseconds
+      spent[2 * lane + 1] = MonotonicClock.now() - laneStart
+    }
+    let phaseOne = MonotonicClock.now() - start
+    pool.run(tasks: lanes.count) { lane in
+      for band in lanes[lane].seams {
+        second.run(rows: band, UnsafePointer(middle), dst, lane: lane)
+      }
+    }
+    var (firstWork, allWork): (UInt64, UInt64) = (0, 0)
+    for lane in lanes.indices {
+      firstWork += spent[2 * lane]
+      allWork += spent[2 * lane + 1]
+    }
+    guard allWork > 0 else { return 0 }
+    return UInt64(Double(phaseOne) * Double(firstWork) / Double(allWork))
+  }
+}
