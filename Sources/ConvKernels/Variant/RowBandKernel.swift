@@ -19,8 +19,9 @@ package protocol RowBandKernel: PreparedKernel {
   /// Lanes of `run(rows:_:_:lane:)`: how many calls may run at once.
   var lanes: Int { get }
   /// Computes output rows `rows` only, on the calling thread, with the scratch memory of
-  /// `lane` (in `0..<lanes`). Calls with different lanes may run at once on different threads,
-  /// for rows that do not overlap; they write bitwise what `run(rows:_:_:)` writes.
+  /// `lane` (in `0..<lanes`). Calls with different lanes may run at once on different threads
+  /// when their rows do not overlap and neither reads what the other writes; they write bitwise
+  /// what `run(rows:_:_:)` writes.
   func run(
     rows: Range<Int>, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
     lane: Int)

@@ -70,6 +70,7 @@ package final class FusedSeparableNHWCKernel: RowBandKernel {
   ) {
     precondition(plan.problem.batch == 1 && band.clamped(to: 0..<outputHeight) == band, "rows")
     precondition((0..<plan.tasks).contains(lane), "lane \(lane) of \(plan.tasks)")
+    guard !band.isEmpty else { return }
     let tile = work.tileBase + lane * plan.tileFloats
     plan.forEachTile(inRows: band) { rows in
       work.compute(rows, tile: tile, src: src, dst: dst)

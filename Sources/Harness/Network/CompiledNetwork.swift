@@ -109,10 +109,11 @@ public final class CompiledNetwork {
     return (first, second)
   }
 
-  /// Whether stage `index`'s kernel computes bands of rows of one image, so that it can take
-  /// part in a depth-first pair.
-  public func runsInRowBands(_ index: Int) -> Bool {
-    stages[index].spec.inputShape.n == 1 && stages[index].kernel is any RowBandKernel
+  /// Whether the kernel of the stage named `name` computes bands of rows of one image, so that
+  /// it can take part in a depth-first pair.
+  public func runsInRowBands(_ name: String) -> Bool {
+    guard let stage = stages.first(where: { $0.spec.name == name }) else { return false }
+    return stage.spec.inputShape.n == 1 && stage.kernel is any RowBandKernel
   }
 
   /// Threads that run the depth-first pair starting at stage `name` in lanes, each its own
@@ -123,8 +124,9 @@ public final class CompiledNetwork {
     return pairs[index]?.laneCount
   }
 
-  /// The stages that could run depth-first with the next (`NetworkPlan.depthFirst`), paired in
-  /// order from the first (b01+b02, b03+b04, ...), so no two overlap.
+  /// The stages that could run depth-first with the next (`NetworkPlan.depthFirst`) with the
+  /// plan's own kernels, paired in order from the first (b01+b02, b03+b04, ...), so no two
+  /// overlap.
   public var depthFirstCandidates: [String] {
     var names: [String] = []
     var index = 0
@@ -151,7 +153,8 @@ public final class CompiledNetwork {
 
   /// One forward pass. With `stamps` (room for `stages.count + 1` values), the monotonic
   /// clock is read before the first stage and after each. A depth-first pair's first stage is
-  /// stamped with the time its bands took, the second with the rest of the pair's time.
+  /// stamped with the time its bands took (`DepthFirstPair.run`), the second with the rest of
+  /// the pair's time.
   ///
   /// The pass starts by waking the workers of its multi-threaded stages (`WorkerPool.wake`),
   /// inside the timed span: after a pause longer than the workers' spin (another network's

@@ -27,7 +27,8 @@ import ConvKernels
 /// band reads only first-stage rows its own lane computes, and no band overwrites an input row
 /// that a first-stage row of another lane reads. MobileNetV1's b01+b02 passes (a b02 row lies
 /// over two b01 input rows); b03+b04 does not (a b04 row lies over one b03 input row, so the
-/// lower lane's first band overwrites rows the upper lane's first stage still reads).
+/// second lane's first band, b04 rows 16..<18, overwrites input rows 16 and 17, which the
+/// first lane's b03 rows still read).
 final class DepthFirstLanes {
   /// One lane's phase 1: per band, the first-stage rows to compute before it; then the rest of
   /// its first-stage rows; and its seam bands for phase 2.
@@ -112,33 +113,13 @@ final class DepthFirstLanes {
     _ src: UnsafePointer<Float>, _ middle: UnsafeMutablePointer<Float>,
     _ dst: UnsafeMutablePointer<Float>
   ) -> UInt64 {
-    let (lanes, spent) = (self.lanes, self.spent)
     let start = MonotonicClock.now()
     pool.run(tasks: lanes.count) { lane in
-      let laneStart = MonotonicClock.now()
-      var firstNanoseconds: UInt64 = 0
-      for step in lanes[lane].steps {
-        if !step.first.isEmpty {
-          let clock = MonotonicClock.now()
-          first.run(rows: step.first, src, middle, lane: lane)
-          firstNanoseconds += MonotonicClock.now() - clock
-        }
-        second.run(rows: step.band, UnsafePointer(middle), dst, lane: lane)
-      }
-      let tail = lanes[lane].firstTail
-      if !tail.isEmpty {
-        let clock = MonotonicClock.now()
-        first.run(rows: tail, src, middle, lane: lane)
-        firstNanoseconds += MonotonicClock.now() - clock
-      }
-      spent[2 * lane] = firstNanoseconds
-      spent[2 * lane + 1] = MonotonicClock.now() - laneStart
+      runPhaseOne(lane, first, second, src, middle, dst)
     }
     let phaseOne = MonotonicClock.now() - start
     pool.run(tasks: lanes.count) { lane in
-      for band in lanes[lane].seams {
-        second.run(rows: band, UnsafePointer(middle), dst, lane: lane)
-      }
+      runSeams(lane, second, middle, dst)
     }
     var (firstWork, allWork): (UInt64, UInt64) = (0, 0)
     for lane in lanes.indices {
@@ -147,5 +128,54 @@ final class DepthFirstLanes {
     }
     guard allWork > 0 else { return 0 }
     return UInt64(Double(phaseOne) * Double(firstWork) / Double(allWork))
+  }
+
+  /// Runs phase 1 of every lane on the calling thread, in `order`, then the seams: what `run`
+  /// does when no worker of the pool shows up, in an order the test chooses.
+  func runOneAfterAnother(
+    _ order: [Int], _ first: any RowBandKernel, _ second: any RowBandKernel,
+    _ src: UnsafePointer<Float>, _ middle: UnsafeMutablePointer<Float>,
+    _ dst: UnsafeMutablePointer<Float>
+  ) {
+    precondition(order.sorted() == Array(lanes.indices), "every lane once")
+    for lane in order { runPhaseOne(lane, first, second, src, middle, dst) }
+    for lane in lanes.indices { runSeams(lane, second, middle, dst) }
+  }
+
+  /// Lane `lane`'s bands away from its seams, each after the first-stage rows it needs, then
+  /// the rest of its first-stage rows; records the lane's time in `spent`.
+  private func runPhaseOne(
+    _ lane: Int, _ first: any RowBandKernel, _ second: any RowBandKernel,
+    _ src: UnsafePointer<Float>, _ middle: UnsafeMutablePointer<Float>,
+    _ dst: UnsafeMutablePointer<Float>
+  ) {
+    let laneStart = MonotonicClock.now()
+    var firstNanoseconds: UInt64 = 0
+    for step in lanes[lane].steps {
+      if !step.first.isEmpty {
+        let clock = MonotonicClock.now()
+        first.run(rows: step.first, src, middle, lane: lane)
+        firstNanoseconds += MonotonicClock.now() - clock
+      }
+      second.run(rows: step.band, UnsafePointer(middle), dst, lane: lane)
+    }
+    let tail = lanes[lane].firstTail
+    if !tail.isEmpty {
+      let clock = MonotonicClock.now()
+      first.run(rows: tail, src, middle, lane: lane)
+      firstNanoseconds += MonotonicClock.now() - clock
+    }
+    spent[2 * lane] = firstNanoseconds
+    spent[2 * lane + 1] = MonotonicClock.now() - laneStart
+  }
+
+  /// Lane `lane`'s bands at its seams.
+  private func runSeams(
+    _ lane: Int, _ second: any RowBandKernel, _ middle: UnsafeMutablePointer<Float>,
+    _ dst: UnsafeMutablePointer<Float>
+  ) {
+    for band in lanes[lane].seams {
+      second.run(rows: band, UnsafePointer(middle), dst, lane: lane)
+    }
   }
 }

@@ -70,6 +70,17 @@ package struct DepthFirstPair {
   /// band after band.
   package var laneCount: Int { lanes?.lanes.count ?? 1 }
 
+  /// Runs the pair in lanes with phase 1 of each lane on the calling thread, one lane after
+  /// another in `order` (what happens when the pool's other workers do not show up), for tests
+  /// that every order gives the same result. Requires `laneCount > 1`.
+  package func runLanesOneAfterAnother(
+    _ order: [Int], _ src: UnsafePointer<Float>, _ middle: UnsafeMutablePointer<Float>,
+    _ dst: UnsafeMutablePointer<Float>
+  ) {
+    guard let lanes else { preconditionFailure("the pair does not run in lanes") }
+    lanes.runOneAfterAnother(order, first, second, src, middle, dst)
+  }
+
   /// Output rows of the first stage that must be done before the second computes `band`: the
   /// rows the band reads, and every row that reads an input row the band overwrites.
   package func firstRowsNeeded(before band: Range<Int>) -> Int {
@@ -93,7 +104,8 @@ package struct DepthFirstPair {
     return needed
   }
 
-  /// Runs both stages, `src` to `middle` to `dst`; returns the nanoseconds spent in the first.
+  /// Runs both stages, `src` to `middle` to `dst`; returns the nanoseconds spent in the first
+  /// (in lanes, an estimate: `DepthFirstLanes.run`).
   @discardableResult
   package func run(
     _ src: UnsafePointer<Float>, _ middle: UnsafeMutablePointer<Float>,

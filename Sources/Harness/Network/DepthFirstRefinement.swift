@@ -37,9 +37,10 @@ public struct DepthFirstRefinement: Sendable {
         weights: weights, input: input)
     // Per stage: nil when neither kernel runs in row bands, else whether it needs the
     // alternative.
-    let needsAlternative: [Bool?] = layered.stages.indices.map { index in
-      if layered.runsInRowBands(index) { return false }
-      return swapped.runsInRowBands(index) ? true : nil
+    let needsAlternative: [Bool?] = layered.stages.map { stage in
+      let name = stage.spec.name
+      if layered.runsInRowBands(name) { return false }
+      return alternatives[name] != nil && swapped.runsInRowBands(name) ? true : nil
     }
     var candidates: [String] = []
     var replacing: [String: StageChoice] = [:]

@@ -169,6 +169,45 @@ import Testing
     #expect(crossing.laneCount == 1)
   }
 
+  /// Real fused kernels in lanes, the second writing over the first's input as in a network
+  /// (a second-stage row lies over two input rows, as in b01+b02): whichever lane runs its
+  /// part before the join first, the pair writes bitwise what the two stages write one after
+  /// the other into separate tensors.
+  @Test(
+    .enabled(if: ISA.avx2.isSupported, "the fused block runs in row bands on AVX2"),
+    arguments: [[0, 1], [1, 0]])
+  func lanesInEitherOrderWriteWhatTheStagesWrite(order: [Int]) throws {
+    let family = try #require(VariantRegistry.family(op: .sepBlock, named: "fused"))
+    let prepare = { (descriptor: String, seed: UInt64) throws -> (any RowBandKernel, Int) in
+      let problem = try ConvProblem(descriptor: descriptor)
+      let parameters = ReferenceCase(op: .sepBlock, problem: problem, seed: seed).parameters
+      let kernel = family.init(layout: .nhwc, threads: 2).prepare(
+        problem, parameters, pool: .with(threads: 2))
+      return (try #require(kernel as? any RowBandKernel), problem.inputShape(for: .sepBlock).count)
+    }
+    let (first, inputCount) = try prepare("n1c8h40w6o16k3s1p1", 1)
+    let (second, middleCount) = try prepare("n1c16h40w6o32k3s2p1", 2)
+    let outputCount = 20 * 3 * 32
+    let input = Tensor.random(
+      shape: TensorShape(n: 1, c: 8, h: 40, w: 6), layout: .nhwc, seed: 3)
+    let middle = AlignedBuffer(count: middleCount, value: .nan)
+    let output = AlignedBuffer(count: outputCount, value: .nan)
+    first.run(input.pointer, middle.pointer)
+    second.run(middle.pointer, output.pointer)
+
+    let pair = DepthFirstPair(
+      first: first, second: second, overwrite: (inputRowFloats: 48, outputRowFloats: 96))
+    #expect(pair.laneCount == 2)
+    let shared = AlignedBuffer(count: max(inputCount, outputCount), value: .nan)
+    shared.pointer.update(from: input.pointer, count: inputCount)
+    let pairMiddle = AlignedBuffer(count: middleCount, value: .nan)
+    pair.runLanesOneAfterAnother(order, shared.pointer, pairMiddle.pointer, shared.pointer)
+    #expect(pairMiddle.array.map(\.bitPattern) == middle.array.map(\.bitPattern))
+    #expect(
+      Array(shared.array.prefix(outputCount)).map(\.bitPattern)
+        == output.array.map(\.bitPattern))
+  }
+
   /// The margin is 2 %: kept at 2.1 % faster, not at 1.9 %.
   @Test func aPairIsKeptOnlyWhenItGainsMoreThanTheMargin() {
     #expect(DepthFirstRefinement.keepsDepthFirst(0.979, 1.0))
@@ -264,5 +303,10 @@ import Testing
       refinement.plan.choices["b01"]?.variant.id
         == (kept ? fused : folded).choices["b01"]?.variant.id)
     #expect(refinement.plan.choices["b03"]?.variant.id == folded.choices["b03"]?.variant.id)
+    let network = CompiledNetwork(
+      plan: refinement.plan, stages: stages, weights: weights, input: input)
+    let reference = NetworkReference.forward(stages, weights: weights, input: input.values)
+    let check = NetworkValidation(network, reference: reference)
+    #expect(check.passed, "\(check.failureText ?? "")")
   }
 }
