@@ -153,8 +153,8 @@ public final class CompiledNetwork {
 
   /// One forward pass. With `stamps` (room for `stages.count + 1` values), the monotonic
   /// clock is read before the first stage and after each. A depth-first pair's first stage is
-  /// stamped with the time its bands took (`DepthFirstPair.run`), the second with the rest of
-  /// the pair's time.
+  /// stamped with the time its bands took (estimated in lanes: `DepthFirstPair.run`), the
+  /// second with the rest of the pair's time.
   ///
   /// The pass starts by waking the workers of its multi-threaded stages (`WorkerPool.wake`),
   /// inside the timed span: after a pause longer than the workers' spin (another network's

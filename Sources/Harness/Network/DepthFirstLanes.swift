@@ -130,8 +130,9 @@ final class DepthFirstLanes {
     return UInt64(Double(phaseOne) * Double(firstWork) / Double(allWork))
   }
 
-  /// Runs phase 1 of every lane on the calling thread, in `order`, then the seams: what `run`
-  /// does when no worker of the pool shows up, in an order the test chooses.
+  /// Runs phase 1 of every lane on the calling thread, in `order`, then the seams: the orders
+  /// `run` can take when a worker is late (the caller takes the lanes left, in ascending
+  /// order; a worker that claimed a lane and stalled finishes it after them), chosen by a test.
   func runOneAfterAnother(
     _ order: [Int], _ first: any RowBandKernel, _ second: any RowBandKernel,
     _ src: UnsafePointer<Float>, _ middle: UnsafeMutablePointer<Float>,
