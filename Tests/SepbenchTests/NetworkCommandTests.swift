@@ -89,7 +89,7 @@ import Testing
     let result = try SepbenchProcess.run(
       Self.small + [
         "--twin", "none", "--from", out.appendingPathComponent("run").path, "--out",
-        out.appendingPathComponent("net").path,
+        out.appendingPathComponent("net").path, "--band-rows", "3",
       ])
     #expect(result.exitCode == 0, "\(result.stderr)")
     let meta =
@@ -124,6 +124,12 @@ import Testing
           == (pair["kept"] as? String == "depth-first"),
         "\(pair)")
     }
+    // The band height asked for is recorded with the plan exactly when a pair runs
+    // depth-first.
+    let plan = try #require((meta["plans"] as? [[String: Any]])?.first)
+    let paired = stages.contains { $0["depthFirstWithNext"] as? Bool == true }
+    #expect(plan["depthFirstBandRows"] as? Int == (paired ? 3 : nil))
+    if paired { #expect(result.stdout.contains("depth-first with the next in bands of 3 row(s)")) }
     // The folder's shape was not tuned again.
     let tuning = try CSVTable(
       parsing: String(contentsOf: out.appendingPathComponent("net/tuning.csv"), encoding: .utf8))
@@ -139,6 +145,7 @@ import Testing
     (["--resolution", "16"], "--resolution 16 is not allowed for a network run; use 32 to 1024"),
     (["--twin", "both"], "The value 'both' is invalid for '--twin <twin>'"),
     (["--repetitions", "0"], "--repetitions 0 is not allowed; use 1 to 10000"),
+    (["--band-rows", "0"], "--band-rows 0 is not allowed; use 1 to 1024"),
   ])
   func badOptionsExitTwoWithOneLine(arguments: [String], message: String) throws {
     let out = Self.scratch()

@@ -92,7 +92,7 @@ public final class CompiledNetwork {
           ? (
             inputRowFloats: inputShape.count / inputShape.h,
             outputRowFloats: outputShape.count / outputShape.h
-          ) : nil)
+          ) : nil, bandRows: plan.bandRows)
     }
     self.pairs = pairs
   }

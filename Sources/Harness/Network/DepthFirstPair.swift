@@ -37,8 +37,8 @@ package struct DepthFirstPair {
   let lanes: DepthFirstLanes?
   private let lanePool: WorkerPool?
 
-  /// The bands of the network's pairs: 2 rows of the second stage.
-  package static let defaultBandRows = 2
+  /// The bands of the network's pairs unless a plan sets others: 2 rows of the second stage.
+  package static let defaultBandRows = NetworkPlan.defaultBandRows
 
   package init(
     first: any RowBandKernel, second: any RowBandKernel,

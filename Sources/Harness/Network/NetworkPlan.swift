@@ -34,17 +34,32 @@ public struct NetworkPlan: Sendable {
   public let reorderNanoseconds: Double?
   /// The stages that run depth-first with the next stage (`DepthFirstPair`), by name.
   public let depthFirst: Set<String>
+  /// Output rows of the second stage per band of a depth-first pair.
+  public let bandRows: Int
+
+  /// The band height of depth-first pairs unless a run asks for another (`--band-rows`).
+  public static let defaultBandRows = 2
 
   public init(
     form: NetworkForm, threads: Int, layout: Layout, choices: [String: StageChoice],
-    reorderNanoseconds: Double? = nil, depthFirst: Set<String> = []
+    reorderNanoseconds: Double? = nil, depthFirst: Set<String> = [],
+    bandRows: Int = NetworkPlan.defaultBandRows
   ) {
+    precondition(bandRows >= 1, "a band has rows")
     self.form = form
     self.threads = threads
     self.layout = layout
     self.choices = choices
     self.reorderNanoseconds = reorderNanoseconds
     self.depthFirst = depthFirst
+    self.bandRows = bandRows
+  }
+
+  /// The plan with depth-first bands of `rows` output rows.
+  public func banding(_ rows: Int) -> NetworkPlan {
+    NetworkPlan(
+      form: form, threads: threads, layout: layout, choices: choices,
+      reorderNanoseconds: reorderNanoseconds, depthFirst: depthFirst, bandRows: rows)
   }
 
   /// The stages of the depth-first pairs: each named first stage and the stage after it in
@@ -62,7 +77,7 @@ public struct NetworkPlan: Sendable {
   public func runningDepthFirst(_ depthFirst: Set<String>) -> NetworkPlan {
     NetworkPlan(
       form: form, threads: threads, layout: layout, choices: choices,
-      reorderNanoseconds: reorderNanoseconds, depthFirst: depthFirst)
+      reorderNanoseconds: reorderNanoseconds, depthFirst: depthFirst, bandRows: bandRows)
   }
 
   /// Whether the stem reads the NCHW image itself, so an NHWC plan needs no reorder.
@@ -229,6 +244,8 @@ public struct NetworkPlanSummary: Codable, Sendable, Equatable {
   public var threads: Int
   public var layout: String
   public var reorders: Int
+  /// Output rows per band of the depth-first pairs; absent when no pair runs depth-first.
+  public var depthFirstBandRows: Int?
   public var stages: [Stage]
 
   /// The summary of `plan`, its stages in the order of `order`.
@@ -237,6 +254,7 @@ public struct NetworkPlanSummary: Codable, Sendable, Equatable {
     threads = plan.threads
     layout = plan.layout.rawValue
     reorders = plan.reorders
+    depthFirstBandRows = plan.depthFirst.isEmpty ? nil : plan.bandRows
     stages = order.compactMap { stage in
       plan.choices[stage.name].map { choice in
         let family = type(of: choice.variant)

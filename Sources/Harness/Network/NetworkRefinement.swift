@@ -95,6 +95,6 @@ extension NetworkPlan {
     NetworkPlan(
       form: form, threads: threads, layout: layout,
       choices: self.choices.merging(choices) { _, new in new },
-      reorderNanoseconds: reorderNanoseconds, depthFirst: depthFirst)
+      reorderNanoseconds: reorderNanoseconds, depthFirst: depthFirst, bandRows: bandRows)
   }
 }

@@ -74,6 +74,11 @@ struct NetworkCommand: ParsableCommand {
   var repetitions = 20
 
   @Option(
+    name: .customLong("band-rows"),
+    help: "Output rows of the second stage per band of a depth-first pair (1 to 1024).")
+  var bandRows = NetworkPlan.defaultBandRows
+
+  @Option(
     name: .customLong("warm-up"),
     help: ArgumentHelp(
       "Untimed forward passes of each network first, for at least this long (default 200ms).",
@@ -115,6 +120,9 @@ struct NetworkCommand: ParsableCommand {
     let model = try checkedModel()
     guard (1...10_000).contains(repetitions) else {
       throw UsageError("--repetitions \(repetitions) is not allowed; use 1 to 10000")
+    }
+    guard (1...1024).contains(bandRows) else {
+      throw UsageError("--band-rows \(bandRows) is not allowed; use 1 to 1024")
     }
     let outPath = out ?? "sepbench-results/network-\(model.name)-\(ResultFolder.timestamp())"
     try ResultFolder.checkWritable(outPath)
@@ -187,7 +195,8 @@ struct NetworkCommand: ParsableCommand {
       }
       for t in threads {
         let planned = try NetworkPlanner.plan(
-          form, stages: stages, threads: t, timings: timings, inputSteps: inputSteps)
+          form, stages: stages, threads: t, timings: timings, inputSteps: inputSteps
+        ).banding(bandRows)
         // Pairs first, with the kernels fastest alone or close ones that run in row bands;
         // then the close kernels of the other stages inside the network around them.
         let alternatives = NetworkPlanner.alternatives(
@@ -330,7 +339,9 @@ struct NetworkCommand: ParsableCommand {
       let lanes = network.depthFirstLanes(at: stage.spec.name)
       let pairing =
         lanes == nil
-        ? "" : ", depth-first with the next" + (lanes! > 1 ? " in \(lanes!) lanes" : "")
+        ? ""
+        : ", depth-first with the next in bands of \(plan.bandRows) row(s)"
+          + (lanes! > 1 ? ", \(lanes!) lanes" : "")
       lines.append(
         "  \(stage.spec.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(stage.variantID)\(source)\(pairing)"
       )

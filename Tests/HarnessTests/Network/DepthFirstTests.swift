@@ -232,11 +232,12 @@ import Testing
   }
 
   /// Every fused pair of a small MobileNetV1 depth-first gives bitwise the logits of the same
-  /// network layer by layer, passes the end-to-end check, and stamps its stages in order.
+  /// network layer by layer, passes the end-to-end check, and stamps its stages in order; on
+  /// 1 and 2 threads, in bands of 1, 2 and 5 rows.
   @Test(
     .enabled(if: ISA.avx2.isSupported, "the fused block runs in row bands on AVX2"),
-    arguments: [1, 2])
-  func depthFirstPairsGiveTheLogitsOfLayerByLayer(threads: Int) throws {
+    arguments: [(1, 2), (2, 2), (2, 1), (1, 5)])
+  func depthFirstPairsGiveTheLogitsOfLayerByLayer(threads: Int, bandRows: Int) throws {
     let stages = try MobileNetV1.model(width: 0.25, resolution: 64).stages(.separable)
     let timings = NetworkFixture.timings(
       for: stages,
@@ -250,8 +251,8 @@ import Testing
     let layered = CompiledNetwork(plan: plan, stages: stages, weights: weights, input: input)
     #expect(layered.depthFirstCandidates == ["b01", "b03", "b05", "b07", "b09", "b11"])
     let paired = CompiledNetwork(
-      plan: plan.runningDepthFirst(Set(layered.depthFirstCandidates)), stages: stages,
-      weights: weights, input: input)
+      plan: plan.runningDepthFirst(Set(layered.depthFirstCandidates)).banding(bandRows),
+      stages: stages, weights: weights, input: input)
     // b01+b02 runs in one lane per thread; the later pairs' parts would be too small for a
     // band away from the seam, so they split each band between the threads.
     #expect(paired.depthFirstLanes(at: "b01") == threads)
@@ -270,6 +271,8 @@ import Testing
     #expect(check.stages.count == stages.count)
 
     let summary = NetworkPlanSummary(paired.plan, order: stages)
+    #expect(summary.depthFirstBandRows == bandRows)
+    #expect(NetworkPlanSummary(layered.plan, order: stages).depthFirstBandRows == nil)
     let marked = summary.stages.filter { $0.depthFirstWithNext == true }.map(\.stage)
     #expect(marked == ["b01", "b03", "b05", "b07", "b09", "b11"])
     let json = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
