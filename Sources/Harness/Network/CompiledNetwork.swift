@@ -112,8 +112,11 @@ public final class CompiledNetwork {
   /// Whether the kernel of the stage named `name` computes bands of rows of one image, so that
   /// it can take part in a depth-first pair.
   public func runsInRowBands(_ name: String) -> Bool {
-    guard let stage = stages.first(where: { $0.spec.name == name }) else { return false }
-    return stage.spec.inputShape.n == 1 && stage.kernel is any RowBandKernel
+    stages.firstIndex { $0.spec.name == name }.map(runsInRowBands(at:)) ?? false
+  }
+
+  private func runsInRowBands(at index: Int) -> Bool {
+    stages[index].spec.inputShape.n == 1 && stages[index].kernel is any RowBandKernel
   }
 
   /// Threads that run the depth-first pair starting at stage `name` in lanes, each its own
@@ -128,17 +131,23 @@ public final class CompiledNetwork {
   /// plan's own kernels, paired in order from the first (b01+b02, b03+b04, ...), so no two
   /// overlap.
   public var depthFirstCandidates: [String] {
-    var names: [String] = []
+    Self.pairsInOrder(stages.indices.map(runsInRowBands(at:))).map { stages[$0].spec.name }
+  }
+
+  /// The first stage of each pair of neighbours that both `canPair`, taken in order from the
+  /// first stage so that no two pairs overlap.
+  static func pairsInOrder(_ canPair: [Bool]) -> [Int] {
+    var firsts: [Int] = []
     var index = 0
-    while index < stages.count {
-      if Self.rowBandKernels(stages, at: index) != nil {
-        names.append(stages[index].spec.name)
+    while index + 1 < canPair.count {
+      if canPair[index] && canPair[index + 1] {
+        firsts.append(index)
         index += 2
       } else {
         index += 1
       }
     }
-    return names
+    return firsts
   }
 
   /// The buffer stage `index` reads.

@@ -5,11 +5,13 @@ import ConvKernels
 /// stage's rows it owns as its bands need them. One join, then the bands at the seams between
 /// parts.
 ///
-/// Why: splitting each band between the threads instead (`DepthFirstPair` on one lane) puts a
-/// join after every band of the pair, 2 per band; on a 2-vCPU Zen 3 guest that made b01+b02 of
-/// MobileNetV1 slower depth-first than layer by layer on 2 threads (1.31 against 1.08 ms
-/// with bands of 8 rows, `DepthFirstRefinement`'s passes). A lane's bands follow each other
-/// with no join.
+/// Why: splitting each band between the threads instead (`DepthFirstPair` without lanes) puts
+/// a join after each of the two stages' calls in every band. On a 2-vCPU Zen 3 guest every
+/// MobileNetV1 pair ran slower that way than layer by layer on 2 threads (1 to 10 % at
+/// bc07a7d, `sepbench network mobilenet-v1 --threads 2`), and b03+b04, which cannot run in
+/// lanes, still does (1 to 22 % in the 2db3de5 job of the README). In lanes b01+b02 ran 7 to
+/// 20 % faster than layer by layer in the same job. A lane's bands follow each other with no
+/// join.
 ///
 /// The schedule, worked out once:
 /// - The second stage's output rows are cut into one equal part per lane. Lane `t` owns the
@@ -30,11 +32,9 @@ import ConvKernels
 /// second lane's first band, b04 rows 16..<18, overwrites input rows 16 and 17, which the
 /// first lane's b03 rows still read).
 final class DepthFirstLanes {
-  /// One lane's phase 1: per band, the first-stage rows to compute before it; then the rest of
-  /// its first-stage rows; and its seam bands for phase 2.
+  /// One lane: its phase 1, and its seam bands for phase 2.
   struct Lane: Equatable {
-    var steps: [DepthFirstStep]
-    var firstTail: Range<Int>
+    var schedule: DepthFirstSchedule
     var seams: [Range<Int>]
   }
 
@@ -71,18 +71,11 @@ final class DepthFirstLanes {
       let top = lane > 0 ? part.lowerBound..<(part.lowerBound + bandRows) : nil
       let bottom = lane < laneCount - 1 ? (part.upperBound - bandRows)..<part.upperBound : nil
       let inner = (top?.upperBound ?? part.lowerBound)..<(bottom?.lowerBound ?? part.upperBound)
-      var steps: [DepthFirstStep] = []
-      var done = owned[lane].lowerBound
-      for bandStart in stride(from: inner.lowerBound, to: inner.upperBound, by: bandRows) {
-        let band = bandStart..<min(bandStart + bandRows, inner.upperBound)
-        let reads = second.inputRows(for: band)
-        let needed = max(
-          done, DepthFirstPair.firstRowsNeeded(first, second, overwrite, before: band))
-        guard owned[lane].lowerBound <= reads.lowerBound, needed <= owned[lane].upperBound
-        else { return nil }
-        steps.append(DepthFirstStep(first: done..<needed, band: band))
-        done = needed
-      }
+      guard
+        let schedule = DepthFirstSchedule(
+          first: first, second: second, overwrite: overwrite, bands: inner, bandRows: bandRows,
+          firstRows: owned[lane])
+      else { return nil }
       if let overwrite, !inner.isEmpty {
         // Input rows this lane's phase-1 bands overwrite, against those the other lanes'
         // first-stage rows read.
@@ -94,10 +87,7 @@ final class DepthFirstLanes {
           if first.inputRows(for: owned[other]).overlaps(overwritten) { return nil }
         }
       }
-      lanes.append(
-        Lane(
-          steps: steps, firstTail: done..<owned[lane].upperBound,
-          seams: [top, bottom].compactMap { $0 }))
+      lanes.append(Lane(schedule: schedule, seams: [top, bottom].compactMap { $0 }))
     }
     self.lanes = lanes
     spent = .allocate(capacity: 2 * laneCount)
@@ -151,22 +141,9 @@ final class DepthFirstLanes {
     _ dst: UnsafeMutablePointer<Float>
   ) {
     let laneStart = MonotonicClock.now()
-    var firstNanoseconds: UInt64 = 0
-    for step in lanes[lane].steps {
-      if !step.first.isEmpty {
-        let clock = MonotonicClock.now()
-        first.run(rows: step.first, src, middle, lane: lane)
-        firstNanoseconds += MonotonicClock.now() - clock
-      }
-      second.run(rows: step.band, UnsafePointer(middle), dst, lane: lane)
-    }
-    let tail = lanes[lane].firstTail
-    if !tail.isEmpty {
-      let clock = MonotonicClock.now()
-      first.run(rows: tail, src, middle, lane: lane)
-      firstNanoseconds += MonotonicClock.now() - clock
-    }
-    spent[2 * lane] = firstNanoseconds
+    spent[2 * lane] = lanes[lane].schedule.run(
+      first: { first.run(rows: $0, src, middle, lane: lane) },
+      second: { second.run(rows: $0, UnsafePointer(middle), dst, lane: lane) })
     spent[2 * lane + 1] = MonotonicClock.now() - laneStart
   }
 

@@ -28,10 +28,8 @@ package struct DepthFirstPair {
   let overwrite: (inputRowFloats: Int, outputRowFloats: Int)?
   /// Output rows of the second stage per band.
   let bandRows: Int
-  /// The pass, worked out once: per band of the second stage, the rows of the first stage to
-  /// compute before it (possibly none); then the first stage's rows no band reads.
-  private let steps: [DepthFirstStep]
-  private let firstTail: Range<Int>
+  /// The pass on one thread, over the whole image.
+  private let schedule: DepthFirstSchedule
   /// The schedule on several threads, when the pair's kernels have them and it is safe, and
   /// the pool that runs it.
   let lanes: DepthFirstLanes?
@@ -49,16 +47,10 @@ package struct DepthFirstPair {
     self.second = second
     self.overwrite = overwrite
     self.bandRows = bandRows
-    var steps: [DepthFirstStep] = []
-    var firstDone = 0
-    for start in stride(from: 0, to: second.outputHeight, by: bandRows) {
-      let band = start..<min(start + bandRows, second.outputHeight)
-      let needed = max(firstDone, Self.firstRowsNeeded(first, second, overwrite, before: band))
-      steps.append(DepthFirstStep(first: firstDone..<needed, band: band))
-      firstDone = needed
-    }
-    self.steps = steps
-    firstTail = firstDone..<first.outputHeight
+    // Over the whole image every band's rows lie inside the first stage's output.
+    schedule = DepthFirstSchedule(
+      first: first, second: second, overwrite: overwrite, bands: 0..<second.outputHeight,
+      bandRows: bandRows, firstRows: 0..<first.outputHeight)!
     let threads = min(first.threads, second.threads)
     lanes = DepthFirstLanes(
       first: first, second: second, overwrite: overwrite,
@@ -114,29 +106,9 @@ package struct DepthFirstPair {
     if let lanes, let lanePool {
       return lanes.run(first, second, pool: lanePool, src, middle, dst)
     }
-    var firstNanoseconds: UInt64 = 0
-    for step in steps {
-      let (firstRows, band) = (step.first, step.band)
-      if !firstRows.isEmpty {
-        let clock = MonotonicClock.now()
-        first.run(rows: firstRows, src, middle)
-        firstNanoseconds += MonotonicClock.now() - clock
-      }
-      second.run(rows: band, UnsafePointer(middle), dst)
-    }
-    if !firstTail.isEmpty {
-      // Rows no band of the second stage reads (its stride skips the bottom rows).
-      let clock = MonotonicClock.now()
-      first.run(rows: firstTail, src, middle)
-      firstNanoseconds += MonotonicClock.now() - clock
-    }
-    return firstNanoseconds
+    let (first, second) = (self.first, self.second)
+    return schedule.run(
+      first: { first.run(rows: $0, src, middle) },
+      second: { second.run(rows: $0, UnsafePointer(middle), dst) })
   }
-}
-
-/// One step of a depth-first schedule: the first stage's rows to compute, then a band of the
-/// second stage's.
-struct DepthFirstStep: Equatable {
-  let first: Range<Int>
-  let band: Range<Int>
 }

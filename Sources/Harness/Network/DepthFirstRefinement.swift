@@ -42,21 +42,12 @@ public struct DepthFirstRefinement: Sendable {
       if layered.runsInRowBands(name) { return false }
       return alternatives[name] != nil && swapped.runsInRowBands(name) ? true : nil
     }
-    var candidates: [String] = []
+    let firsts = CompiledNetwork.pairsInOrder(needsAlternative.map { $0 != nil })
+    let candidates = firsts.map { layered.stages[$0].spec.name }
     var replacing: [String: StageChoice] = [:]
-    var index = 0
-    while index + 1 < layered.stages.count {
-      guard let firstSwap = needsAlternative[index], let secondSwap = needsAlternative[index + 1]
-      else {
-        index += 1
-        continue
-      }
-      candidates.append(layered.stages[index].spec.name)
-      for (offset, swap) in [firstSwap, secondSwap].enumerated() where swap {
-        let name = layered.stages[index + offset].spec.name
-        replacing[name] = alternatives[name]
-      }
-      index += 2
+    for index in firsts.flatMap({ [$0, $0 + 1] }) where needsAlternative[index] == true {
+      let name = layered.stages[index].spec.name
+      replacing[name] = alternatives[name]
     }
     guard !candidates.isEmpty else {
       self.plan = plan.runningDepthFirst([])

@@ -211,11 +211,13 @@ struct NetworkCommand: ParsableCommand {
         for decision in depthFirst.decisions {
           StandardStreams.error(Self.describe(decision) + "\n")
         }
-        for stage in stages where depthFirst.replaced[stage.name] != nil {
+        for stage in stages {
+          guard let swapped = depthFirst.replaced[stage.name],
+            let own = planned.choices[stage.name]
+          else { continue }
           StandardStreams.error(
             "In the \(form.rawValue) network on \(t) thread(s), \(stage.name): "
-              + "\(depthFirst.replaced[stage.name]!.variant.id) in place of "
-              + "\(planned.choices[stage.name]!.variant.id), to run depth-first\n")
+              + "\(swapped.variant.id) in place of \(own.variant.id), to run depth-first\n")
         }
         for decision in refinement.decisions {
           StandardStreams.error(Self.describe(decision) + "\n")
@@ -336,12 +338,11 @@ struct NetworkCommand: ParsableCommand {
     ]
     for stage in network.stages {
       let source = plan.choices[stage.spec.name].map { " [\($0.source)]" } ?? ""
-      let lanes = network.depthFirstLanes(at: stage.spec.name)
       let pairing =
-        lanes == nil
-        ? ""
-        : ", depth-first with the next in bands of \(plan.bandRows) row(s)"
-          + (lanes! > 1 ? ", \(lanes!) lanes" : "")
+        network.depthFirstLanes(at: stage.spec.name).map { lanes in
+          ", depth-first with the next in bands of \(plan.bandRows) row(s)"
+            + (lanes > 1 ? ", \(lanes) lanes" : "")
+        } ?? ""
       lines.append(
         "  \(stage.spec.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(stage.variantID)\(source)\(pairing)"
       )
