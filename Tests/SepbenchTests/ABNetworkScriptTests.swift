@@ -1,0 +1,129 @@
+import Foundation
+import Reports
+import TestSupport
+import Testing
+
+/// `Scripts/ab-network`: two builds' networks in turns, and a table whose ratios are the
+/// rounds' own.
+@Suite struct ABNetworkScriptTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+  static let script = root.appendingPathComponent("Scripts/ab-network").path
+
+  /// Every layer of MobileNetV1 in network order, then the whole network.
+  static let layers =
+    ["conv1"] + (1...13).map { String(format: "b%02d", $0) } + ["pool", "fc", "total"]
+
+  /// The separable network's `layer: median ns` in one round's folder.
+  static func medians(_ folder: URL) throws -> [String: Double] {
+    let table = try CSVTable(contentsOf: folder.appendingPathComponent("network.csv"))
+    var found: [String: Double] = [:]
+    for record in table.records where record["model"] == "separable" {
+      found[record["layer"]!] = Double(record["time_ns_median"]!)
+    }
+    return found
+  }
+
+  static func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  }
+
+  @Test func twoRoundsInTurnsGiveATableOfTheirRatios() throws {
+    let scratch = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let out = scratch.appendingPathComponent("ab")
+    let binary = try SepbenchProcess.binary().path
+    let result = try ScriptProcess.run(
+      Self.script,
+      [
+        "--base", binary, "--head", binary, "--width", "0.25", "--resolution", "32", "--rounds",
+        "3", "--repetitions", "3", "--out", out.path,
+      ])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(
+      result.stderr.contains("round 2 of 3: base and head in turns on 1 thread (first turn: head)"))
+
+    var ratios: [String: [Double]] = [:]
+    for round in 1...3 {
+      for build in ["base", "head"] {
+        let meta = try JSONSerialization.jsonObject(
+          with: Data(contentsOf: out.appendingPathComponent("\(build)-\(round)/meta.json")))
+        // Each build handed the other a turn per round of passes.
+        #expect(((meta as? [String: Any])?["turnsPassed"] as? Int ?? 0) > 0)
+      }
+      let base = try Self.medians(out.appendingPathComponent("base-\(round)"))
+      let head = try Self.medians(out.appendingPathComponent("head-\(round)"))
+      for layer in Self.layers { ratios[layer, default: []].append(head[layer]! / base[layer]!) }
+    }
+
+    let table = try String(contentsOf: out.appendingPathComponent("table.md"), encoding: .utf8)
+    #expect(table == result.stdout)
+    let rows = table.split(separator: "\n").filter {
+      $0.hasPrefix("| ") && !$0.hasPrefix("| layer") && !$0.hasPrefix("| ---")
+    }
+    #expect(
+      rows.map { String($0.split(separator: "|")[0].trimmingCharacters(in: .whitespaces)) }
+        == Self.layers)
+    for row in rows {
+      let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+      let layer = cells[0]
+      let expected = ratios[layer]!
+      #expect(cells[3] == String(format: "%.3f", Self.median(expected)), "\(layer)")
+      #expect(cells[4] == String(format: "%.3f", expected.min()!), "\(layer)")
+      #expect(cells[5] == String(format: "%.3f", expected.max()!), "\(layer)")
+      #expect(
+        cells.count == 7 && (layer == "total" ? cells[6].isEmpty : cells[6].hasSuffix("of 3")))
+    }
+
+    // A second comparison into the same folder is refused, and the first one kept.
+    let again = try ScriptProcess.run(
+      Self.script, ["--base", binary, "--head", binary, "--out", out.path])
+    #expect(again.status == 2)
+    #expect(
+      again.stderr
+        == "error: --out '\(out.path)' already holds a comparison; give --force to replace it, or another folder\n"
+    )
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("table.md").path))
+  }
+
+  @Test func badArgumentsExitTwo() throws {
+    let binary = try SepbenchProcess.binary().path
+    let cases: [([String], String)] = [
+      (["--head", binary], "error: --base is missing; give the path of a sepbench binary\n"),
+      (
+        ["--base", binary, "--head", "/nonexistent/sepbench"],
+        "error: --head '/nonexistent/sepbench' is not allowed; use the path of an executable sepbench binary\n"
+      ),
+      (
+        ["--base", binary, "--head", binary, "--rounds", "0"],
+        "error: --rounds '0' is not allowed; use a count of 1 or more\n"
+      ),
+      (
+        ["--threads", "2"],
+        "error: '--threads' is not allowed; use --base, --head, --width, --resolution, --rounds, --repetitions, --out, --force or -- NETWORK-OPTION...\n"
+      ),
+    ]
+    for (arguments, message) in cases {
+      let result = try ScriptProcess.run(Self.script, arguments)
+      #expect(result.status == 2, "\(arguments)")
+      #expect(result.stderr == message, "\(arguments)")
+    }
+  }
+
+  @Test func aFailingBuildEndsTheComparisonWithItsStatusAndMessage() throws {
+    let scratch = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let binary = try SepbenchProcess.binary().path
+    let result = try ScriptProcess.run(
+      Self.script,
+      [
+        "--base", binary, "--head", binary, "--rounds", "1", "--out",
+        scratch.appendingPathComponent("ab").path, "--", "--band-rows", "0",
+      ])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("error: --band-rows 0 is not allowed; use 1 to 1024"))
+    #expect(result.stderr.hasSuffix("error: round 1 failed (exit 2)\n"))
+  }
+}
