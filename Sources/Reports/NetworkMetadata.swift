@@ -41,6 +41,9 @@ public struct NetworkMetadata: Codable, Sendable {
   /// The tolerance rule of the end-to-end check, in words.
   public var tolerance = NetworkMetadata.toleranceRule
   public var plans: [NetworkPlanSummary] = []
+  /// The folder whose plans ran (`--plan`), with no tuning and no choice inside the network;
+  /// nil when this run chose its plans.
+  public var planFrom: String?
   /// The layers whose two closest kernels were timed inside the network (`NetworkRefinement`),
   /// and which was kept.
   public var inNetworkChoices: [NetworkRefinement.Decision] = []

@@ -20,7 +20,8 @@ struct NetworkCommand: ParsableCommand {
       A quick tuning pass validates and times every candidate kernel on every layer shape \
       (or reads the times from --from DIR, a `sepbench run` folder); each network then takes \
       per layer the fastest kernel on 1 or the asked thread count, in the one layout whose \
-      layers sum fastest. Each network is checked end to end against a Double-precision \
+      layers sum fastest. --plan DIR runs the plans of an earlier network folder instead, \
+      kernel for kernel, with no tuning. Each network is checked end to end against a Double-precision \
       network with the same seeded weights and input; a stage outside its derived bound is \
       named and nothing is timed (exit 1). The networks are then timed round-robin, one \
       forward pass each per round. The folder gets network.csv (per stage and total), \
@@ -74,9 +75,18 @@ struct NetworkCommand: ParsableCommand {
   var repetitions = 20
 
   @Option(
+    name: .customLong("plan"),
+    help: ArgumentHelp(
+      "Run the plans of this `sepbench network` folder (kernels, depth-first pairs, band height) again, with no tuning and no choice inside the network.",
+      valueName: "DIR"))
+  var planFolder: String?
+
+  @Option(
     name: .customLong("band-rows"),
-    help: "Output rows of the second stage per band of a depth-first pair (1 to 1024).")
-  var bandRows = NetworkPlan.defaultBandRows
+    help: ArgumentHelp(
+      "Output rows of the second stage per band of a depth-first pair, 1 to 1024 (default \(NetworkPlan.defaultBandRows); with --plan, the plan's).",
+      valueName: "rows"))
+  var bandRows: Int?
 
   @Option(
     name: .customLong("warm-up"),
@@ -121,8 +131,21 @@ struct NetworkCommand: ParsableCommand {
     guard (1...10_000).contains(repetitions) else {
       throw UsageError("--repetitions \(repetitions) is not allowed; use 1 to 10000")
     }
-    guard (1...1024).contains(bandRows) else {
+    if let bandRows, !(1...1024).contains(bandRows) {
       throw UsageError("--band-rows \(bandRows) is not allowed; use 1 to 1024")
+    }
+    if from != nil && planFolder != nil {
+      throw UsageError(
+        "--from and --plan are not allowed together; --plan runs its folder's kernels, --from only reads layer times"
+      )
+    }
+    let stored: StoredNetworkPlans?
+    do throws(NetworkPlanError) {
+      stored = try planFolder.map(StoredNetworkPlans.read)
+      try stored?.check(
+        network: model.name, width: width, resolution: resolution, folder: planFolder ?? "")
+    } catch {
+      throw UsageError(error.description)
     }
     let outPath = out ?? "sepbench-results/network-\(model.name)-\(ResultFolder.timestamp())"
     try ResultFolder.checkWritable(outPath)
@@ -152,34 +175,56 @@ struct NetworkCommand: ParsableCommand {
     // first turn, so neither tool's set-up shares the pinned CPU with the other's
     // measurements. Otherwise the peer's set-up would run beside the tuning and skew the
     // variants it picks.
-    let turnTaking = try channel.map { try TurnTaking($0) }
-    let start = Date()
     let forms = [NetworkForm.separable] + twin.forms
     let stagesByForm = forms.map { ($0, model.stages($0)) }
+    if let stored, let planFolder {
+      // Every plan asked for is checked before a turn is taken or anything is timed.
+      do throws(NetworkPlanError) {
+        for (form, stages) in stagesByForm {
+          for t in threads {
+            _ = try stored.plan(
+              form, threads: t, stages: stages, bandRows: bandRows, folder: planFolder)
+          }
+        }
+      } catch {
+        throw UsageError(error.description)
+      }
+    }
+    let turnTaking = try channel.map { try TurnTaking($0) }
+    let start = Date()
 
-    let tuning = NetworkTuning(stages: stagesByForm, threads: threads, known: known)
-    if !tuning.needs.isEmpty {
-      StandardStreams.error(
-        "Tuning \(tuning.needs.count) layer shapes on threads \(tuning.threads.map(String.init).joined(separator: ","))\n"
-      )
+    // A stored plan needs no layer timed alone.
+    var tunedRows: [CaseResult] = []
+    var timings: [LayerTiming] = []
+    var inputSteps: InputStepTimings?
+    if stored == nil {
+      let tuning = NetworkTuning(stages: stagesByForm, threads: threads, known: known)
+      if !tuning.needs.isEmpty {
+        StandardStreams.error(
+          "Tuning \(tuning.needs.count) layer shapes on threads \(tuning.threads.map(String.init).joined(separator: ","))\n"
+        )
+      }
+      let tuned = tuning.run { rows in
+        let ok = rows.filter { $0.status == .ok }.count
+        StandardStreams.error(
+          "  \(rows.first?.caseName ?? "?"): \(ok) of \(rows.count) variants timed\n")
+      }
+      tunedRows = tuned.rows
+      timings = known + tuned.timings
+      let steps = InputStepTimings.measure(
+        stem: stagesByForm[0].1[0], threads: tuning.threads, seed: seed,
+        sampler: Sampler(
+          minSampleNanoseconds: tuning.minSampleNanoseconds, repetitions: tuning.repetitions,
+          caseBudgetNanoseconds: tuning.caseBudgetNanoseconds))
+      StandardStreams.error(Self.describe(steps) + "\n")
+      inputSteps = steps
     }
-    let tuned = tuning.run { rows in
-      let ok = rows.filter { $0.status == .ok }.count
-      StandardStreams.error(
-        "  \(rows.first?.caseName ?? "?"): \(ok) of \(rows.count) variants timed\n")
-    }
-    let timings = known + tuned.timings
-    let inputSteps = InputStepTimings.measure(
-      stem: stagesByForm[0].1[0], threads: tuning.threads, seed: seed,
-      sampler: Sampler(
-        minSampleNanoseconds: tuning.minSampleNanoseconds, repetitions: tuning.repetitions,
-        caseBudgetNanoseconds: tuning.caseBudgetNanoseconds))
-    StandardStreams.error(Self.describe(inputSteps) + "\n")
 
     var metadata = NetworkMetadata(
       commandLine: CommandLine.arguments, startTime: start, machine: .current(),
       gitCommit: GitCommit.current(), network: model.name, width: width,
       resolution: resolution, seed: seed, repetitions: repetitions)
+    metadata.planFrom = planFolder
     let input = Tensor.random(
       shape: TensorShape(n: 1, c: MobileNetV1.imageChannels, h: resolution, w: resolution),
       layout: .nchw, seed: seed)
@@ -194,37 +239,16 @@ struct NetworkCommand: ParsableCommand {
           stages, weights: weights, input: input.values)
       }
       for t in threads {
-        let planned = try NetworkPlanner.plan(
-          form, stages: stages, threads: t, timings: timings, inputSteps: inputSteps
-        ).banding(bandRows)
-        // Pairs first, with the kernels fastest alone or close ones that run in row bands;
-        // then the close kernels of the other stages inside the network around them.
-        let alternatives = NetworkPlanner.alternatives(
-          to: planned, stages: stages, timings: timings, tolerance: Self.closeAlone)
-        let depthFirst = DepthFirstRefinement(
-          planned, stages: stages, weights: weights, input: input, alternatives: alternatives,
-          timer: Self.refinementTimer)
-        let paired = depthFirst.plan.depthFirstStages(in: stages)
-        let refinement = NetworkRefinement(
-          depthFirst.plan, alternatives: alternatives.filter { !paired.contains($0.key) },
-          stages: stages, weights: weights, input: input, timer: Self.refinementTimer)
-        for decision in depthFirst.decisions {
-          StandardStreams.error(Self.describe(decision) + "\n")
-        }
-        for stage in stages {
-          guard let swapped = depthFirst.replaced[stage.name],
-            let own = planned.choices[stage.name]
-          else { continue }
-          StandardStreams.error(
-            "In the \(form.rawValue) network on \(t) thread(s), \(stage.name): "
-              + "\(swapped.variant.id) in place of \(own.variant.id), to run depth-first\n")
-        }
-        for decision in refinement.decisions {
-          StandardStreams.error(Self.describe(decision) + "\n")
-        }
-        metadata.depthFirstChoices += depthFirst.decisions
-        metadata.inNetworkChoices += refinement.decisions
-        let plan = refinement.plan
+        let plan =
+          if let stored, let planFolder {
+            try Self.storedPlan(
+              stored, form, threads: t, stages: stages, weights: weights, input: input,
+              bandRows: bandRows, folder: planFolder)
+          } else {
+            try choosePlan(
+              form, threads: t, stages: stages, weights: weights, input: input,
+              timings: timings, inputSteps: inputSteps, metadata: &metadata)
+          }
         metadata.plans.append(NetworkPlanSummary(plan, order: stages))
         let network = CompiledNetwork(plan: plan, stages: stages, weights: weights, input: input)
         let check = NetworkValidation(network, reference: references[referenceForm]!)
@@ -241,7 +265,7 @@ struct NetworkCommand: ParsableCommand {
     if !failures.isEmpty {
       // The checks and the tuning pass are kept (meta.json says not completed); no network.csv.
       metadata.endTime = RunMetadata.timestamp(Date())
-      try Self.write(outPath, tuning: tuned.rows, table: nil, metadata: metadata)
+      try Self.write(outPath, tuning: tunedRows, table: nil, metadata: metadata)
       for line in failures { StandardStreams.error("FAILED \(line)\n") }
       throw ExitCode(ExitStatus.failed.rawValue)
     }
@@ -271,12 +295,80 @@ struct NetworkCommand: ParsableCommand {
       runs: Array(zip(networks, timed)).map { ($0, $1) })
     metadata.endTime = RunMetadata.timestamp(Date())
     metadata.completed = true
-    let folder = try Self.write(outPath, tuning: tuned.rows, table: table, metadata: metadata)
+    let folder = try Self.write(outPath, tuning: tunedRows, table: table, metadata: metadata)
     print(NetworkSummary(table: table).text)
     if let steal = metadata.stealPercent, let warning = StealWarning.text(percent: steal) {
       print(warning)
     }
     print("Results: \(folder.path)")
+  }
+
+  /// The plan of `form` on `threads` threads chosen by this run: the fastest kernels alone,
+  /// then the depth-first pairs and the close kernels timed inside the network, each decision
+  /// printed and recorded in `metadata`.
+  func choosePlan(
+    _ form: NetworkForm, threads t: Int, stages: [NetworkStage], weights: [StageWeights],
+    input: Tensor, timings: [LayerTiming], inputSteps: InputStepTimings?,
+    metadata: inout NetworkMetadata
+  ) throws -> NetworkPlan {
+    let planned = try NetworkPlanner.plan(
+      form, stages: stages, threads: t, timings: timings, inputSteps: inputSteps
+    ).banding(bandRows ?? NetworkPlan.defaultBandRows)
+    // Pairs first, with the kernels fastest alone or close ones that run in row bands;
+    // then the close kernels of the other stages inside the network around them.
+    let alternatives = NetworkPlanner.alternatives(
+      to: planned, stages: stages, timings: timings, tolerance: Self.closeAlone)
+    let depthFirst = DepthFirstRefinement(
+      planned, stages: stages, weights: weights, input: input, alternatives: alternatives,
+      timer: Self.refinementTimer)
+    let paired = depthFirst.plan.depthFirstStages(in: stages)
+    let refinement = NetworkRefinement(
+      depthFirst.plan, alternatives: alternatives.filter { !paired.contains($0.key) },
+      stages: stages, weights: weights, input: input, timer: Self.refinementTimer)
+    for decision in depthFirst.decisions {
+      StandardStreams.error(Self.describe(decision) + "\n")
+    }
+    for stage in stages {
+      guard let swapped = depthFirst.replaced[stage.name],
+        let own = planned.choices[stage.name]
+      else { continue }
+      StandardStreams.error(
+        "In the \(form.rawValue) network on \(t) thread(s), \(stage.name): "
+          + "\(swapped.variant.id) in place of \(own.variant.id), to run depth-first\n")
+    }
+    for decision in refinement.decisions {
+      StandardStreams.error(Self.describe(decision) + "\n")
+    }
+    metadata.depthFirstChoices += depthFirst.decisions
+    metadata.inNetworkChoices += refinement.decisions
+    return refinement.plan
+  }
+
+  /// The plan of `form` on `threads` threads from `stored` (`--plan`), its depth-first pairs
+  /// checked against the kernels: both stages of a pair must run in row bands.
+  static func storedPlan(
+    _ stored: StoredNetworkPlans, _ form: NetworkForm, threads: Int, stages: [NetworkStage],
+    weights: [StageWeights], input: Tensor, bandRows: Int?, folder: String
+  ) throws -> NetworkPlan {
+    let plan: NetworkPlan
+    do throws(NetworkPlanError) {
+      plan = try stored.plan(
+        form, threads: threads, stages: stages, bandRows: bandRows, folder: folder)
+    } catch {
+      throw UsageError(error.description)
+    }
+    guard !plan.depthFirst.isEmpty else { return plan }
+    let layerByLayer = CompiledNetwork(
+      plan: plan.runningDepthFirst([]), stages: stages, weights: weights, input: input)
+    for (index, stage) in stages.enumerated() where plan.depthFirst.contains(stage.name) {
+      for name in [stage.name, stages[index + 1].name] where !layerByLayer.runsInRowBands(name) {
+        let kernel = plan.choices[name]?.variant.id ?? "none"
+        throw UsageError(
+          "--plan '\(folder)': \(name)'s kernel \(kernel) does not run in row bands, so \(stage.name) cannot run depth-first with the next"
+        )
+      }
+    }
+    return plan
   }
 
   static let networkFile = "network.csv"
