@@ -177,20 +177,32 @@ public enum NetworkPlanner {
   public static func alternatives(
     to plan: NetworkPlan, stages: [NetworkStage], timings: [LayerTiming], tolerance: Double
   ) -> [String: StageChoice] {
-    var alternatives: [String: StageChoice] = [:]
+    closeKernels(to: plan, stages: stages, timings: timings, tolerance: tolerance)
+      .compactMapValues(\.first)
+  }
+
+  /// For each stage of `plan`, every other candidate (another family or thread count, in the
+  /// plan's layout, as `plan` would choose) that took at most `tolerance` more time alone than
+  /// the chosen kernel, closest first; stages with none are left out, and so is a stem that
+  /// reads the planar image.
+  public static func closeKernels(
+    to plan: NetworkPlan, stages: [NetworkStage], timings: [LayerTiming], tolerance: Double
+  ) -> [String: [StageChoice]] {
+    var close: [String: [StageChoice]] = [:]
     for stage in stages {
       guard let chosen = plan.choices[stage.name],
         !(chosen.variant is any PlanarInputVariant)
       else { continue }
-      let other = ranked(
+      let others = ranked(
         stage, form: plan.form, layout: plan.layout, threads: plan.threads, timings
       )
-      .first { $0.variant.id != chosen.variant.id }
-      if let other, other.aloneNanoseconds <= chosen.aloneNanoseconds * (1 + tolerance) {
-        alternatives[stage.name] = other
+      .filter {
+        $0.variant.id != chosen.variant.id
+          && $0.aloneNanoseconds <= chosen.aloneNanoseconds * (1 + tolerance)
       }
+      if !others.isEmpty { close[stage.name] = others }
     }
-    return alternatives
+    return close
   }
 
   /// The candidates of `stage` in `layout`, fastest alone first: timed variants on 1 or

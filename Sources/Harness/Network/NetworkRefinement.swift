@@ -7,11 +7,12 @@ import ConvKernels
 /// threads; inside the network its weights come from farther away and its input was written
 /// by the previous layer's split. Two kernels within a few per cent of each other alone can
 /// swap places there (on a 2-vCPU Xeon, MobileNetV1's 14x14 blocks on 2 threads: the fused
-/// block was the faster alone and the slower inside). So the plan and a twin of it with every
-/// close alternative swapped in are compiled and timed round-robin, one forward pass each per
-/// round (`NetworkTimer`), and each such layer keeps the kernel with the lower median time
-/// inside its network. Neighbouring layers change with the swap too, so a layer's time is
-/// measured among swapped neighbours; the margin keeps a pick from flipping on noise.
+/// block was the faster alone and the slower inside). So the plan and, per rank, a twin of it
+/// with every layer's alternative of that rank swapped in (the closest alone first) are
+/// compiled and timed round-robin, one forward pass each per round (`NetworkTimer`), and each
+/// such layer keeps the kernel with the lowest median time inside its network. Neighbouring
+/// layers change with the swap too, so a layer's time is measured among swapped neighbours;
+/// the margin keeps a pick from flipping on noise alone.
 public struct NetworkRefinement: Sendable {
   /// One layer that was timed both ways.
   public struct Decision: Codable, Sendable, Equatable {
@@ -29,27 +30,49 @@ public struct NetworkRefinement: Sendable {
 
   /// The plan with each layer's kernel settled.
   public let plan: NetworkPlan
-  /// Every layer timed both ways, in network order.
+  /// Every alternative timed against the kernel kept, in network order: for a layer with
+  /// two close alternatives, two decisions with the same `kept`.
   public let decisions: [Decision]
 
-  /// An alternative replaces the planned kernel only when its median inside the network is
-  /// below `1 - margin` times the planned one's.
+  /// The margin of a depth-first pair (`DepthFirstRefinement`): it runs depth-first only when
+  /// its span is below `1 - margin` times its span layer by layer.
   public static let margin = 0.02
 
-  /// Compiles `plan` and the plan with `alternatives` swapped in, times both with `timer`,
-  /// and keeps for each stage of `alternatives` the faster kernel inside the network (its
-  /// choice as planned: alone time and source unchanged; `decisions` say what was timed).
+  /// An alternative kernel replaces the planned one only when its median inside the network
+  /// is below `1 - kernelMargin` times the planned one's. Smaller than `margin`: the planned
+  /// kernel is only the faster alone, itself a measurement, and a wider margin kept it where
+  /// it was the slower inside the network. In the 32 rounds of
+  /// `Results/2026-12-04-amd-epyc-f25m1-network-7/`, 2 % kept the planned kernel in 121 of
+  /// the 380 one-thread decisions where the alternative had timed faster (by a median 0.9 %),
+  /// and on b07-b11, whose BN-folded block ran level with ONNX Runtime and the fused and
+  /// unfused ones 1.6-2.3 % behind (medians of the rounds' per-layer ratios), a third of the
+  /// plans kept the slower. Timing every close kernel with this margin against the closest
+  /// with 2 % (`Scripts/ab-network --rounds 16`, Zen 3, a busy host) moved the whole network
+  /// by a median 1.001 (rounds 0.978-1.014): nothing beyond the noise, and the kernels of
+  /// b07-b13 still differed between the two processes in about half the rounds.
+  public static let kernelMargin = 0.005
+
+  /// Compiles `plan` and, per rank r, the plan with every stage's r-th alternative swapped
+  /// in (`alternatives`, closest first), times them all round-robin with `timer`, and keeps
+  /// for each stage of `alternatives` the kernel with the lowest median inside its network
+  /// (an alternative by `kernelMargin`; the kept choice as planned: alone time and source
+  /// unchanged; `decisions` say what was timed).
   public init(
-    _ plan: NetworkPlan, alternatives: [String: StageChoice], stages: [NetworkStage],
+    _ plan: NetworkPlan, alternatives: [String: [StageChoice]], stages: [NetworkStage],
     weights: [StageWeights], input: Tensor, timer: NetworkTimer
   ) {
-    guard !alternatives.isEmpty else {
+    let ranks = alternatives.values.map(\.count).max() ?? 0
+    guard ranks > 0 else {
       self.plan = plan
       decisions = []
       return
     }
-    let swapped = plan.replacing(alternatives)
-    let networks = [plan, swapped].map {
+    let plans =
+      [plan]
+      + (0..<ranks).map { rank in
+        plan.replacing(alternatives.compactMapValues { $0.count > rank ? $0[rank] : nil })
+      }
+    let networks = plans.map {
       CompiledNetwork(plan: $0, stages: stages, weights: weights, input: input)
     }
     let timings = timer.time(networks)
@@ -59,22 +82,36 @@ public struct NetworkRefinement: Sendable {
     var kept: [String: StageChoice] = [:]
     var decisions: [Decision] = []
     for stage in stages {
-      guard let alternative = alternatives[stage.name], let planned = plan.choices[stage.name],
-        let plannedTime = medians[0][stage.name], let alternativeTime = medians[1][stage.name]
+      guard let others = alternatives[stage.name], let planned = plan.choices[stage.name],
+        let plannedTime = medians[0][stage.name]
       else { continue }
-      let swap = alternativeTime < plannedTime * (1 - Self.margin)
-      if swap { kept[stage.name] = alternative }
-      let planTimed = (planned.variant.id, plannedTime)
-      let alternativeTimed = (alternative.variant.id, alternativeTime)
-      let (winner, loser) = swap ? (alternativeTimed, planTimed) : (planTimed, alternativeTimed)
-      decisions.append(
-        Decision(
-          model: plan.form.rawValue, threads: plan.threads, stage: stage.name,
-          kept: winner.0, keptNanoseconds: winner.1, dropped: loser.0,
-          droppedNanoseconds: loser.1))
+      let timed = others.enumerated().compactMap { rank, choice in
+        medians[rank + 1][stage.name].map { (choice, $0) }
+      }
+      let winner = Self.settle(planned: (planned, plannedTime), alternatives: timed)
+      if winner.0.variant.id != planned.variant.id { kept[stage.name] = winner.0 }
+      for loser in [(planned, plannedTime)] + timed
+      where loser.0.variant.id != winner.0.variant.id {
+        decisions.append(
+          Decision(
+            model: plan.form.rawValue, threads: plan.threads, stage: stage.name,
+            kept: winner.0.variant.id, keptNanoseconds: winner.1, dropped: loser.0.variant.id,
+            droppedNanoseconds: loser.1))
+      }
     }
     self.plan = plan.replacing(kept)
     self.decisions = decisions
+  }
+
+  /// The kernel a layer keeps, with its median inside the network: the fastest of
+  /// `alternatives` when it beat the planned kernel by `kernelMargin`, else the planned one.
+  package static func settle(
+    planned: (StageChoice, Double), alternatives: [(StageChoice, Double)]
+  ) -> (StageChoice, Double) {
+    guard let fastest = alternatives.min(by: { $0.1 < $1.1 }),
+      fastest.1 < planned.1 * (1 - kernelMargin)
+    else { return planned }
+    return fastest
   }
 
   /// Median time of each stage inside `network`, by stage name.

@@ -316,14 +316,15 @@ struct NetworkCommand: ParsableCommand {
     ).banding(bandRows ?? NetworkPlan.defaultBandRows)
     // Pairs first, with the kernels fastest alone or close ones that run in row bands;
     // then the close kernels of the other stages inside the network around them.
-    let alternatives = NetworkPlanner.alternatives(
+    let close = NetworkPlanner.closeKernels(
       to: planned, stages: stages, timings: timings, tolerance: Self.closeAlone)
+    let alternatives = close.compactMapValues(\.first)
     let depthFirst = DepthFirstRefinement(
       planned, stages: stages, weights: weights, input: input, alternatives: alternatives,
       timer: Self.refinementTimer)
     let paired = depthFirst.plan.depthFirstStages(in: stages)
     let refinement = NetworkRefinement(
-      depthFirst.plan, alternatives: alternatives.filter { !paired.contains($0.key) },
+      depthFirst.plan, alternatives: close.filter { !paired.contains($0.key) },
       stages: stages, weights: weights, input: input, timer: Self.refinementTimer)
     for decision in depthFirst.decisions {
       StandardStreams.error(Self.describe(decision) + "\n")

@@ -72,13 +72,13 @@ import Testing
     let timer = NetworkTimer(warmUpNanoseconds: 0, repetitions: 5)
 
     let keep = NetworkRefinement(
-      network.plan, alternatives: ["b02": slow], stages: stages, weights: weights,
+      network.plan, alternatives: ["b02": [slow]], stages: stages, weights: weights,
       input: network.input, timer: timer)
     #expect(keep.plan.choices["b02"]?.variant.id == fast.variant.id)
     #expect(keep.plan.choices["b02"]?.source == fast.source)
 
     let swap = NetworkRefinement(
-      network.plan.replacing(["b02": slow]), alternatives: ["b02": fast], stages: stages,
+      network.plan.replacing(["b02": slow]), alternatives: ["b02": [fast]], stages: stages,
       weights: weights, input: network.input, timer: timer)
     #expect(swap.plan.choices["b02"]?.variant.id == fast.variant.id)
     #expect(swap.plan.choices["b02"]?.source == fast.source)
@@ -94,6 +94,77 @@ import Testing
     for (name, choice) in network.plan.choices where name != "b02" {
       #expect(swap.plan.choices[name]?.variant.id == choice.variant.id)
     }
+  }
+
+  @Test func closeKernelsAreEveryOtherCandidateWithinTheToleranceClosestFirst() throws {
+    let all = timings + [timing("b03", "naive", 10.8), timing("b03", "fused", 11.5)]
+    let plan = try NetworkPlanner.plan(
+      .separable, stages: stages, threads: 1, timings: all, layouts: [.nchw])
+    let close = NetworkPlanner.closeKernels(
+      to: plan, stages: stages, timings: all, tolerance: 0.10)
+    #expect(close.keys.sorted() == ["b03", "b06"])
+    // fused has no NCHW version, so it is no candidate at any tolerance.
+    #expect(
+      close["b03"]?.map(\.variant.id) == ["sep_block.unfused.nchw", "sep_block.naive.nchw"])
+    #expect(close["b06"]?.map(\.variant.id) == ["sep_block.naive.nchw"])
+    let alternatives = NetworkPlanner.alternatives(
+      to: plan, stages: stages, timings: all, tolerance: 0.10)
+    #expect(alternatives.mapValues(\.variant.id) == close.compactMapValues(\.first?.variant.id))
+  }
+
+  /// The planned kernel keeps its place unless the fastest alternative beat it by the
+  /// margin (0.5 %), whichever rank that alternative had.
+  @Test func theFastestAlternativeReplacesThePlannedKernelByTheMargin() throws {
+    #expect(NetworkRefinement.kernelMargin == 0.005)
+    func choice(_ family: String) -> StageChoice {
+      StageChoice(
+        stage: "b03",
+        variant: VariantRegistry.family(op: .sepBlock, named: family)!
+          .init(layout: .nchw, threads: 1),
+        aloneNanoseconds: 1, source: "test")
+    }
+    let planned = (choice("bn-folded"), 1000.0)
+    func kept(_ times: [(String, Double)]) -> String {
+      NetworkRefinement.settle(
+        planned: planned, alternatives: times.map { (choice($0.0), $0.1) }
+      ).0.variant.id
+    }
+    #expect(kept([("unfused", 996), ("naive", 2000)]) == "sep_block.bn-folded.nchw")
+    #expect(kept([("unfused", 994), ("naive", 2000)]) == "sep_block.unfused.nchw")
+    #expect(kept([("naive", 2000), ("unfused", 990)]) == "sep_block.unfused.nchw")
+    #expect(kept([("naive", 980), ("unfused", 990)]) == "sep_block.naive.nchw")
+    #expect(kept([]) == "sep_block.bn-folded.nchw")
+  }
+
+  /// Two close alternatives for one layer: both are timed inside the network, each in its
+  /// own twin of the plan, and the naive kernel loses to whichever fast one is kept.
+  @Test func everyCloseAlternativeIsTimed() throws {
+    let (network, stages, weights) = try NetworkFixture.compile(
+      .separable, width: 0.25, resolution: 32, layout: .nchw)
+    let planned = try #require(network.plan.choices["b03"])
+    func choice(_ family: String) -> StageChoice {
+      StageChoice(
+        stage: "b03",
+        variant: VariantRegistry.family(op: .sepBlock, named: family)!
+          .init(layout: .nchw, threads: 1),
+        aloneNanoseconds: 1, source: "test")
+    }
+    let others = ["naive", "unfused", "bn-folded"].filter {
+      "sep_block.\($0).nchw" != planned.variant.id
+    }.map(choice)
+    let refinement = NetworkRefinement(
+      network.plan, alternatives: ["b03": others], stages: stages, weights: weights,
+      input: network.input, timer: NetworkTimer(warmUpNanoseconds: 0, repetitions: 5))
+    let decisions = refinement.decisions
+    #expect(decisions.count == others.count)
+    let kept = try #require(refinement.plan.choices["b03"]).variant.id
+    #expect(kept != "sep_block.naive.nchw")
+    #expect(decisions.allSatisfy { $0.stage == "b03" && $0.kept == kept })
+    #expect(
+      Set(decisions.map(\.dropped) + [kept])
+        == Set(([planned] + others).map(\.variant.id)))
+    let naive = try #require(decisions.first { $0.dropped == "sep_block.naive.nchw" })
+    #expect(naive.keptNanoseconds < naive.droppedNanoseconds)
   }
 
   @Test func noAlternativesLeaveThePlanUntimed() throws {
