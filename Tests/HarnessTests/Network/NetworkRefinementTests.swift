@@ -112,17 +112,19 @@ import Testing
     #expect(alternatives.mapValues(\.variant.id) == close.compactMapValues(\.first?.variant.id))
   }
 
+  /// b03's kernel of `family` in NCHW on one thread, as a plan's choice.
+  func choice(_ family: String) -> StageChoice {
+    StageChoice(
+      stage: "b03",
+      variant: VariantRegistry.family(op: .sepBlock, named: family)!
+        .init(layout: .nchw, threads: 1),
+      aloneNanoseconds: 1, source: "test")
+  }
+
   /// The planned kernel keeps its place unless the fastest alternative beat it by the
   /// margin (0.5 %), whichever rank that alternative had.
   @Test func theFastestAlternativeReplacesThePlannedKernelByTheMargin() throws {
     #expect(NetworkRefinement.kernelMargin == 0.005)
-    func choice(_ family: String) -> StageChoice {
-      StageChoice(
-        stage: "b03",
-        variant: VariantRegistry.family(op: .sepBlock, named: family)!
-          .init(layout: .nchw, threads: 1),
-        aloneNanoseconds: 1, source: "test")
-    }
     let planned = (choice("bn-folded"), 1000.0)
     func kept(_ times: [(String, Double)]) -> String {
       NetworkRefinement.settle(
@@ -142,13 +144,6 @@ import Testing
     let (network, stages, weights) = try NetworkFixture.compile(
       .separable, width: 0.25, resolution: 32, layout: .nchw)
     let planned = try #require(network.plan.choices["b03"])
-    func choice(_ family: String) -> StageChoice {
-      StageChoice(
-        stage: "b03",
-        variant: VariantRegistry.family(op: .sepBlock, named: family)!
-          .init(layout: .nchw, threads: 1),
-        aloneNanoseconds: 1, source: "test")
-    }
     let others = ["naive", "unfused", "bn-folded"].filter {
       "sep_block.\($0).nchw" != planned.variant.id
     }.map(choice)
