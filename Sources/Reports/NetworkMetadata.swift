@@ -44,8 +44,8 @@ public struct NetworkMetadata: Codable, Sendable {
   /// The folder whose plans ran (`--plan`), with no tuning and no choice inside the network;
   /// nil when this run chose its plans.
   public var planFrom: String?
-  /// The layers whose two closest kernels were timed inside the network (`NetworkRefinement`),
-  /// and which was kept.
+  /// The layers whose close kernels were timed inside the network (`NetworkRefinement`): one
+  /// decision per kernel dropped, each naming the kernel kept.
   public var inNetworkChoices: [NetworkRefinement.Decision] = []
   /// The pairs of stages timed depth-first and layer by layer inside the network
   /// (`DepthFirstRefinement`): `stage` names both (`b01+b02`), `kept` is `depth-first` or

@@ -15,6 +15,9 @@ import Testing
     let result = try SepbenchProcess.run(
       small + ["--threads", "1,2", "--twin", "none", "--out", folder.path])
     #expect(result.exitCode == 0, "\(result.stderr)")
+    // The edits below put in the fused block, which exists in NHWC only: the layout every
+    // AVX2 or AVX-512 machine picks, its stem reading the planar image.
+    for plan in try plans(folder) { try #require(plan["layout"] as? String == "nhwc") }
     return folder
   }
 
@@ -159,7 +162,7 @@ import Testing
     )
 
     // Edited plans: an unknown kernel, overlapping pairs, a pair whose kernel has no row bands.
-    let edits: [(String, (inout [String: Any]) -> Void)] = [
+    var edits: [(String, (inout [String: Any]) -> Void)] = [
       (
         "error: --plan '\(path)': kernel sep_block.nonexistent.nhwc of stage b03 is not one this build has\n",
         { Self.editStage(&$0, "b03") { $0["variant"] = "sep_block.nonexistent.nhwc" } }
@@ -183,6 +186,20 @@ import Testing
             $0["depthFirstWithNext"] = nil
           }
         }
+      ),
+    ]
+    edits += [
+      (
+        "error: --plan '\(path)': depthFirstBandRows 0 is not allowed; use 1 to 1024\n",
+        { $0["depthFirstBandRows"] = 0 }
+      ),
+      (
+        "error: --plan '\(path)': stage b03 runs on 2 thread(s); a plan for 1 thread(s) allows 1\n",
+        { Self.editStage(&$0, "b03") { $0["threads"] = 2 } }
+      ),
+      (
+        "error: --plan '\(path)': meta.json is not a network folder's (plans[0].stages[3].aloneTimeNs: missing); give a `sepbench network` folder\n",
+        { Self.editStage(&$0, "b03") { $0["aloneTimeNs"] = nil } }
       ),
     ]
     let original = try Data(contentsOf: first.appendingPathComponent("meta.json"))

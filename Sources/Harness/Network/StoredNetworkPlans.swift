@@ -20,15 +20,47 @@ public struct StoredNetworkPlans: Decodable, Sendable {
       throw NetworkPlanError(
         description: "--plan '\(folder)' has no meta.json; give a `sepbench network` folder")
     }
-    guard let stored = try? JSONDecoder().decode(StoredNetworkPlans.self, from: data),
-      !stored.plans.isEmpty
-    else {
+    let stored: StoredNetworkPlans
+    do {
+      stored = try JSONDecoder().decode(StoredNetworkPlans.self, from: data)
+    } catch let error as DecodingError {
+      throw NetworkPlanError(
+        description:
+          "--plan '\(folder)': meta.json is not a network folder's (\(Self.describe(error))); give a `sepbench network` folder"
+      )
+    } catch {
+      throw NetworkPlanError(
+        description: "--plan '\(folder)': meta.json cannot be read: \(error)")
+    }
+    guard !stored.plans.isEmpty else {
       throw NetworkPlanError(
         description:
           "--plan '\(folder)' holds no network plans in its meta.json; give a `sepbench network` folder"
       )
     }
     return stored
+  }
+
+  /// Where a decoding failed and why, e.g. `plans[0].stages[3].aloneTimeNs: missing`.
+  static func describe(_ error: DecodingError) -> String {
+    func path(_ context: DecodingError.Context, _ key: CodingKey? = nil) -> String {
+      var text = ""
+      for key in context.codingPath + (key.map { [$0] } ?? []) {
+        if let index = key.intValue {
+          text += "[\(index)]"
+        } else {
+          text += (text.isEmpty ? "" : ".") + key.stringValue
+        }
+      }
+      return text.isEmpty ? "the top level" : text
+    }
+    switch error {
+    case .keyNotFound(let key, let context): return "\(path(context, key)): missing"
+    case .valueNotFound(_, let context): return "\(path(context)): null"
+    case .typeMismatch(let type, let context): return "\(path(context)): not a \(type)"
+    case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
+    @unknown default: return "\(error)"
+    }
   }
 
   /// Throws unless the plans are of `network` at width `width` and resolution `resolution`.
@@ -58,6 +90,11 @@ public struct StoredNetworkPlans: Decodable, Sendable {
           "--plan '\(folder)' holds no plan for the \(form.rawValue) network on \(threads) thread(s), only \(held) thread(s); ask for those with --twin and --threads"
       )
     }
+    if let rows = summary.depthFirstBandRows, !(1...1024).contains(rows) {
+      throw NetworkPlanError(
+        description:
+          "--plan '\(folder)': depthFirstBandRows \(rows) is not allowed; use 1 to 1024")
+    }
     guard let layout = Layout(rawValue: summary.layout) else {
       throw NetworkPlanError(
         description: "--plan '\(folder)': layout '\(summary.layout)' is not one of nchw, nhwc")
@@ -68,6 +105,12 @@ public struct StoredNetworkPlans: Decodable, Sendable {
       guard let stored = summary.stages.first(where: { $0.stage == stage.name }) else {
         throw NetworkPlanError(
           description: "--plan '\(folder)' has no kernel for stage \(stage.name)")
+      }
+      guard stored.threads == 1 || stored.threads == threads else {
+        throw NetworkPlanError(
+          description:
+            "--plan '\(folder)': stage \(stage.name) runs on \(stored.threads) thread(s); a plan for \(threads) thread(s) allows \(threads == 1 ? "1" : "1 or \(threads)")"
+        )
       }
       let variant = try Self.variant(stored, op: op, layout: layout, folder: folder)
       if let reason = VariantRegistry.skipReason(variant, on: problem.part(for: op)) {
@@ -110,7 +153,11 @@ public struct StoredNetworkPlans: Decodable, Sendable {
       of: VariantRegistry.families(for: op), layouts: [layout], threads: [stored.threads])
     let stems: [any KernelVariant] =
       op == .convBlock ? PlanarInputStems.variants(threads: stored.threads) : []
-    guard let variant = (registered + stems).first(where: { $0.id == stored.variant }) else {
+    guard
+      let variant = (registered + stems).first(where: {
+        $0.id == stored.variant && $0.layout == layout
+      })
+    else {
       throw NetworkPlanError(
         description:
           "--plan '\(folder)': kernel \(stored.variant) of stage \(stored.stage) is not one this build has"

@@ -170,26 +170,29 @@ struct NetworkCommand: ParsableCommand {
       )
     }
     let known = try from.map(Self.timings(from:)) ?? []
+    let forms = [NetworkForm.separable] + twin.forms
+    let stagesByForm = forms.map { ($0, model.stages($0)) }
+    let input = Tensor.random(
+      shape: TensorShape(n: 1, c: MobileNetV1.imageChannels, h: resolution, w: resolution),
+      layout: .nchw, seed: seed)
+    // Every stored plan asked for, checked (pairs against their prepared kernels) before a
+    // turn is taken or anything is timed; by form, then thread count.
+    var storedPlans: [NetworkForm: [Int: NetworkPlan]] = [:]
+    if let stored, let planFolder {
+      for (form, stages) in stagesByForm {
+        let weights = stages.map { StageWeights(for: $0, seed: seed) }
+        for t in threads {
+          storedPlans[form, default: [:]][t] = try Self.storedPlan(
+            stored, form, threads: t, stages: stages, weights: weights, input: input,
+            bandRows: bandRows, folder: planFolder)
+        }
+      }
+    }
     // Joined before the tuning, which then runs while the peer waits: the peer opens its end
     // after its own set-up (building and checking its graph), and as second it waits for the
     // first turn, so neither tool's set-up shares the pinned CPU with the other's
     // measurements. Otherwise the peer's set-up would run beside the tuning and skew the
     // variants it picks.
-    let forms = [NetworkForm.separable] + twin.forms
-    let stagesByForm = forms.map { ($0, model.stages($0)) }
-    if let stored, let planFolder {
-      // Every plan asked for is checked before a turn is taken or anything is timed.
-      do throws(NetworkPlanError) {
-        for (form, stages) in stagesByForm {
-          for t in threads {
-            _ = try stored.plan(
-              form, threads: t, stages: stages, bandRows: bandRows, folder: planFolder)
-          }
-        }
-      } catch {
-        throw UsageError(error.description)
-      }
-    }
     let turnTaking = try channel.map { try TurnTaking($0) }
     let start = Date()
 
@@ -225,9 +228,6 @@ struct NetworkCommand: ParsableCommand {
       gitCommit: GitCommit.current(), network: model.name, width: width,
       resolution: resolution, seed: seed, repetitions: repetitions)
     metadata.planFrom = planFolder
-    let input = Tensor.random(
-      shape: TensorShape(n: 1, c: MobileNetV1.imageChannels, h: resolution, w: resolution),
-      layout: .nchw, seed: seed)
     var networks: [CompiledNetwork] = []
     var references: [NetworkForm: [[Double]]] = [:]
     var failures: [String] = []
@@ -240,10 +240,8 @@ struct NetworkCommand: ParsableCommand {
       }
       for t in threads {
         let plan =
-          if let stored, let planFolder {
-            try Self.storedPlan(
-              stored, form, threads: t, stages: stages, weights: weights, input: input,
-              bandRows: bandRows, folder: planFolder)
+          if let stored = storedPlans[form]?[t] {
+            stored
           } else {
             try choosePlan(
               form, threads: t, stages: stages, weights: weights, input: input,
