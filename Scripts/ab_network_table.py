@@ -11,12 +11,15 @@ import statistics
 import sys
 
 
+def rows(folder):
+    """The separable network's rows of network.csv, in file order."""
+    with open(os.path.join(folder, "network.csv"), newline="") as f:
+        return [r for r in csv.DictReader(f) if r["model"] == "separable" and r["time_ns_median"]]
+
+
 def layers(folder):
     """[(layer, median ns, variant id)] of the separable network's rows, in file order."""
-    with open(os.path.join(folder, "network.csv"), newline="") as f:
-        return [(r["layer"], float(r["time_ns_median"]), r["variant_id"])
-                for r in csv.DictReader(f)
-                if r["model"] == "separable" and r["time_ns_median"]]
+    return [(r["layer"], float(r["time_ns_median"]), r["variant_id"]) for r in rows(folder)]
 
 
 def main(out):
@@ -31,7 +34,9 @@ def main(out):
     head = {r: {name: (ns, variant) for name, ns, variant in layers(os.path.join(out, f"head-{r}"))}
             for r in rounds}
     order = [name for name, _, _ in base[rounds[0]]]
-    print(f"{len(rounds)} rounds of both builds' separable MobileNetV1 in turns on 1 thread; "
+    threads = sorted({r["threads"] for r in rows(os.path.join(out, f"base-{rounds[0]}"))})
+    print(f"{len(rounds)} rounds of both builds' separable MobileNetV1 in turns on "
+          f"{','.join(threads)} thread(s); "
           "per layer and in total, the medians over rounds of each round's median time inside "
           "the network (ms), and of the rounds' ratios head / base.\n")
     print("| layer | base | head | head / base | lowest | highest | same kernel |")

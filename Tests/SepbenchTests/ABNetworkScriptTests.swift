@@ -43,7 +43,8 @@ import Testing
       ])
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(
-      result.stderr.contains("round 2 of 3: base and head in turns on 1 thread (first turn: head)"))
+      result.stderr.contains(
+        "round 2 of 3: base and head in turns on 1 thread(s) (first turn: head)"))
 
     var ratios: [String: [Double]] = [:]
     var sameKernel: [String: Int] = [:]
@@ -98,6 +99,10 @@ import Testing
       (["--head", binary], "error: --base is missing; give the path of a sepbench binary\n"),
       (["--base", binary, "--rounds"], "error: --rounds needs a value\n"),
       (
+        ["--base", binary, "--head", binary, "--threads", "1,2"],
+        "error: --threads '1,2' is not allowed; use one thread count of 1 or more\n"
+      ),
+      (
         ["--base", binary, "--head", "/nonexistent/sepbench"],
         "error: --head '/nonexistent/sepbench' is not allowed; use the path of an executable sepbench binary\n"
       ),
@@ -106,14 +111,39 @@ import Testing
         "error: --rounds '0' is not allowed; use a count of 1 or more\n"
       ),
       (
-        ["--threads", "2"],
-        "error: '--threads' is not allowed; use --base, --head, --width, --resolution, --rounds, --repetitions, --out, --force or -- NETWORK-OPTION...\n"
+        ["--shards", "2"],
+        "error: '--shards' is not allowed; use --base, --head, --width, --resolution, --threads, --rounds, --repetitions, --out, --force or -- NETWORK-OPTION...\n"
       ),
     ]
     for (arguments, message) in cases {
       let result = try ScriptProcess.run(Self.script, arguments)
       #expect(result.status == 2, "\(arguments)")
       #expect(result.stderr == message, "\(arguments)")
+    }
+  }
+
+  /// On two threads the builds take turns unpinned, and each runs its two-thread plan.
+  @Test func twoThreadsTakeTurnsToo() throws {
+    let scratch = RegressionFixture.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let out = scratch.appendingPathComponent("ab")
+    let binary = try SepbenchProcess.binary().path
+    let result = try ScriptProcess.run(
+      Self.script,
+      [
+        "--base", binary, "--head", binary, "--width", "0.25", "--resolution", "32", "--threads",
+        "2", "--rounds", "1", "--repetitions", "3", "--out", out.path,
+      ])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("round 1 of 1: base and head in turns on 2 thread(s)"))
+    #expect(result.stdout.contains("in turns on 2 thread(s);"))
+    for build in ["base", "head"] {
+      let data = try Data(contentsOf: out.appendingPathComponent("\(build)-1/meta.json"))
+      let meta = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+      let plans = try #require(meta["plans"] as? [[String: Any]])
+      #expect(plans.map { $0["threads"] as? Int } == [2])
+      #expect((meta["turnsPassed"] as? Int ?? 0) > 0)
+      #expect((meta["commandLine"] as? [String])?.contains("--pin-cpu") == false)
     }
   }
 
