@@ -30,10 +30,10 @@ def main(out):
     if not rounds:
         print(f"error: {out} holds no base-N and head-N folders with network.csv", file=sys.stderr)
         return 2
-    base = {r: layers(os.path.join(out, f"base-{r}")) for r in rounds}
-    head = {r: {name: (ns, variant) for name, ns, variant in layers(os.path.join(out, f"head-{r}"))}
-            for r in rounds}
-    order = [name for name, _, _ in base[rounds[0]]]
+    base, head = ({r: {name: (ns, variant) for name, ns, variant
+                       in layers(os.path.join(out, f"{build}-{r}"))} for r in rounds}
+                  for build in ("base", "head"))
+    order = list(base[rounds[0]])
     threads = sorted({r["threads"] for r in rows(os.path.join(out, f"base-{rounds[0]}"))})
     print(f"{len(rounds)} rounds of both builds' separable MobileNetV1 in turns on "
           f"{','.join(threads)} thread(s); "
@@ -45,10 +45,9 @@ def main(out):
         pairs = []
         same = 0
         for r in rounds:
-            mine = {n: (ns, v) for n, ns, v in base[r]}
-            if name not in mine or name not in head[r]:
+            if name not in base[r] or name not in head[r]:
                 continue
-            (b, bv), (h, hv) = mine[name], head[r][name]
+            (b, bv), (h, hv) = base[r][name], head[r][name]
             pairs.append((b, h))
             same += bv == hv
         if not pairs:

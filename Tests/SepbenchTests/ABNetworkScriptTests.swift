@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import Reports
 import TestSupport
 import Testing
@@ -24,23 +25,23 @@ import Testing
     return found
   }
 
-  static func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  /// The script on the small network (α 0.25, 32x32, 3 passes per round) with the same
+  /// sepbench on both sides, into `out`.
+  static func runSmall(_ out: URL, _ arguments: [String]) throws -> ScriptProcess.Output {
+    let binary = try SepbenchProcess.binary().path
+    return try ScriptProcess.run(
+      script,
+      [
+        "--base", binary, "--head", binary, "--width", "0.25", "--resolution", "32",
+        "--repetitions", "3", "--out", out.path,
+      ] + arguments)
   }
 
   @Test func twoRoundsInTurnsGiveATableOfTheirRatios() throws {
     let scratch = RegressionFixture.scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }
     let out = scratch.appendingPathComponent("ab")
-    let binary = try SepbenchProcess.binary().path
-    let result = try ScriptProcess.run(
-      Self.script,
-      [
-        "--base", binary, "--head", binary, "--width", "0.25", "--resolution", "32", "--rounds",
-        "3", "--repetitions", "3", "--out", out.path,
-      ])
+    let result = try Self.runSmall(out, ["--rounds", "3"])
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(
       result.stderr.contains(
@@ -75,7 +76,7 @@ import Testing
       let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
       let layer = cells[0]
       let expected = ratios[layer]!
-      #expect(cells[3] == String(format: "%.3f", Self.median(expected)), "\(layer)")
+      #expect(cells[3] == String(format: "%.3f", RatioEstimator.median(expected)), "\(layer)")
       #expect(cells[4] == String(format: "%.3f", expected.min()!), "\(layer)")
       #expect(cells[5] == String(format: "%.3f", expected.max()!), "\(layer)")
       #expect(cells.count == 7)
@@ -83,8 +84,7 @@ import Testing
     }
 
     // A second comparison into the same folder is refused, and the first one kept.
-    let again = try ScriptProcess.run(
-      Self.script, ["--base", binary, "--head", binary, "--out", out.path])
+    let again = try Self.runSmall(out, [])
     #expect(again.status == 2)
     #expect(
       again.stderr
@@ -127,13 +127,7 @@ import Testing
     let scratch = RegressionFixture.scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }
     let out = scratch.appendingPathComponent("ab")
-    let binary = try SepbenchProcess.binary().path
-    let result = try ScriptProcess.run(
-      Self.script,
-      [
-        "--base", binary, "--head", binary, "--width", "0.25", "--resolution", "32", "--threads",
-        "2", "--rounds", "1", "--repetitions", "3", "--out", out.path,
-      ])
+    let result = try Self.runSmall(out, ["--threads", "2", "--rounds", "1"])
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(result.stderr.contains("round 1 of 1: base and head in turns on 2 thread(s)"))
     #expect(result.stdout.contains("in turns on 2 thread(s);"))
@@ -185,13 +179,8 @@ import Testing
   @Test func aFailingBuildEndsTheComparisonWithItsStatusAndMessage() throws {
     let scratch = RegressionFixture.scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }
-    let binary = try SepbenchProcess.binary().path
-    let result = try ScriptProcess.run(
-      Self.script,
-      [
-        "--base", binary, "--head", binary, "--rounds", "1", "--out",
-        scratch.appendingPathComponent("ab").path, "--", "--band-rows", "0",
-      ])
+    let result = try Self.runSmall(
+      scratch.appendingPathComponent("ab"), ["--rounds", "1", "--", "--band-rows", "0"])
     #expect(result.status == 2)
     #expect(result.stderr.contains("error: --band-rows 0 is not allowed; use 1 to 1024"))
     #expect(result.stderr.hasSuffix("error: round 1 failed (exit 2)\n"))

@@ -40,16 +40,15 @@ public struct NetworkRefinement: Sendable {
 
   /// An alternative kernel replaces the planned one only when its median inside the network
   /// is below `1 - kernelMargin` times the planned one's. Smaller than `margin`: the planned
-  /// kernel is only the faster alone, itself a measurement, and a wider margin kept it where
-  /// it was the slower inside the network. In the 32 rounds of
-  /// `Results/2026-12-04-amd-epyc-f25m1-network-7/`, 2 % kept the planned kernel in 121 of
-  /// the 380 one-thread decisions where the alternative had timed faster (by a median 0.9 %),
-  /// and on b07-b11, whose BN-folded block ran level with ONNX Runtime and the fused and
-  /// unfused ones 1.6-2.3 % behind (medians of the rounds' per-layer ratios), a third of the
-  /// plans kept the slower. Timing every close kernel with this margin against the closest
-  /// with 2 % (`Scripts/ab-network --rounds 16`, Zen 3, a busy host) moved the whole network
-  /// by a median 1.001 (rounds 0.978-1.014): nothing beyond the noise, and the kernels of
-  /// b07-b13 still differed between the two processes in about half the rounds.
+  /// kernel is only the faster alone, itself a measurement, and at 2 % many decisions kept the
+  /// planned kernel although the alternative had timed faster (each decision's two times are
+  /// in `inNetworkChoices` of the folder's meta.json). Timing every close kernel with this
+  /// margin against only the closest with 2 % (`Scripts/ab-network --base B --head H
+  /// --rounds 16`, Zen 3, a busy host) moved the whole network by a median 1.001 (rounds
+  /// 0.978-1.014): nothing beyond the noise. In an A/A run of each build (`Scripts/ab-network
+  /// --base X --head X --rounds 8`; dd3f372 against 1ce5fd1), both processes ran the same
+  /// kernel on b04-b13 in 53 of 80 layer-rounds against 43: one run each, a hint that plans
+  /// repeat more often.
   public static let kernelMargin = 0.005
 
   /// Compiles `plan` and, per rank r, the plan with every stage's r-th alternative swapped

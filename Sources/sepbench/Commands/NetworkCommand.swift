@@ -178,9 +178,12 @@ struct NetworkCommand: ParsableCommand {
     // Every stored plan asked for, checked (pairs against their prepared kernels) before a
     // turn is taken or anything is timed; by form, then thread count.
     var storedPlans: [NetworkForm: [Int: NetworkPlan]] = [:]
+    // The weights those checks prepared, kept for the networks that run.
+    var checkedWeights: [NetworkForm: [StageWeights]] = [:]
     if let stored, let planFolder {
       for (form, stages) in stagesByForm {
         let weights = stages.map { StageWeights(for: $0, seed: seed) }
+        checkedWeights[form] = weights
         for t in threads {
           storedPlans[form, default: [:]][t] = try Self.storedPlan(
             stored, form, threads: t, stages: stages, weights: weights, input: input,
@@ -232,7 +235,9 @@ struct NetworkCommand: ParsableCommand {
     var references: [NetworkForm: [[Double]]] = [:]
     var failures: [String] = []
     for (form, stages) in stagesByForm {
-      let weights = stages.map { StageWeights(for: $0, seed: seed) }
+      let weights =
+        checkedWeights.removeValue(forKey: form)
+        ?? stages.map { StageWeights(for: $0, seed: seed) }
       let referenceForm: NetworkForm = form == .separable ? .separable : .standard
       if references[referenceForm] == nil {
         references[referenceForm] = NetworkReference.forward(
