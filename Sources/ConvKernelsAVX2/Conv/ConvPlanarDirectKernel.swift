@@ -14,7 +14,9 @@ import ConvKernels
 /// the tile's own broadcasts and weight loads.
 ///
 /// Pixels go in groups of 6, in NHWC order across row ends: two 3x32 tiles for each pair of
-/// whole 16-column panels, one 6x16 tile for the columns after the pairs. A group with a pixel
+/// whole 16-column panels, one 6x16 tile for the columns after the pairs. Where each pixel's
+/// field starts is worked out once, at preparation (`fieldStarts`), so a group reads six
+/// offsets rather than stepping through rows, columns and padding checks. A group with a pixel
 /// whose field crosses the padding is gathered whole into a small workspace first
 /// (`Im2col.rowsPlanar`, zeros for the padding) and read as contiguous rows (through the
 /// offsets 0, 1, 2, ...); in a 224x224 stride-2 stem, the groups that hold the first output
@@ -36,6 +38,9 @@ package final class ConvPlanarDirectKernel: PreparedKernel {
   let offsets: UnsafeMutablePointer<Int>
   /// Per task, one group of gathered rows.
   let workspace: AlignedBuffer
+  /// Per output pixel (flat over n, oh, ow): where its receptive field starts, in floats from
+  /// the start of the input, or -1 where the field crosses the padding.
+  let fieldStarts: UnsafeMutablePointer<Int32>
 
   /// Output pixels per group: the rows of the 6x16 tile, two 3x32 tiles; `OutputSplit.planarStem`
   /// splits pixels in whole groups.
@@ -67,10 +72,24 @@ package final class ConvPlanarDirectKernel: PreparedKernel {
       }
     }
     for k in 0..<depth { offsets[depth + k] = k }
+    precondition(problem.inputCount <= Int(Int32.max), "an input of at most 2^31 - 1 floats")
+    let pixels = problem.batch * problem.outHeight * problem.outWidth
+    fieldStarts = .allocate(capacity: pixels)
+    var pixel = OutputPixelCursor(0, of: problem)
+    for q in 0..<pixels {
+      let (ih0, iw0) = pixel.fieldOrigin(problem)
+      fieldStarts[q] =
+        pixel.fieldIsInside(problem)
+        ? Int32((pixel.n * problem.inChannels * problem.height + ih0) * problem.width + iw0) : -1
+      pixel.advance(in: problem)
+    }
     workspace = AlignedBuffer(count: split.tasks * Self.groupPixels * depth)
   }
 
-  deinit { offsets.deallocate() }
+  deinit {
+    offsets.deallocate()
+    fieldStarts.deallocate()
+  }
 
   package func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
     let p = problem
@@ -81,26 +100,27 @@ package final class ConvPlanarDirectKernel: PreparedKernel {
     let epilogue = GEMMEpilogue(bias: packed.bias.map { .perColumn($0) } ?? .none, relu: relu)
     let fieldOffsets = UnsafePointer(offsets)
     let rowOffsets = fieldOffsets + depth
+    let fieldStarts = UnsafePointer(self.fieldStarts)
     pool.run(tasks: split.tasks) { task in
       let pixels = split.rowRange(task)
       let columns = split.columnRange(task)
       let gathered = workspace + task * Self.groupPixels * depth
-      var cursor = OutputPixelCursor(pixels.lowerBound, of: p)
       var q0 = pixels.lowerBound
       while q0 < pixels.upperBound {
         let rows = min(Self.groupPixels, pixels.upperBound - q0)
         // The fields of the group's pixels; a missing row repeats the last real one.
-        let f0 = Self.nextField(&cursor, p, src)
-        let f1 = rows > 1 ? Self.nextField(&cursor, p, src) : f0
-        let f2 = rows > 2 ? Self.nextField(&cursor, p, src) : f1
-        let f3 = rows > 3 ? Self.nextField(&cursor, p, src) : f2
-        let f4 = rows > 4 ? Self.nextField(&cursor, p, src) : f3
-        let f5 = rows > 5 ? Self.nextField(&cursor, p, src) : f4
+        let field = fieldStarts + q0
+        let last = rows - 1
+        let (f0, f1, f2) = (field[0], field[min(1, last)], field[min(2, last)])
+        let (f3, f4, f5) = (field[min(3, last)], field[min(4, last)], field[last])
         // Read in place, or from the group's gathered rows where a field crosses the padding.
         let starts: GroupStarts
         let offsets: UnsafePointer<Int>
-        if let f0, let f1, let f2, let f3, let f4, let f5 {
-          starts = (f0, f1, f2, f3, f4, f5)
+        if min(f0, f1, f2, f3, f4, f5) >= 0 {
+          starts = (
+            src + Int(f0), src + Int(f1), src + Int(f2), src + Int(f3), src + Int(f4),
+            src + Int(f5)
+          )
           offsets = fieldOffsets
         } else {
           Im2col.rowsPlanar(p, src, pixels: q0..<q0 + rows, into: gathered)
@@ -123,20 +143,6 @@ package final class ConvPlanarDirectKernel: PreparedKernel {
     UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
     UnsafePointer<Float>, UnsafePointer<Float>
   )
-
-  /// The top-left input of `pixel`'s receptive field in `src` (NCHW), or nil when the field
-  /// crosses the padding; then steps `pixel` to the next one.
-  @inline(__always)
-  static func nextField(
-    _ pixel: inout OutputPixelCursor, _ p: ConvProblem, _ src: UnsafePointer<Float>
-  ) -> UnsafePointer<Float>? {
-    let (ih0, iw0) = pixel.fieldOrigin(p)
-    let start =
-      pixel.fieldIsInside(p)
-      ? src + (pixel.n * p.inChannels * p.height + ih0) * p.width + iw0 : nil
-    pixel.advance(in: p)
-    return start
-  }
 
   /// C rows 0..<rows (1...6) at `c`, `columns` of B: two 3x32 tiles per pair of whole panels,
   /// one 6x16 tile (partial in rows or columns where it must) for the columns after the pairs.
