@@ -2,7 +2,7 @@ import ConvKernels
 
 /// Decides which pairs of stages run depth-first (`DepthFirstPair`) by timing the plan both
 /// ways inside the network, round-robin (`NetworkTimer`): a pair runs depth-first when the
-/// median span of its two stages falls below `1 - NetworkRefinement.margin` times their
+/// median span of its two stages falls below `1 - margin` times their
 /// median span layer by layer. Where cache sizes and prefetchers differ, so does the answer:
 /// it is measured on each machine and thread count, not assumed.
 public struct DepthFirstRefinement: Sendable {
@@ -15,6 +15,10 @@ public struct DepthFirstRefinement: Sendable {
   /// Kernels of the plan replaced so that a kept pair can run depth-first: a stage whose
   /// planned kernel cannot compute bands of rows takes its close alternative that can.
   public let replaced: [String: StageChoice]
+
+  /// A pair runs depth-first only when its span is below `1 - margin` times its span layer
+  /// by layer.
+  public static let margin = 0.02
 
   /// Times `plan` layer by layer and with every candidate pair depth-first with `timer`.
   ///
@@ -89,6 +93,6 @@ public struct DepthFirstRefinement: Sendable {
   /// Whether a pair that took `depthFirst` nanoseconds depth-first and `layerByLayer` layer by
   /// layer runs depth-first.
   package static func keepsDepthFirst(_ depthFirst: Double, _ layerByLayer: Double) -> Bool {
-    depthFirst < layerByLayer * (1 - NetworkRefinement.margin)
+    depthFirst < layerByLayer * (1 - margin)
   }
 }

@@ -34,21 +34,17 @@ public struct NetworkRefinement: Sendable {
   /// two close alternatives, two decisions with the same `kept`.
   public let decisions: [Decision]
 
-  /// The margin of a depth-first pair (`DepthFirstRefinement`): it runs depth-first only when
-  /// its span is below `1 - margin` times its span layer by layer.
-  public static let margin = 0.02
-
   /// An alternative kernel replaces the planned one only when its median inside the network
-  /// is below `1 - kernelMargin` times the planned one's. Smaller than `margin`: the planned
-  /// kernel is only the faster alone, itself a measurement, and at 2 % many decisions kept the
-  /// planned kernel although the alternative had timed faster (each decision's two times are
-  /// in `inNetworkChoices` of the folder's meta.json). Timing every close kernel with this
-  /// margin against only the closest with 2 % (`Scripts/ab-network --base B --head H
-  /// --rounds 16`, Zen 3, a busy host) moved the whole network by a median 1.001 (rounds
-  /// 0.978-1.014): nothing beyond the noise. In an A/A run of each build (`Scripts/ab-network
-  /// --base X --head X --rounds 8`; dd3f372 against 1ce5fd1), both processes ran the same
-  /// kernel on b04-b13 in 53 of 80 layer-rounds against 43: one run each, a hint that plans
-  /// repeat more often.
+  /// is below `1 - kernelMargin` times the planned one's. Smaller than a depth-first pair's
+  /// (`DepthFirstRefinement.margin`): the planned kernel is only the faster alone, itself a
+  /// measurement, and at 2 % many decisions kept the planned kernel although the alternative
+  /// had timed faster (each decision's two times are in `inNetworkChoices` of the folder's
+  /// meta.json). Timing every close kernel with this margin against only the closest with 2 %
+  /// (`Scripts/ab-network --base B --head H --rounds 16`, Zen 3, a busy host) moved the whole
+  /// network by a median 1.001 (rounds 0.978-1.014): nothing beyond the noise. In an A/A run
+  /// of each build (`Scripts/ab-network --base X --head X --rounds 8`; dd3f372 against
+  /// 1ce5fd1), both processes ran the same kernel on b04-b13 in 53 of 80 layer-rounds against
+  /// 43: one run each, a hint that plans repeat more often.
   public static let kernelMargin = 0.005
 
   /// Compiles `plan` and, per rank r, the plan with every stage's r-th alternative swapped
