@@ -41,7 +41,8 @@ public struct ConsoleSummary {
     let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
     let footer =
       "\(counts[.ok] ?? 0) cases timed, \(counts[.failed] ?? 0) failed validation, \(counts[.skipped] ?? 0) skipped"
-    return (lines + [footer]).joined(separator: "\n")
+    let isa = ISASummary(rows: ISAComparisonRow.rows(from: results)).lines
+    return (lines + (isa.isEmpty ? [] : [""] + isa) + [footer]).joined(separator: "\n")
   }
 }
 

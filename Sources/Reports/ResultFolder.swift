@@ -19,8 +19,11 @@ public struct ResultFolder: Sendable {
   public static let fileNames = [resultsFile, samplesFile, comparisonFile, metaFile]
   /// The counts of a `--metric instructions` run, written beside the four.
   public static let instructionsFile = "instructions.csv"
+  /// AVX-512 against AVX2 per case, operator and thread count (`ISAComparisonRow`), written
+  /// beside the four when a run timed families of both levels on one case.
+  public static let isaFile = "isa.csv"
   /// Every file a run may write.
-  static let allFileNames = fileNames + [instructionsFile]
+  static let allFileNames = fileNames + [instructionsFile, isaFile]
 
   /// Creates the folder (and its parents) if needed and checks that it can be written.
   /// - Throws: `FileError.unwritable` naming the path and the reason.
@@ -105,6 +108,15 @@ public struct ResultFolder: Sendable {
     var comparison = CSVWriter(header: ComparisonRow.header)
     for row in ComparisonRow.rows(from: results) { comparison.append(row.cells) }
     try AtomicFile.write(comparison.text, to: url.appendingPathComponent(Self.comparisonFile))
+    let isaRows = ISAComparisonRow.rows(from: results)
+    if !isaRows.isEmpty {
+      var isa = CSVWriter(header: ISAComparisonRow.header)
+      for row in isaRows { isa.append(row.cells) }
+      try AtomicFile.write(isa.text, to: url.appendingPathComponent(Self.isaFile))
+    } else {
+      // A replaced folder must not keep the ISA rows of the run before.
+      try? FileManager.default.removeItem(at: url.appendingPathComponent(Self.isaFile))
+    }
     if metadata.plan.measuredMetric == .instructions {
       try AtomicFile.write(
         InstructionsTable(results: results).csv,

@@ -6,8 +6,9 @@ import Harness
 /// - Folders of one machine fingerprint (the shards of a plan) become one result: their rows
 ///   in the order given, the union of their cases in `meta.json`.
 /// - Folders of several fingerprints are kept apart by a `machine` column (the fingerprint
-///   id) added at the end of `results.csv`, `samples.csv` and `comparison.csv`; `meta.json`
-///   lists each machine with its ceilings under `machines`.
+///   id) added at the end of `results.csv`, `samples.csv`, `comparison.csv` and `isa.csv`
+///   (written when any folder has one); `meta.json` lists each machine with its ceilings under
+///   `machines`.
 /// - Two folders that claim the same case (suite, case, operator, variant, layout, threads,
 ///   ISA) on the same machine are refused: one of them would be silently lost.
 /// - Columns are the union of the folders' headers in order of first appearance; cells a
@@ -38,7 +39,8 @@ public enum ResultMerge {
     guard paths.count >= 2 else { throw MergeError.tooFew(count: paths.count) }
     var inputs:
       [(
-        path: String, meta: RunMetadata, results: CSVTable, samples: CSVTable, comparison: CSVTable?
+        path: String, meta: RunMetadata, results: CSVTable, samples: CSVTable,
+        comparison: CSVTable?, isa: CSVTable?
       )] = []
     for path in paths {
       let url = URL(fileURLWithPath: path)
@@ -53,13 +55,15 @@ public enum ResultMerge {
         throw RegressionInputError.futureSchema(
           path: path, found: meta.schema, supported: ResultsColumn.schemaVersion)
       }
-      let comparisonURL = url.appendingPathComponent(ResultFolder.comparisonFile)
+      func optionalTable(_ file: String) throws -> CSVTable? {
+        FileManager.default.fileExists(atPath: url.appendingPathComponent(file).path)
+          ? try folder.readTable(file) : nil
+      }
       inputs.append(
         (
           path, meta, try folder.readTable(ResultFolder.resultsFile),
           try folder.readTable(ResultFolder.samplesFile),
-          FileManager.default.fileExists(atPath: comparisonURL.path)
-            ? try folder.readTable(ResultFolder.comparisonFile) : nil
+          try optionalTable(ResultFolder.comparisonFile), try optionalTable(ResultFolder.isaFile)
         ))
     }
     let metrics = Set(inputs.map { $0.meta.plan.measuredMetric })
@@ -127,11 +131,14 @@ public enum ResultMerge {
     let comparisons = inputs.compactMap(\.comparison)
     var comparison = union(
       comparisons.isEmpty ? [ComparisonRow.header] : comparisons.map(\.header))
+    let isaTables = inputs.compactMap(\.isa)
+    var isa = isaTables.isEmpty ? nil : union(isaTables.map(\.header))
     for input in inputs {
       let id = machineID(input.meta)
       append(&results, input.results, machine: id)
       append(&samples, input.samples, machine: id)
       if let table = input.comparison { append(&comparison, table, machine: id) }
+      if let table = input.isa { append(&isa!, table, machine: id) }
     }
 
     var meta = inputs[0].meta
@@ -157,6 +164,9 @@ public enum ResultMerge {
       samples.text, to: folder.url.appendingPathComponent(ResultFolder.samplesFile))
     try AtomicFile.write(
       comparison.text, to: folder.url.appendingPathComponent(ResultFolder.comparisonFile))
+    if let isa {
+      try AtomicFile.write(isa.text, to: folder.url.appendingPathComponent(ResultFolder.isaFile))
+    }
     if meta.completed {
       try AtomicFile.write(try ResultFolder.json(meta, path: metaURL.path), to: metaURL)
     }
