@@ -10,10 +10,11 @@ import Testing
 /// epilogue too, and write nothing past the channels of a pixel.
 @Suite(.enabled(if: ISA.avx512.isSupported, "needs AVX-512 F/VL/BW/DQ"))
 struct DepthwiseRows16Tests {
-  /// Channel counts around 8, 16 and 64 (four vectors of the border path); 3x3 (the sliding
+  /// Channel counts around 8, 16 and 64 (four vectors of the border path), and 128 and 256
+  /// (512 and 1024 bytes a pixel: 4-pixel blocks over pairs of vectors); 3x3 (the sliding
   /// window) and 5x5 (the generic tiles); strides 1 and 2; widths that leave 8-, 4- and
   /// 1-pixel blocks.
-  @Test(arguments: [1, 7, 8, 16, 24, 40, 72], [(3, 1), (3, 2), (5, 1), (5, 2)])
+  @Test(arguments: [1, 7, 8, 16, 24, 40, 72, 128, 256], [(3, 1), (3, 2), (5, 1), (5, 2)])
   func bitwiseEqualToTheEightWideRows(channels: Int, kernel: (size: Int, stride: Int)) throws {
     for (h, w) in [(5, 5), (9, 14), (7, 23)] {
       let problem = try ConvProblem.depthwise(
@@ -64,5 +65,39 @@ struct DepthwiseRows16Tests {
         }
       }
     }
+  }
+}
+
+extension DepthwiseRows16Tests {
+  /// Channel ranges of an odd number of 16-lane vectors (a pair, then a single vector) give
+  /// the bits of one call over all channels, on the pair path (128 and 256 channels).
+  @Test(arguments: [128, 256], [1, 2])
+  func channelRangesOnThePairPathMatchOneCall(channels: Int, stride: Int) throws {
+    let problem = try ConvProblem.depthwise(
+      channels: channels, h: 9, w: 14, kernel: 3, stride: stride, pad: 1)
+    var random = SplitMix64(seed: UInt64(channels + stride))
+    let weights = (0..<problem.weightCount).map { _ in Float.random(in: -1..<1, using: &random) }
+    let src = (0..<problem.inputCount).map { _ in Float.random(in: -1..<1, using: &random) }
+    let rows = ConvKernelsAVX512.DepthwiseRowsNHWC(problem, weights: weights)
+    let rowPitch = problem.outWidth * channels
+    var whole = [Float](repeating: .nan, count: problem.outHeight * rowPitch)
+    var split = whole
+    src.withUnsafeBufferPointer { s in
+      whole.withUnsafeMutableBufferPointer { d in
+        rows.compute(
+          rows: 0..<problem.outHeight, src: s.baseAddress!, dst: d.baseAddress!,
+          rowPitch: rowPitch)
+      }
+      split.withUnsafeMutableBufferPointer { d in
+        for range in [0..<48, 48..<80, 80..<channels] {
+          rows.compute(
+            rows: 0..<problem.outHeight, channels: range, src: s.baseAddress!,
+            dst: d.baseAddress!, rowPitch: rowPitch, pixelPitch: channels)
+        }
+      }
+    }
+    #expect(!whole.contains { $0.isNaN })
+    let differing = zip(split, whole).filter { $0.bitPattern != $1.bitPattern }.count
+    #expect(differing == 0, "\(problem.descriptor)")
   }
 }

@@ -12,9 +12,9 @@ import ConvKernels
 /// accumulator that reads it (a sliding window): stride 1 loads 10 input vectors per kernel row
 /// for 24 FMAs (the generic tile loads 24), stride 2 loads 17. A 4-pixel block takes interiors
 /// narrower than 8; the last block of a row overlaps the previous one instead of shrinking (it
-/// recomputes, bitwise the same, the pixels it shares). With 8-lane vectors, where a pixel's
-/// channels span a multiple of 512 bytes, 4-pixel blocks over two vectors of channels at a time
-/// replace the 8-pixel ones (`block4Pairs`; `rows3x3` says why).
+/// recomputes, bitwise the same, the pixels it shares). Where a pixel's channels span a
+/// multiple of 512 bytes, 4-pixel blocks over two vectors of channels at a time replace the
+/// 8-pixel ones (`block4Pairs`; `rows3x3` says why).
 /// Borders: kernel rows outside the image are skipped (as in the generic path); columns outside
 /// the image go through a one-pixel path that skips those taps.
 /// Arithmetic: every output is `0`, then one FMA per in-image tap in (kh, kw) order: bitwise
@@ -58,10 +58,14 @@ extension DepthwiseRowsNHWC {
     // Blocks of 4 pixels that finish two vectors of channels together read each line once.
     // `sepbench ab` against 8-pixel blocks, dw NHWC on the MobileNetV1 shapes, 1 thread, 8
     // pairs, Zen 3: 128 channels (b03) -17 %, 256 to 1024 (b05-b13) -23 to -43 %; at 64
-    // channels (256 bytes) +7 %, inconclusive, so the rule stops at 512 bytes. Only for
-    // 8-lane vectors: a 16-lane vector is a whole line already, and the AVX-512 target's blocks
-    // have not been measured both ways on an AVX-512 machine.
-    let pairs = ChannelVector.lanes == 8 && (ch &* MemoryLayout<Float>.size) % 512 == 0
+    // channels (256 bytes) +7 %, inconclusive, so the rule stops at 512 bytes. A 16-lane
+    // vector is a whole line, but the 30 lines of 8 pixels still fall in 2 sets, so the lines
+    // that the next block and row share are likely gone by then. The same `ab` on
+    // `dw.simd16.nhwc`, Zen 4 (AVX-512 on 256-bit units), 8 pairs, 1 and 2 threads: 256 to
+    // 512 channels (b06-b12) -12 to -26 %, 128 and 1024 unchanged or inconclusive, the fused
+    // and BN-folded blocks unchanged; at 32 and 64 channels pairs of 16-lane vectors gained
+    // nothing (-7 to +9 %, inconclusive), so both widths keep the 512-byte rule.
+    let pairs = (ch &* MemoryLayout<Float>.size) % 512 == 0
     for oh in rows {
       let out = dst + (oh &- rows.lowerBound) &* rowPitch
       let ih0 = oh &* s &- pad

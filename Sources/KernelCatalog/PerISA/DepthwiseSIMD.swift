@@ -4,9 +4,9 @@ import ConvKernels
 /// `Target`: `simd8` (AVX2, NHWC and NCHW) and `simd16` (AVX-512, NHWC).
 ///
 /// NHWC (`DepthwiseRowsNHWC`): blocks of 8 output pixels x one vector of channels (3x3
-/// stride 1 and 2: a sliding window that loads each input vector once per kernel row; with
-/// 8-lane vectors, where a pixel's channels span a multiple of 512 bytes, 4 pixels x two
-/// vectors, so that pixels that share L1 sets are read a whole line at a time).
+/// stride 1 and 2: a sliding window that loads each input vector once per kernel row; where a
+/// pixel's channels span a multiple of 512 bytes, 4 pixels x two vectors, so that pixels that
+/// share L1 sets need fewer lines of them at once).
 /// NCHW (`DepthwiseRowsNCHW`): 8 vectors along W from a padded strip. Threads own disjoint
 /// (rows x channels) output blocks.
 struct DepthwiseSIMD<Target: ISATarget>: KernelVariant {
@@ -17,7 +17,7 @@ struct DepthwiseSIMD<Target: ISATarget>: KernelVariant {
   static var isa: ISA { Target.isa }
   static var summary: String {
     "any-K dw, explicit FMAs: NHWC 8 px x \(Target.depthwiseLanes) ch blocks (3x3 s1/s2: sliding window"
-      + (Target.depthwiseLanes == 8 ? "; 4 px x 2 vectors where pixels alias in L1)" : ")")
+      + "; 4 px x 2 vectors where pixels alias in L1)"
       + (layouts.contains(.nchw) ? ", NCHW 8 vectors along W from a padded strip" : "")
   }
   let layout: Layout
