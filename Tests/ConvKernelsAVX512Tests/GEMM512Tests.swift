@@ -70,13 +70,15 @@ struct GEMM512Tests {
 
   /// Every row count 1...25 (each tile size 1...12, and two-tile plans), the 7x7 and 14x14
   /// images; columns around one and two panels and across the 256-column block; a column
-  /// range that starts at an odd panel; depth across K blocks of 512.
+  /// range that starts at an odd panel; depth on both sides of the 6-row tiles' limit (64) and
+  /// across K blocks of 512.
   @Test(arguments: Array(1...25) + [49, 196])
   func bitwiseEqualToTheAVX2GEMM(rows: Int) {
     for (columns, start) in [
       (1, 0), (15, 0), (16, 0), (17, 0), (33, 16), (48, 0), (80, 16), (300, 0), (300, 32),
     ] {
-      for depth in [1, 7, 300, 1100] where rows * depth * columns <= 4_000_000 || depth == 7 {
+      for depth in [1, 7, 64, 65, 300, 1100]
+      where rows * depth * columns <= 4_000_000 || depth == 7 {
         let problem = Problem(
           rows: rows, depth: depth, columns: columns,
           seed: UInt64(rows * 7919 + columns * 31 + depth))
@@ -128,5 +130,10 @@ struct GEMM512Tests {
     #expect(plan(12) == [1, 12, 0])
     #expect(plan(13) == [2, 6, 1])
     #expect(plan(196) == [17, 11, 9])
+    // At most 6 rows where K is shallow: 49 = 4 x 6 + 5 x 5, 12544 (112x112) = 2091 tiles.
+    let shallow = ConvKernelsAVX512.GEMM.rowTiles(49, limit: 6)
+    #expect([shallow.count, shallow.size, shallow.larger] == [9, 5, 4])
+    let large = ConvKernelsAVX512.GEMM.rowTiles(12544, limit: 6)
+    #expect([large.count, large.size, large.larger] == [2091, 5, 2089])
   }
 }

@@ -15,9 +15,10 @@ import ConvKernels
 /// - C: row stride `ldc`; only `rows x columns` elements are written, and only they are read.
 /// - Epilogue (`GEMMEpilogue`): bias per column or per row, then ReLU before the last store.
 ///
-/// Blocking. Register tiles of 12 rows (`GEMMTile12x32` for every pair of whole panels,
-/// `GEMMTile12x16` for the panel after the last pair). Rows are cut into `ceil(rows / 12)`
-/// tiles whose sizes differ by at most one (`rowTiles`), and each size runs a loop compiled
+/// Blocking. Register tiles of 12 rows, 6 where K is at most 64 (`shallowRows`;
+/// `GEMMTile12x32` for every pair of whole panels, `GEMMTile12x16` for the panel after the last
+/// pair). Rows are cut into `ceil(rows / 12)` (or `/ 6`) tiles whose sizes differ by at most
+/// one (`rowTiles`), and each size runs a loop compiled
 /// for it (`multiplyRows`), so no tile computes rows it does not store: 49 rows (a 7x7 image)
 /// run as 10, 10, 10, 10 and 9. K is split into blocks of at most 512 (`kBlock`). Each element
 /// is its starting value plus one FMA per k in k order, as in the AVX2 GEMM (a partial sum
@@ -50,10 +51,23 @@ package enum GEMM {
     return (depth + blocks - 1) / blocks
   }
 
-  /// `rows` as `count` tiles of at most 12 rows: the first `larger` hold `size + 1` rows, the
-  /// others `size`.
-  package static func rowTiles(_ rows: Int) -> (count: Int, size: Int, larger: Int) {
-    let count = (rows + mr - 1) / mr
+  /// Rows of the register tiles where K is at most `shallowDepth`. There a tile takes as long
+  /// to start and store as to take a few of its k steps, and the 12-row tile stores 24 zmm
+  /// (24 lines of C) at once. Against 12 rows, `sepbench ab --suite mobilenet-v1 --ops
+  /// pw,sep_block --variants packed-gemm-avx512,fused-avx512 --layouts nhwc --threads 1,2
+  /// --blocks 8` on a Zen 4 (AVX-512 on 256-bit units) measured b01 (K = 32) 7 to 8 % faster
+  /// on one thread (pw and the fused block) and b02 (K = 64) 2 to 4 %; 4 rows measured the same
+  /// as 6, and 6 rows up to K = 256 changed b03 to b06 by 0 to 2 %, within the noise.
+  static let shallowRows = 6
+  /// The deepest K that runs in tiles of `shallowRows`.
+  static let shallowDepth = 64
+
+  /// `rows` as `count` tiles of at most `limit` rows (default 12): the first `larger` hold
+  /// `size + 1` rows, the others `size`.
+  package static func rowTiles(_ rows: Int, limit: Int = mr) -> (
+    count: Int, size: Int, larger: Int
+  ) {
+    let count = (rows + limit - 1) / limit
     return (count, rows / count, rows % count)
   }
 
@@ -74,7 +88,7 @@ package enum GEMM {
     guard rows > 0, depth > 0, !columns.isEmpty else { return }
     assert(columns.lowerBound % nr == 0 && columns.upperBound <= b.columns && depth <= b.depth)
     let kc = kBlock(depth: depth)
-    let tiles = rowTiles(rows)
+    let tiles = rowTiles(rows, limit: depth <= shallowDepth ? shallowRows : mr)
     var n0 = columns.lowerBound
     while n0 < columns.upperBound {
       let n1 = min(columns.upperBound, n0 + nc)
