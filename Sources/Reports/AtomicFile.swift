@@ -24,6 +24,14 @@ public enum AtomicFile {
     }
   }
 
+  /// Removes the file at `url`, if there is one: a file a rewritten folder must not keep.
+  /// - Throws: `FileError.unwritable` naming the path when the file exists and stays.
+  public static func remove(_ url: URL) throws {
+    if unlink(url.path) != 0 && errno != ENOENT {
+      throw FileError.unwritable(path: url.path, reason: String(cString: strerror(errno)))
+    }
+  }
+
   /// The start of the name of every temporary file that `write` makes for a file named
   /// `name`; the writer's process id follows.
   public static func temporaryPrefix(_ name: String) -> String { ".\(name).tmp-" }

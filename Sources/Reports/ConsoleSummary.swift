@@ -1,7 +1,8 @@
 import Foundation
 import Harness
 
-/// The comparison table printed at the end of a run, columns aligned.
+/// The comparison table printed at the end of a run, columns aligned, then the AVX-512
+/// against AVX2 table where both levels ran (`ISASummary`), then the count of cases.
 public struct ConsoleSummary {
   public let results: [CaseResult]
 

@@ -35,26 +35,70 @@ public struct ISAComparisonRow: Sendable, Equatable {
   /// AVX-512's median time over AVX2's: below 1, the AVX-512 families are faster.
   public var ratio: Double { avx512.time / avx2.time }
 
+  /// One validated, timed variant: what the rows are chosen from.
+  struct Candidate {
+    var suite, caseName: String
+    var op: Op
+    var threads: Int
+    var isa: ISA
+    var best: BestVariant
+  }
+
   /// The rows of a set of results: one per suite case, operator and thread count for which a
   /// variant of each level validated and was timed, in the order the results first name them.
   public static func rows(from results: [CaseResult]) -> [ISAComparisonRow] {
+    rows(
+      from: results.compactMap { row in
+        guard row.status == .ok, let median = row.statistics?.median else { return nil }
+        return Candidate(
+          suite: row.suite, caseName: row.caseName, op: row.op, threads: row.threads,
+          isa: row.isa,
+          best: BestVariant(variant: row.variantID, time: median, algorithm: row.algorithm))
+      })
+  }
+
+  /// The same rows from the records of a `results.csv` (its `suite`, `case`, `op`, `variant`,
+  /// `layout`, `threads`, `status`, `isa`, `algorithm` and `time_median_ns` columns), as
+  /// `merge` rebuilds them. Records without an `isa` (schema 1) take no part.
+  public static func rows(fromRecords records: [[String: String]]) -> [ISAComparisonRow] {
+    rows(
+      from: records.compactMap { record in
+        guard record["status"] == CaseStatus.ok.rawValue,
+          let isa = record["isa"].flatMap(ISA.init(rawValue:)),
+          let op = record["op"].flatMap(Op.init(rawValue:)),
+          let threads = record["threads"].flatMap({ Int($0) }),
+          let median = record["time_median_ns"].flatMap({ Double($0) }),
+          let suite = record["suite"], let caseName = record["case"],
+          let family = record["variant"], let layout = record["layout"]
+        else { return nil }
+        let base = "\(op.rawValue).\(family).\(layout)"
+        let algorithm = record["algorithm"].flatMap(ConvAlgorithm.init(rawValue:)) ?? .direct
+        return Candidate(
+          suite: suite, caseName: caseName, op: op, threads: threads, isa: isa,
+          best: BestVariant(
+            variant: threads > 1 ? "\(base).t\(threads)" : base, time: median,
+            algorithm: algorithm))
+      })
+  }
+
+  static func rows(from candidates: [Candidate]) -> [ISAComparisonRow] {
     var order: [String] = []
     var best: [String: [ISA: BestVariant]] = [:]
-    var firstRow: [String: CaseResult] = [:]
-    for row in results where row.status == .ok && row.isa > .generic {
-      guard let median = row.statistics?.median else { continue }
-      let key = "\(row.suite)\u{0}\(row.caseName)\u{0}\(row.op.rawValue)\u{0}\(row.threads)"
-      if firstRow[key] == nil {
+    var first: [String: Candidate] = [:]
+    for candidate in candidates where candidate.isa > .generic {
+      let key = [
+        candidate.suite, candidate.caseName, candidate.op.rawValue, String(candidate.threads),
+      ].joined(separator: "\u{0}")
+      if first[key] == nil {
         order.append(key)
-        firstRow[key] = row
+        first[key] = candidate
       }
-      if median < best[key]?[row.isa]?.time ?? .infinity {
-        best[key, default: [:]][row.isa] = BestVariant(
-          variant: row.variantID, time: median, algorithm: row.algorithm)
+      if candidate.best.time < best[key]?[candidate.isa]?.time ?? .infinity {
+        best[key, default: [:]][candidate.isa] = candidate.best
       }
     }
     return order.compactMap { key in
-      guard let first = firstRow[key], let avx2 = best[key]?[.avx2],
+      guard let first = first[key], let avx2 = best[key]?[.avx2],
         let avx512 = best[key]?[.avx512]
       else { return nil }
       return ISAComparisonRow(
@@ -76,7 +120,7 @@ public struct ISAComparisonRow: Sendable, Equatable {
       avx2.variant, DecimalText.text(avx2.time, digits: 1),
       avx512.variant, DecimalText.text(avx512.time, digits: 1),
       DecimalText.text(ratio, digits: 4),
-      (ratio < 1 ? ISA.avx512 : ISA.avx2).rawValue,
+      ratio < 1 ? ISA.avx512.rawValue : ratio > 1 ? ISA.avx2.rawValue : "equal",
     ]
   }
 }
@@ -84,7 +128,7 @@ public struct ISAComparisonRow: Sendable, Equatable {
 /// The ISA rows summed up per operator and thread count, for the end of a run: how many cases,
 /// the range and median of the ratios, and in how many AVX-512 was faster or no more than
 /// `tolerance` slower.
-public struct ISASummary {
+public struct ISASummary: Sendable {
   public let rows: [ISAComparisonRow]
   /// A ratio up to 1 + tolerance counts as no slower (default 0.02).
   public var tolerance: Double
@@ -119,8 +163,8 @@ public struct ISASummary {
       ])
     }
     let title = String(
-      format:
-        "AVX-512 against AVX2, best variant of each (median time ratio; below 1: AVX-512 faster; within: at most %.0f %% slower):",
+      format: "AVX-512 against AVX2, best variant of each (median time ratio; below 1: "
+        + "AVX-512 faster; within: at most %.0f %% slower):",
       tolerance * 100)
     return [title]
       + AlignedText.lines(table, rightAligned: Set(header.indices).subtracting([0]))

@@ -2,7 +2,8 @@ import ConvKernels
 import Foundation
 import Harness
 
-/// A result folder: `results.csv`, `samples.csv`, `comparison.csv`, `meta.json`.
+/// A result folder: `results.csv`, `samples.csv`, `comparison.csv`, `meta.json`, and `isa.csv`
+/// where a case timed families of both AVX2 and AVX-512.
 ///
 /// Every file is written atomically (temporary file, then rename), so a reader — or a run
 /// interrupted mid-write — sees either the previous complete file or the new one. The folder
@@ -88,7 +89,9 @@ public struct ResultFolder: Sendable {
   /// `yyyyMMdd-HHmmss` now, in UTC: the time part of default folder names.
   public static func timestamp() -> String { FolderCreation.timestamp() }
 
-  /// Writes all four files. `events` are the requested counter events, in column order.
+  /// Writes all four files, and `isa.csv` where the results hold both SIMD levels on a case
+  /// (else removes an earlier one). `events` are the requested counter events, in column
+  /// order.
   ///
   /// `meta.json` goes first, saying `"completed": false`, so that from the first replaced CSV
   /// on no reader — and no run killed between two renames — takes the folder for a finished
@@ -115,7 +118,7 @@ public struct ResultFolder: Sendable {
       try AtomicFile.write(isa.text, to: url.appendingPathComponent(Self.isaFile))
     } else {
       // A replaced folder must not keep the ISA rows of the run before.
-      try? FileManager.default.removeItem(at: url.appendingPathComponent(Self.isaFile))
+      try AtomicFile.remove(url.appendingPathComponent(Self.isaFile))
     }
     if metadata.plan.measuredMetric == .instructions {
       try AtomicFile.write(

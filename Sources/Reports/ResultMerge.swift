@@ -6,9 +6,10 @@ import Harness
 /// - Folders of one machine fingerprint (the shards of a plan) become one result: their rows
 ///   in the order given, the union of their cases in `meta.json`.
 /// - Folders of several fingerprints are kept apart by a `machine` column (the fingerprint
-///   id) added at the end of `results.csv`, `samples.csv`, `comparison.csv` and `isa.csv`
-///   (written when any folder has one); `meta.json` lists each machine with its ceilings under
-///   `machines`.
+///   id) added at the end of `results.csv`, `samples.csv`, `comparison.csv` and `isa.csv`;
+///   `meta.json` lists each machine with its ceilings under `machines`.
+/// - `isa.csv` is rebuilt from the merged results of each machine (written where a case has
+///   variants of both AVX2 and AVX-512, whichever folders they came from).
 /// - Two folders that claim the same case (suite, case, operator, variant, layout, threads,
 ///   ISA) on the same machine are refused: one of them would be silently lost.
 /// - Columns are the union of the folders' headers in order of first appearance; cells a
@@ -40,7 +41,7 @@ public enum ResultMerge {
     var inputs:
       [(
         path: String, meta: RunMetadata, results: CSVTable, samples: CSVTable,
-        comparison: CSVTable?, isa: CSVTable?
+        comparison: CSVTable?
       )] = []
     for path in paths {
       let url = URL(fileURLWithPath: path)
@@ -63,7 +64,7 @@ public enum ResultMerge {
         (
           path, meta, try folder.readTable(ResultFolder.resultsFile),
           try folder.readTable(ResultFolder.samplesFile),
-          try optionalTable(ResultFolder.comparisonFile), try optionalTable(ResultFolder.isaFile)
+          try optionalTable(ResultFolder.comparisonFile)
         ))
     }
     let metrics = Set(inputs.map { $0.meta.plan.measuredMetric })
@@ -131,14 +132,23 @@ public enum ResultMerge {
     let comparisons = inputs.compactMap(\.comparison)
     var comparison = union(
       comparisons.isEmpty ? [ComparisonRow.header] : comparisons.map(\.header))
-    let isaTables = inputs.compactMap(\.isa)
-    var isa = isaTables.isEmpty ? nil : union(isaTables.map(\.header))
+    var recordsByMachine: [String: [[String: String]]] = [:]
     for input in inputs {
       let id = machineID(input.meta)
       append(&results, input.results, machine: id)
       append(&samples, input.samples, machine: id)
       if let table = input.comparison { append(&comparison, table, machine: id) }
-      if let table = input.isa { append(&isa!, table, machine: id) }
+      recordsByMachine[id, default: []] += input.results.records
+    }
+    // Rebuilt from the merged results, machine by machine: folders may split a case's
+    // variants between them, so no one folder's isa.csv holds the best of each level.
+    var isa = CSVWriter(header: ISAComparisonRow.header + (tagMachines ? ["machine"] : []))
+    var isaRowCount = 0
+    for machine in machines {
+      for row in ISAComparisonRow.rows(fromRecords: recordsByMachine[machine.id] ?? []) {
+        isa.append(row.cells + (tagMachines ? [machine.id] : []))
+        isaRowCount += 1
+      }
     }
 
     var meta = inputs[0].meta
@@ -164,8 +174,11 @@ public enum ResultMerge {
       samples.text, to: folder.url.appendingPathComponent(ResultFolder.samplesFile))
     try AtomicFile.write(
       comparison.text, to: folder.url.appendingPathComponent(ResultFolder.comparisonFile))
-    if let isa {
-      try AtomicFile.write(isa.text, to: folder.url.appendingPathComponent(ResultFolder.isaFile))
+    let isaURL = folder.url.appendingPathComponent(ResultFolder.isaFile)
+    if isaRowCount > 0 {
+      try AtomicFile.write(isa.text, to: isaURL)
+    } else {
+      try AtomicFile.remove(isaURL)
     }
     if meta.completed {
       try AtomicFile.write(try ResultFolder.json(meta, path: metaURL.path), to: metaURL)

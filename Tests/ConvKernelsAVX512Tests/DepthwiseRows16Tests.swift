@@ -69,7 +69,7 @@ struct DepthwiseRows16Tests {
 }
 
 extension DepthwiseRows16Tests {
-  /// Channel ranges of an odd number of 16-lane vectors (a pair, then a single vector) give
+  /// Channel ranges of 3 vectors (a pair, then a single vector), 2 vectors and the rest give
   /// the bits of one call over all channels, on the pair path (128 and 256 channels).
   @Test(arguments: [128, 256], [1, 2])
   func channelRangesOnThePairPathMatchOneCall(channels: Int, stride: Int) throws {

@@ -97,9 +97,12 @@ import Testing
     #expect(folder.existingResultFiles().contains(ResultFolder.resultsFile))
   }
 
-  @Test func consoleSummaryEndsWithTheISATableWhenBothLevelsRan() {
-    let text = ConsoleSummary(results: Self.results).text
-    #expect(text.contains("AVX-512 against AVX2"))
+  @Test func consoleSummaryHasTheISATableBeforeTheCountsWhenBothLevelsRan() throws {
+    let lines = ConsoleSummary(results: Self.results).text.split(separator: "\n")
+    let title = try #require(lines.firstIndex { $0.hasPrefix("AVX-512 against AVX2") })
+    // The title, the column names, pw on 1 and on 2 threads, then the counts.
+    #expect(title == lines.count - 5)
+    #expect(lines.last?.hasPrefix("7 cases timed, 1 failed validation") == true)
     #expect(
       !ConsoleSummary(results: Self.results.filter { $0.isa != .avx2 }).text
         .contains("AVX-512 against AVX2"))
@@ -107,30 +110,72 @@ import Testing
 }
 
 extension ISAComparisonTests {
-  /// Two shards of one machine, each with its own case: the merged folder's `isa.csv` holds
-  /// the rows of both, in the order of the folders.
-  @Test func mergeKeepsTheISARowsOfEveryFolder() throws {
+  static func folder(_ path: String, _ results: [CaseResult], _ meta: RunMetadata) throws {
+    try ResultFolder.create(at: path).write(results: results, metadata: meta, events: [])
+  }
+
+  static func isaTable(_ path: String) throws -> CSVTable {
+    try ResultFolder(url: URL(fileURLWithPath: path)).readTable(ResultFolder.isaFile)
+  }
+
+  static func hasISAFile(_ path: String) -> Bool {
+    FileManager.default.fileExists(atPath: path + "/" + ResultFolder.isaFile)
+  }
+
+  /// Two folders of one machine that split the variants between them (AVX2 in one, AVX-512
+  /// in the other, so neither has an `isa.csv`): the merged folder's `isa.csv` is rebuilt from
+  /// the merged results and compares them.
+  @Test func mergeRebuildsTheISARowsFromTheMergedResults() throws {
     let scratch = ResultFolderTests.temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     let meta = ResultFolderTests.metadata(completed: true)
-    var paths: [String] = []
-    for caseName in ["b01", "b02"] {
-      let path = scratch + "/" + caseName
-      let results = Self.results.map { row -> CaseResult in
-        var row = row
-        row.caseName = caseName
-        return row
-      }
-      try ResultFolder.create(at: path).write(results: results, metadata: meta, events: [])
-      paths.append(path)
-    }
+    try Self.folder(scratch + "/avx2", Self.results.filter { $0.isa != .avx512 }, meta)
+    try Self.folder(scratch + "/avx512", Self.results.filter { $0.isa == .avx512 }, meta)
+    #expect(!Self.hasISAFile(scratch + "/avx2") && !Self.hasISAFile(scratch + "/avx512"))
+
     let out = scratch + "/merged"
-    _ = try ResultMerge.merge(paths, into: out, commandLine: ["sepbench", "merge"])
-    let table = try ResultFolder(url: URL(fileURLWithPath: out)).readTable(ResultFolder.isaFile)
+    _ = try ResultMerge.merge(
+      [scratch + "/avx2", scratch + "/avx512"], into: out, commandLine: ["sepbench", "merge"])
+    let table = try Self.isaTable(out)
     #expect(table.header == ISAComparisonRow.header)
+    #expect(table.records.map { $0["avx512_over_avx2"]! } == ["0.9", "1.1"])
     #expect(
-      table.records.map { $0["case"]! + "/" + $0["threads"]! } == [
-        "b01/1", "b01/2", "b02/1", "b02/2",
+      table.records.map { $0["avx2_variant"]! } == [
+        "pw.packed-gemm.nchw", "pw.packed-gemm.nhwc.t2",
       ])
+    #expect(
+      table.records.map { $0["avx512_variant"]! } == [
+        "pw.packed-gemm-avx512.nhwc", "pw.packed-gemm-avx512.nhwc.t2",
+      ])
+  }
+
+  /// Folders of two machines: each machine's rows with its `machine` id; a replaced folder
+  /// whose new merge has no case of both levels keeps no `isa.csv`.
+  @Test func mergeOfTwoMachinesTagsTheISARowsAndDropsAStaleFile() throws {
+    let scratch = ResultFolderTests.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let here = ResultFolderTests.metadata(completed: true)
+    var there = here
+    there.fingerprint?.cpuModelNumber = (here.fingerprint?.cpuModelNumber ?? 0) + 16
+    try Self.folder(scratch + "/here", Self.results, here)
+    try Self.folder(scratch + "/there", Self.results, there)
+    let out = scratch + "/merged"
+    _ = try ResultMerge.merge(
+      [scratch + "/here", scratch + "/there"], into: out, commandLine: ["sepbench", "merge"])
+    let table = try Self.isaTable(out)
+    #expect(table.header == ISAComparisonRow.header + ["machine"])
+    let machines = table.records.map { $0["machine"]! }
+    #expect(machines.count == 4 && Set(machines).count == 2)
+    #expect(machines[0] == machines[1] && machines[2] == machines[3])
+
+    try Self.folder(scratch + "/one", Self.results.filter { $0.isa != .avx512 }, here)
+    try Self.folder(scratch + "/other", Self.results.filter { $0.isa != .avx512 }, there)
+    _ = try ResultMerge.merge(
+      [scratch + "/one", scratch + "/other"], into: out, replacing: true,
+      commandLine: ["sepbench", "merge"])
+    #expect(!Self.hasISAFile(out))
+    let results = try ResultFolder(url: URL(fileURLWithPath: out)).readTable(
+      ResultFolder.resultsFile)
+    #expect(results.records.count == 2 * 5)
   }
 }

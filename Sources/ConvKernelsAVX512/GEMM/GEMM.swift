@@ -18,15 +18,15 @@ import ConvKernels
 /// Blocking. Register tiles of 12 rows, 6 where K is at most 64 (`shallowRows`;
 /// `GEMMTile12x32` for every pair of whole panels, `GEMMTile12x16` for the panel after the last
 /// pair). Rows are cut into `ceil(rows / 12)` (or `/ 6`) tiles whose sizes differ by at most
-/// one (`rowTiles`), and each size runs a loop compiled
-/// for it (`multiplyRows`), so no tile computes rows it does not store: 49 rows (a 7x7 image)
-/// run as 10, 10, 10, 10 and 9. K is split into blocks of at most 512 (`kBlock`). Each element
-/// is its starting value plus one FMA per k in k order, as in the AVX2 GEMM (a partial sum
-/// kept in C between K blocks is stored and reloaded unchanged), so the two GEMMs give bitwise
-/// equal results. Columns are blocked by `nc = 256`: a B block of at most
-/// 512 x 256 floats (512 KiB) stays in a 1-2 MiB L2 while every row tile streams it; one A
-/// tile (12 x 512 floats, 24 KiB) stays in L1. Loop order: column block, K block, row tile,
-/// panel pair.
+/// one (`rowTiles`), and each size runs a loop compiled for it (`multiplyRows`), so no tile
+/// computes rows it does not store: 49 rows (a 7x7 image) run as 10, 10, 10, 10 and 9 where
+/// K > 64, as 6, 6, 6, 6, 5, 5, 5, 5 and 5 where K <= 64. K is split into blocks of at most
+/// 512 (`kBlock`). Each element is its starting value plus one FMA per k in k order, as in the
+/// AVX2 GEMM (a partial sum kept in C between K blocks is stored and reloaded unchanged), so
+/// the two GEMMs give bitwise equal results. Columns are blocked by `nc = 256`: a B block of
+/// at most 512 x 256 floats (512 KiB) stays in a 1-2 MiB L2 while every row tile streams it;
+/// one A tile (at most 12 x 512 floats, 24 KiB) stays in L1. Loop order: column block, K
+/// block, row tile, panel pair.
 ///
 /// Threads: as in the AVX2 GEMM, callers split rows or columns (at multiples of 16), never
 /// K, so results are bitwise identical for any thread count.
