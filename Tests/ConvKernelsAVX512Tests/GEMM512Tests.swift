@@ -130,10 +130,16 @@ struct GEMM512Tests {
     #expect(plan(12) == [1, 12, 0])
     #expect(plan(13) == [2, 6, 1])
     #expect(plan(196) == [17, 11, 9])
-    // At most 6 rows where K is shallow: 49 = 4 x 6 + 5 x 5, 12544 (112x112) = 2091 tiles.
-    let shallow = ConvKernelsAVX512.GEMM.rowTiles(49, limit: 6)
-    #expect([shallow.count, shallow.size, shallow.larger] == [9, 5, 4])
-    let large = ConvKernelsAVX512.GEMM.rowTiles(12544, limit: 6)
-    #expect([large.count, large.size, large.larger] == [2091, 5, 2089])
+    // At most 6 rows where K is at most 64: 49 = 4 x 6 + 5 x 5, 12544 (112x112) = 2091 tiles;
+    // from K = 65 on, the 12-row plan.
+    func plan(_ rows: Int, depth: Int) -> [Int] {
+      let tiles = ConvKernelsAVX512.GEMM.rowTiles(rows, depth: depth)
+      return [tiles.count, tiles.size, tiles.larger]
+    }
+    #expect(plan(49, depth: 32) == [9, 5, 4])
+    #expect(plan(49, depth: 64) == [9, 5, 4])
+    #expect(plan(49, depth: 65) == [5, 9, 4])
+    #expect(plan(12544, depth: 32) == [2091, 5, 2089])
+    #expect(plan(12544, depth: 128) == [1046, 11, 1038])
   }
 }

@@ -71,6 +71,12 @@ package enum GEMM {
     return (count, rows / count, rows % count)
   }
 
+  /// The row tiles `multiply` runs for `rows` rows of a product over `depth`: at most
+  /// `shallowRows` rows each where `depth <= shallowDepth`, else at most `mr`.
+  package static func rowTiles(_ rows: Int, depth: Int) -> (count: Int, size: Int, larger: Int) {
+    rowTiles(rows, limit: depth <= shallowDepth ? shallowRows : mr)
+  }
+
   /// `C[0..<rows][columns] = epilogue(A[0..<rows][0..<depth] · B[0..<depth][columns])` on the
   /// calling thread.
   /// - Parameters:
@@ -88,7 +94,7 @@ package enum GEMM {
     guard rows > 0, depth > 0, !columns.isEmpty else { return }
     assert(columns.lowerBound % nr == 0 && columns.upperBound <= b.columns && depth <= b.depth)
     let kc = kBlock(depth: depth)
-    let tiles = rowTiles(rows, limit: depth <= shallowDepth ? shallowRows : mr)
+    let tiles = rowTiles(rows, depth: depth)
     var n0 = columns.lowerBound
     while n0 < columns.upperBound {
       let n1 = min(columns.upperBound, n0 + nc)
