@@ -35,13 +35,11 @@ public struct ISAComparisonRow: Sendable, Equatable {
   /// AVX-512's median time over AVX2's: below 1, the AVX-512 families are faster.
   public var ratio: Double { avx512.time / avx2.time }
 
-  /// One validated, timed variant: what the rows are chosen from.
-  struct Candidate {
+  /// The suite case, operator and thread count a row compares.
+  struct RowKey: Hashable {
     var suite, caseName: String
     var op: Op
     var threads: Int
-    var isa: ISA
-    var best: BestVariant
   }
 
   /// The rows of a set of results: one per suite case, operator and thread count for which a
@@ -50,10 +48,10 @@ public struct ISAComparisonRow: Sendable, Equatable {
     rows(
       from: results.compactMap { row in
         guard row.status == .ok, let median = row.statistics?.median else { return nil }
-        return Candidate(
-          suite: row.suite, caseName: row.caseName, op: row.op, threads: row.threads,
-          isa: row.isa,
-          best: BestVariant(variant: row.variantID, time: median, algorithm: row.algorithm))
+        return (
+          RowKey(suite: row.suite, caseName: row.caseName, op: row.op, threads: row.threads),
+          row.isa, BestVariant(variant: row.variantID, time: median, algorithm: row.algorithm)
+        )
       })
   }
 
@@ -71,38 +69,35 @@ public struct ISAComparisonRow: Sendable, Equatable {
           let suite = record["suite"], let caseName = record["case"],
           let family = record["variant"], let layout = record["layout"]
         else { return nil }
-        let base = "\(op.rawValue).\(family).\(layout)"
+        let id = CaseKey(
+          suite: suite, caseName: caseName, op: op.rawValue, variant: family, layout: layout,
+          threads: threads
+        ).variantID
         let algorithm = record["algorithm"].flatMap(ConvAlgorithm.init(rawValue:)) ?? .direct
-        return Candidate(
-          suite: suite, caseName: caseName, op: op, threads: threads, isa: isa,
-          best: BestVariant(
-            variant: threads > 1 ? "\(base).t\(threads)" : base, time: median,
-            algorithm: algorithm))
+        return (
+          RowKey(suite: suite, caseName: caseName, op: op, threads: threads), isa,
+          BestVariant(variant: id, time: median, algorithm: algorithm)
+        )
       })
   }
 
-  static func rows(from candidates: [Candidate]) -> [ISAComparisonRow] {
-    var order: [String] = []
-    var best: [String: [ISA: BestVariant]] = [:]
-    var first: [String: Candidate] = [:]
-    for candidate in candidates where candidate.isa > .generic {
-      let key = [
-        candidate.suite, candidate.caseName, candidate.op.rawValue, String(candidate.threads),
-      ].joined(separator: "\u{0}")
-      if first[key] == nil {
-        order.append(key)
-        first[key] = candidate
-      }
-      if candidate.best.time < best[key]?[candidate.isa]?.time ?? .infinity {
-        best[key, default: [:]][candidate.isa] = candidate.best
+  /// The fastest of `candidates` per row and level, for the rows that have an AVX2 and an
+  /// AVX-512 one.
+  static func rows(from candidates: [(key: RowKey, isa: ISA, variant: BestVariant)])
+    -> [ISAComparisonRow]
+  {
+    var order: [RowKey] = []
+    var best: [RowKey: [ISA: BestVariant]] = [:]
+    for (key, isa, variant) in candidates {
+      if best[key] == nil { order.append(key) }
+      if variant.time < best[key]?[isa]?.time ?? .infinity {
+        best[key, default: [:]][isa] = variant
       }
     }
     return order.compactMap { key in
-      guard let first = first[key], let avx2 = best[key]?[.avx2],
-        let avx512 = best[key]?[.avx512]
-      else { return nil }
+      guard let avx2 = best[key]?[.avx2], let avx512 = best[key]?[.avx512] else { return nil }
       return ISAComparisonRow(
-        suite: first.suite, caseName: first.caseName, op: first.op, threads: first.threads,
+        suite: key.suite, caseName: key.caseName, op: key.op, threads: key.threads,
         avx2: avx2, avx512: avx512)
     }
   }

@@ -111,15 +111,8 @@ public struct ResultFolder: Sendable {
     var comparison = CSVWriter(header: ComparisonRow.header)
     for row in ComparisonRow.rows(from: results) { comparison.append(row.cells) }
     try AtomicFile.write(comparison.text, to: url.appendingPathComponent(Self.comparisonFile))
-    let isaRows = ISAComparisonRow.rows(from: results)
-    if !isaRows.isEmpty {
-      var isa = CSVWriter(header: ISAComparisonRow.header)
-      for row in isaRows { isa.append(row.cells) }
-      try AtomicFile.write(isa.text, to: url.appendingPathComponent(Self.isaFile))
-    } else {
-      // A replaced folder must not keep the ISA rows of the run before.
-      try AtomicFile.remove(url.appendingPathComponent(Self.isaFile))
-    }
+    try writeISA(
+      header: ISAComparisonRow.header, rows: ISAComparisonRow.rows(from: results).map(\.cells))
     if metadata.plan.measuredMetric == .instructions {
       try AtomicFile.write(
         InstructionsTable(results: results).csv,
@@ -128,6 +121,17 @@ public struct ResultFolder: Sendable {
     if metadata.completed {
       try AtomicFile.write(try Self.json(metadata, path: metaURL.path), to: metaURL)
     }
+  }
+
+  /// Writes `isa.csv` with `header` and `rows`; with no rows, removes an earlier one, which a
+  /// replaced folder must not keep.
+  /// - Throws: `FileError.unwritable` naming the file.
+  func writeISA(header: [String], rows: [[String]]) throws {
+    let file = url.appendingPathComponent(Self.isaFile)
+    guard !rows.isEmpty else { return try AtomicFile.remove(file) }
+    var table = CSVWriter(header: header)
+    for row in rows { table.append(row) }
+    try AtomicFile.write(table.text, to: file)
   }
 
   /// The result files (of `fileNames`) that exist in this folder.

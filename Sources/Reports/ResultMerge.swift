@@ -40,8 +40,7 @@ public enum ResultMerge {
     guard paths.count >= 2 else { throw MergeError.tooFew(count: paths.count) }
     var inputs:
       [(
-        path: String, meta: RunMetadata, results: CSVTable, samples: CSVTable,
-        comparison: CSVTable?
+        path: String, meta: RunMetadata, results: CSVTable, samples: CSVTable, comparison: CSVTable?
       )] = []
     for path in paths {
       let url = URL(fileURLWithPath: path)
@@ -56,15 +55,13 @@ public enum ResultMerge {
         throw RegressionInputError.futureSchema(
           path: path, found: meta.schema, supported: ResultsColumn.schemaVersion)
       }
-      func optionalTable(_ file: String) throws -> CSVTable? {
-        FileManager.default.fileExists(atPath: url.appendingPathComponent(file).path)
-          ? try folder.readTable(file) : nil
-      }
+      let comparisonURL = url.appendingPathComponent(ResultFolder.comparisonFile)
       inputs.append(
         (
           path, meta, try folder.readTable(ResultFolder.resultsFile),
           try folder.readTable(ResultFolder.samplesFile),
-          try optionalTable(ResultFolder.comparisonFile)
+          FileManager.default.fileExists(atPath: comparisonURL.path)
+            ? try folder.readTable(ResultFolder.comparisonFile) : nil
         ))
     }
     let metrics = Set(inputs.map { $0.meta.plan.measuredMetric })
@@ -142,12 +139,9 @@ public enum ResultMerge {
     }
     // Rebuilt from the merged results, machine by machine: folders may split a case's
     // variants between them, so no one folder's isa.csv holds the best of each level.
-    var isa = CSVWriter(header: ISAComparisonRow.header + (tagMachines ? ["machine"] : []))
-    var isaRowCount = 0
-    for machine in machines {
-      for row in ISAComparisonRow.rows(fromRecords: recordsByMachine[machine.id] ?? []) {
-        isa.append(row.cells + (tagMachines ? [machine.id] : []))
-        isaRowCount += 1
+    let isaRows = machines.flatMap { machine in
+      ISAComparisonRow.rows(fromRecords: recordsByMachine[machine.id] ?? []).map {
+        $0.cells + (tagMachines ? [machine.id] : [])
       }
     }
 
@@ -174,12 +168,8 @@ public enum ResultMerge {
       samples.text, to: folder.url.appendingPathComponent(ResultFolder.samplesFile))
     try AtomicFile.write(
       comparison.text, to: folder.url.appendingPathComponent(ResultFolder.comparisonFile))
-    let isaURL = folder.url.appendingPathComponent(ResultFolder.isaFile)
-    if isaRowCount > 0 {
-      try AtomicFile.write(isa.text, to: isaURL)
-    } else {
-      try AtomicFile.remove(isaURL)
-    }
+    try folder.writeISA(
+      header: ISAComparisonRow.header + (tagMachines ? ["machine"] : []), rows: isaRows)
     if meta.completed {
       try AtomicFile.write(try ResultFolder.json(meta, path: metaURL.path), to: metaURL)
     }

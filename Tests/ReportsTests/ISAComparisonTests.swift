@@ -94,7 +94,7 @@ import Testing
       results: Self.results.filter { $0.isa != .avx512 }, metadata: meta, events: [])
     let isaPath = URL(fileURLWithPath: path).appendingPathComponent(ResultFolder.isaFile).path
     #expect(!FileManager.default.fileExists(atPath: isaPath))
-    #expect(folder.existingResultFiles().contains(ResultFolder.resultsFile))
+    #expect(folder.existingResultFiles() == ResultFolder.fileNames)
   }
 
   @Test func consoleSummaryHasTheISATableBeforeTheCountsWhenBothLevelsRan() throws {

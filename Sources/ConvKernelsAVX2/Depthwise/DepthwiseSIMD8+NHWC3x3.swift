@@ -59,8 +59,8 @@ extension DepthwiseRowsNHWC {
     // `sepbench ab` against 8-pixel blocks, dw NHWC on the MobileNetV1 shapes, 1 thread, 8
     // pairs, Zen 3: 128 channels (b03) -17 %, 256 to 1024 (b05-b13) -23 to -43 %; at 64
     // channels (256 bytes) +7 %, inconclusive, so the rule stops at 512 bytes. A 16-lane
-    // vector is a whole line, but the 30 lines of 8 pixels still fall in 2 sets, so the lines
-    // that the next block and row share are likely gone by then. The same `ab` on
+    // vector is a whole line, but the 30 lines of 8 pixels still fall in as few sets, so the
+    // lines that the next block and row share are likely gone by then. The same `ab` on
     // `dw.simd16.nhwc`, Zen 4 (AVX-512 on 256-bit units), 8 pairs, 1 and 2 threads: 256 to
     // 512 channels (b06-b12) -12 to -26 %, 128 and 1024 unchanged or inconclusive, the fused
     // and BN-folded blocks unchanged; at 32 and 64 channels pairs of 16-lane vectors gained
